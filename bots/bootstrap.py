@@ -1,0 +1,68 @@
+"""The composition root: the one place that wires the core to storage, the model client and the offline coach."""
+
+from __future__ import annotations
+
+import random
+
+from core.finishing import Finisher
+from core.flow import Grader, Interviewer
+from core.interviewer import ModelInterviewer
+from core.llm import OpenAIChatModel
+from core.model_grading import ModelGrader
+from core.offline import OfflineGrader, OfflineInterviewer
+from core.roles import load_catalog
+from core.service import InterviewService, ServiceLimits
+from core.settings import Settings
+from core.summary import ModelSummarizer
+from db.engine import create_db_engine
+from db.migrate import upgrade_database
+from db.store import SqlInterviewStore
+
+
+def build_service(settings: Settings, *, rng: random.Random | None = None) -> InterviewService:
+    """An InterviewService on the configured database, with the model when a key is set, else the offline coach.
+
+    Loads and validates the role packs (a broken pack fails here, at start) and upgrades the database schema.
+    """
+    catalog = load_catalog(settings.roles_dir)
+    upgrade_database(settings.database_url)
+    store = SqlInterviewStore(create_db_engine(settings.database_url))
+    limits = ServiceLimits(
+        max_pairs=settings.max_pairs,
+        default_questions=settings.default_questions,
+        max_answer_chars=settings.max_answer_chars,
+    )
+    offline_grader = OfflineGrader()
+    chat: OpenAIChatModel | None = None
+    interviewer: Interviewer = OfflineInterviewer()
+    grader: Grader = offline_grader
+    summarizer: ModelSummarizer | None = None
+    if settings.openai_api_key is not None:
+        chat = OpenAIChatModel(
+            api_key=settings.openai_api_key.get_secret_value(),
+            base_url=settings.openai_base_url,
+            model=settings.model,
+            timeout_s=settings.model_timeout_s,
+            max_retries=settings.model_max_retries,
+        )
+        interviewer = ModelInterviewer(chat, max_pairs=limits.max_pairs)
+        grader = ModelGrader(chat)
+        summarizer = ModelSummarizer(chat)
+    finisher = Finisher(
+        store=store,
+        grader=grader,
+        fallback_grader=offline_grader,
+        summarizer=summarizer,
+        wait_s=settings.model_timeout_s * (settings.model_max_retries + 1),
+    )
+    return InterviewService(
+        store=store,
+        catalog=catalog,
+        interviewer=interviewer,
+        grader=grader,
+        finisher=finisher,
+        limits=limits,
+        rng=rng,
+        mode=f"AI interviewer ({settings.model})" if chat else "offline coach",
+        closers=[chat.close] if chat else [],
+    )

@@ -1,0 +1,155 @@
+"""`mock-interview`: practice in the terminal, list roles, read history and reports, upgrade the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+
+from bots.bootstrap import build_service
+from bots.terminal.render import TerminalStyle, render_history
+from bots.terminal.repl import SAVED_NOTE, LineReader, run_practice
+from core.records import InterviewNotFound
+from core.roles import RolePackError, load_catalog
+from core.settings import MAX_PAIRS_LIMIT, Settings, load_settings
+from db.migrate import upgrade_database
+
+DEFAULT_ROLE = "data-science"
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        return "local"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mock-interview", description="Mock job interviews with scores and feedback.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    practice = sub.add_parser("practice", help="run a practice interview in the terminal")
+    practice.add_argument("--role", help=f"role id, alias or title (default: ask, or {DEFAULT_ROLE} when piped)")
+    practice.add_argument("--questions", type=int, help="number of main questions (default 5)")
+    practice.add_argument("--level", choices=["junior", "mid", "senior"], help="the seniority to interview at")
+    practice.add_argument("--user", default=_default_user(), help="whose interview this is (default: you)")
+    practice.add_argument("--new", action="store_true", help="abandon an unfinished interview and start afresh")
+
+    sub.add_parser("roles", help="list the interview roles")
+
+    history = sub.add_parser("history", help="list past interviews, newest first")
+    history.add_argument("--user", help="only this user's interviews")
+    history.add_argument("--limit", type=int, default=20)
+
+    report = sub.add_parser("report", help="print one interview whole")
+    report.add_argument("id", help="interview id, or a unique prefix of at least 4 characters")
+    report.add_argument("--format", choices=["md", "json"], default="md")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    return parser
+
+
+def _pick_role(settings: Settings) -> str:
+    """Ask which role to practise, when a person is at the keyboard."""
+    catalog = load_catalog(settings.roles_dir)
+    print("Which interview would you like to practise?")
+    for number, pack in enumerate(catalog.packs.values(), 1):
+        print(f"  {number}. {pack.title:<24} {pack.description.split('. ')[0][:70]}")
+    choice = input(f"Number or name [{DEFAULT_ROLE}]: ").strip()
+    if choice.isdigit() and 1 <= int(choice) <= len(catalog.ids):
+        return catalog.ids[int(choice) - 1]
+    return choice or DEFAULT_ROLE
+
+
+async def _practice(settings: Settings, args: argparse.Namespace) -> int:
+    interactive = sys.stdin.isatty()
+    role = args.role or (_pick_role(settings) if interactive else DEFAULT_ROLE)
+    if args.questions is not None and not 1 <= args.questions <= MAX_PAIRS_LIMIT:
+        print(f"--questions must be between 1 and {MAX_PAIRS_LIMIT}.", file=sys.stderr)
+        return 2
+    service = build_service(settings)
+    style = TerminalStyle(
+        color=sys.stdout.isatty() and "NO_COLOR" not in os.environ, width=shutil.get_terminal_size().columns
+    )
+    try:
+        return await run_practice(
+            service,
+            user_id=args.user,
+            role=role,
+            questions=args.questions,
+            level=args.level,
+            new=args.new,
+            reader=LineReader(sys.stdin, interactive=interactive, out=sys.stdout),
+            style=style,
+        )
+    finally:
+        await service.close()
+
+
+async def _history(settings: Settings, args: argparse.Namespace) -> int:
+    service = build_service(settings)
+    try:
+        rows = await service.records.history(user_id=args.user, limit=args.limit)
+        print(render_history(rows, {rid: p.title for rid, p in service.catalog.packs.items()}))
+    finally:
+        await service.close()
+    return 0
+
+
+async def _report(settings: Settings, args: argparse.Namespace) -> int:
+    service = build_service(settings)
+    try:
+        document = await service.records.report(args.id, fmt=args.format)
+    except InterviewNotFound as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        await service.close()
+    print(json.dumps(document, indent=2, ensure_ascii=False) if isinstance(document, dict) else document, end="")
+    if isinstance(document, dict):
+        print()
+    return 0
+
+
+def _roles(settings: Settings) -> int:
+    catalog = load_catalog(settings.roles_dir)
+    for pack in catalog.packs.values():
+        aliases = f" (also: {', '.join(pack.aliases)})" if pack.aliases else ""
+        print(f"{pack.id:<22} {pack.title}{aliases}")
+        print(f"{'':<22} {pack.description}  [{len(pack.questions)} questions]")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `mock-interview` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "WARNING").upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        settings = load_settings()
+        if args.command == "roles":
+            return _roles(settings)
+        if args.command == "db":
+            upgrade_database(settings.database_url)
+            print("Database is up to date.")
+            return 0
+        runner = {"practice": _practice, "history": _history, "report": _report}[args.command]
+        return asyncio.run(runner(settings, args))
+    except RolePackError as exc:
+        print(f"Broken role pack: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\n" + SAVED_NOTE, file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""Grades in flight and the end of an interview: wait for grades, regrade failures, summarise, store."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from core.flow import Grader
+from core.grading import apply_grade_rules
+from core.models import Grade, Interview, InterviewStatus, Turn, utcnow
+from core.plan import grade_request
+from core.ports import InterviewStore, ModelError
+from core.replies import Reply, ReplyKind, info
+from core.report import scorecard_markdown
+from core.roles import RolePack
+from core.scorecard import SummaryText, build_scorecard, offline_summary, overall_score
+from core.summary import ModelSummarizer
+
+log = logging.getLogger(__name__)
+
+NO_ANSWERS = "Interview ended before any answer, so there is nothing to score. Start a new one whenever you like."
+
+
+class Finisher:
+    """Owns background grading and builds the scorecard from stored grades."""
+
+    def __init__(
+        self,
+        *,
+        store: InterviewStore,
+        grader: Grader,
+        fallback_grader: Grader,
+        summarizer: ModelSummarizer | None,
+        wait_s: float = 30.0,
+    ) -> None:
+        self._store = store
+        self._grader = grader
+        self._fallback = fallback_grader
+        self._summarizer = summarizer
+        self._wait_s = wait_s
+        self._tasks: dict[str, set[asyncio.Task[Any]]] = {}
+
+    def spawn_grade(self, job: Coroutine[Any, Any, Grade | None], interview_id: str) -> None:
+        """Grade in the background; the grade is stored when it arrives."""
+        task = asyncio.create_task(job)
+        tasks = self._tasks.setdefault(interview_id, set())
+        tasks.add(task)
+
+        def _done(t: asyncio.Task[Any]) -> None:
+            tasks.discard(t)
+            if not tasks:
+                self._tasks.pop(interview_id, None)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("grading task failed", exc_info=t.exception())
+
+        task.add_done_callback(_done)
+
+    async def drain(self) -> None:
+        """Wait for every grade in flight."""
+        pending = [t for tasks in self._tasks.values() for t in tasks]
+        if pending:
+            await asyncio.wait(pending, timeout=self._wait_s)
+
+    async def finish(self, pack: RolePack, interview: Interview) -> list[Reply]:
+        """End the interview and return its scorecard (or a note that nothing was answered)."""
+        in_flight = list(self._tasks.get(interview.id, ()))
+        if in_flight:
+            await asyncio.wait(in_flight, timeout=self._wait_s)
+        fresh = await self._store.get_interview(interview.id) or interview
+        fresh.state = interview.state  # the caller's state may hold notes not yet written
+        ungraded = [t for t in fresh.turns if t.answer is not None and t.grade is None]
+        await asyncio.gather(*(self._regrade(pack, fresh, t) for t in ungraded))
+        fresh.ended_at = utcnow()
+        if not any(t.answer is not None for t in fresh.turns):
+            fresh.status = InterviewStatus.ABANDONED
+            await self._store.update_interview(fresh)
+            return [info(NO_ANSWERS, interview_id=fresh.id)]
+        fresh.overall_score = overall_score(fresh.turns)
+        summary = await self._summary(pack, fresh)
+        fresh.status = InterviewStatus.COMPLETED
+        fresh.summary = summary.summary
+        fresh.state["summary"] = {"strengths": list(summary.strengths), "focus_next": list(summary.focus_next)}
+        fresh.state.pop("pending", None)
+        await self._store.update_interview(fresh)
+        card = build_scorecard(fresh, role_title=pack.title, summary=summary)
+        return [Reply(ReplyKind.SCORECARD, scorecard_markdown(card), interview_id=fresh.id, scorecard=card)]
+
+    async def _regrade(self, pack: RolePack, interview: Interview, turn: Turn) -> None:
+        request = grade_request(pack, interview, turn)
+        try:
+            grade, usage = await self._grader.grade(request)
+        except ModelError:
+            # The model failed twice on this answer; the offline grade is honest and immediate.
+            grade, usage = await self._fallback.grade(request)
+        grade = apply_grade_rules(grade, answer=request.answer, kind=request.kind)
+        await self._store.save_grade(interview.id, turn.seq, grade)
+        if usage is not None:
+            await self._store.record_usage(interview.id, usage)
+        turn.grade = grade
+
+    async def _summary(self, pack: RolePack, interview: Interview) -> SummaryText:
+        if self._summarizer is None:
+            return offline_summary(interview, interview.overall_score)
+        try:
+            summary, usage = await self._summarizer.summarize(
+                interview, role_title=pack.title, overall=interview.overall_score
+            )
+        except ModelError as exc:
+            log.warning("summary for %s fell back to the offline one: %s", interview.id, type(exc).__name__)
+            return offline_summary(interview, interview.overall_score)
+        await self._store.record_usage(interview.id, usage)
+        return summary

@@ -1,0 +1,38 @@
+"""Rules every grade obeys, whoever graded: clamped to 1-10, short answers capped, hinted answers capped."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from core.models import Grade, TurnKind
+from core.text import is_stuck_answer, word_count
+
+SHORT_ANSWER_WORDS = 15  # fewer words than this is a one-liner: it cannot score above SHORT_ANSWER_CAP
+SHORT_ANSWER_CAP = 3
+HINTED_ANSWER_CAP = 8  # an answer given after a hint shows less independent knowledge
+STUCK_SCORE = 1
+
+
+def clamp_score(value: object) -> int:
+    """Any model-given score as an int in 1..10 (garbage becomes 1)."""
+    try:
+        score = round(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return 1
+    return max(1, min(10, score))
+
+
+def apply_grade_rules(grade: Grade, *, answer: str, kind: TurnKind) -> Grade:
+    """The grade with the product's caps applied, and a line of feedback saying why a cap applied."""
+    score = clamp_score(grade.score)
+    notes: list[str] = []
+    if is_stuck_answer(answer):
+        score = STUCK_SCORE
+    elif word_count(answer) < SHORT_ANSWER_WORDS and score > SHORT_ANSWER_CAP:
+        score = SHORT_ANSWER_CAP
+        notes.append(f"A one-line answer scores at most {SHORT_ANSWER_CAP}: develop it into a few sentences.")
+    if kind is TurnKind.HINT and score > HINTED_ANSWER_CAP:
+        score = HINTED_ANSWER_CAP
+        notes.append(f"Answers given after a hint score at most {HINTED_ANSWER_CAP}.")
+    feedback = " ".join([grade.feedback.strip(), *notes]).strip()
+    return replace(grade, score=score, feedback=feedback)

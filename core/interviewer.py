@@ -1,0 +1,146 @@
+"""The model interviewer: a byte-stable prefix per role, then a compact record and the last exchanges."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from core.flow import Action, Instruction, Move, MoveContext
+from core.models import Interview, Turn, Usage
+from core.ports import ChatModel, ModelOutputInvalid
+from core.prompts import render
+from core.roles import RolePack
+from core.text import shorten
+
+RECENT_EXCHANGES = 2  # exchanges sent verbatim; older ones go into the compact record
+RECENT_ANSWER_CHARS = 2_500  # a verbatim answer is cut here: the grader sees it whole, the interviewer needn't
+
+MOVE_SCHEMA: dict = {
+    "type": "object",
+    "properties": {
+        "action": {"type": "string", "enum": [a.value for a in Action]},
+        "message": {"type": "string"},
+        "note": {"type": "string"},
+    },
+    "required": ["action", "message", "note"],
+    "additionalProperties": False,
+}
+
+_INSTRUCTIONS = {
+    Instruction.OPEN: (
+        "Open the interview: welcome the candidate in one short sentence, then ask the next main question. "
+        "Action: next_question."
+    ),
+    Instruction.HINT: (
+        "give a hint for the last question the candidate was asked (they are stuck), then restate that question. "
+        "Action: hint."
+    ),
+}
+
+
+@lru_cache(maxsize=64)
+def system_prompt(pack: RolePack) -> str:
+    """The interviewer's system prompt for a role: identical for every turn and every interview of that role."""
+    bank = "\n".join(f"- [{q.topic}] {' '.join(q.text.split())}" for q in pack.questions)
+    return render(
+        "interviewer_system",
+        role_title=pack.title,
+        persona=pack.persona,
+        description=pack.description,
+        question_bank=bank,
+    )
+
+
+def _exchange(turn: Turn) -> str:
+    lines = [f"Interviewer ({turn.kind.value.replace('_', '-')}): {turn.question}"]
+    if turn.answer is not None:
+        lines.append(f"<candidate_answer>\n{shorten(turn.answer, RECENT_ANSWER_CHARS)}\n</candidate_answer>")
+    elif turn.skipped:
+        lines.append("(the candidate skipped this question)")
+    elif turn.hint_requested:
+        lines.append("(the candidate asked for a hint)")
+    return "\n".join(lines)
+
+
+def compact_record(interview: Interview, older: list[Turn]) -> str:
+    """One short line per older pair: what was asked and what the answer showed."""
+    notes: dict[str, str] = interview.state.get("notes", {})
+    lines = []
+    for turn in older:
+        if turn.skipped:
+            gist = "skipped"
+        elif turn.hint_requested:
+            gist = "asked for a hint"
+        else:
+            gist = notes.get(str(turn.seq)) or shorten(turn.answer or "", 140)
+        lines.append(f"{turn.seq}. {turn.kind.value}: {shorten(turn.question, 90)} -> {gist}")
+    return "\n".join(lines) or "(nothing yet)"
+
+
+def turn_prompt(ctx: MoveContext, *, max_pairs: int) -> str:
+    """The per-turn message: progress, the compact record, the recent exchanges and what to do."""
+    turns = ctx.interview.turns
+    recent, older = turns[-RECENT_EXCHANGES:], turns[:-RECENT_EXCHANGES]
+    last_index = turns[-1].question_index if turns else None
+    position = 1 if last_index is None else last_index + 1
+    if ctx.instruction is Instruction.AFTER_ANSWER:
+        follow = "allowed" if ctx.allow_follow_up else "not allowed now"
+        ending = "next_question" if ctx.next_question else "end (no main questions remain)"
+        instruction = f"React to the candidate's last answer: follow_up ({follow}) or {ending}."
+    else:
+        instruction = _INSTRUCTIONS[ctx.instruction]
+    return render(
+        "interviewer_turn",
+        level=ctx.interview.level or "not stated (assume mid-level)",
+        position=position,
+        planned=ctx.interview.planned_questions,
+        pairs_used=len(turns),
+        max_pairs=max_pairs,
+        record=compact_record(ctx.interview, older),
+        recent="\n\n".join(_exchange(t) for t in recent) or "(none yet)",
+        next_question=" ".join(ctx.next_question.text.split()) if ctx.next_question else "none: the plan is complete",
+        instruction=instruction,
+    )
+
+
+def coerce_move(data: dict, ctx: MoveContext) -> Move:
+    """The model's move made consistent with what is allowed now; raise ModelOutputInvalid if unusable."""
+    message = str(data.get("message", "")).strip()
+    note = shorten(str(data.get("note", "")), 160)
+    try:
+        action = Action(str(data.get("action", "")).strip().lower())
+    except ValueError as exc:
+        raise ModelOutputInvalid("The AI interviewer gave an unusable reply.") from exc
+    if ctx.instruction is Instruction.HINT:
+        action = Action.HINT
+    elif ctx.instruction is Instruction.OPEN:
+        action = Action.NEXT_QUESTION
+    elif (action is Action.FOLLOW_UP and not ctx.allow_follow_up) or action is Action.HINT:
+        action, message = Action.NEXT_QUESTION, ""  # the model's text targeted a move we don't allow now
+    if action is Action.NEXT_QUESTION and ctx.next_question is None:
+        return Move(Action.END, "", note)
+    if action is Action.END and ctx.next_question is not None:
+        action, message = Action.NEXT_QUESTION, ""  # only the plan ends the interview early, not the model
+    if action is Action.NEXT_QUESTION and not message and ctx.next_question is not None:
+        message = ctx.next_question.text
+    if action is not Action.END and not message:
+        raise ModelOutputInvalid("The AI interviewer gave an empty reply.")
+    return Move(action, message, note)
+
+
+class ModelInterviewer:
+    """Chooses moves with a chat model."""
+
+    def __init__(self, chat: ChatModel, *, max_pairs: int) -> None:
+        self._chat = chat
+        self._max_pairs = max_pairs
+
+    async def next_move(self, ctx: MoveContext) -> tuple[Move, Usage | None]:
+        """Ask the model for the next move."""
+        messages = [
+            {"role": "system", "content": system_prompt(ctx.pack)},
+            {"role": "user", "content": turn_prompt(ctx, max_pairs=self._max_pairs)},
+        ]
+        result = await self._chat.complete_json(
+            purpose="interviewer", messages=messages, schema_name="interviewer_move", schema=MOVE_SCHEMA
+        )
+        return coerce_move(result.data, ctx), result.usage

@@ -1,0 +1,195 @@
+"""The chat model over OpenAI-compatible chat completions: structured output, fallbacks, usage, errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any, Literal
+
+import openai
+from openai.types.chat import ChatCompletion
+
+from core.jsonparse import missing_keys, parse_json_object
+from core.models import Usage
+from core.ports import ChatResult, ModelOutputInvalid, ModelUnavailable
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["json_schema", "json_object", "text"]
+LADDER: tuple[Mode, ...] = ("json_schema", "json_object", "text")
+# Words servers use when they reject a response_format (OpenAI, Azure, vLLM, llama.cpp, Ollama, Groq).
+_FORMAT_WORDS = ("response_format", "format", "schema", "json", "structured")
+_NUDGE = (
+    "Your previous reply was not a valid `{name}` JSON object. "
+    "Reply with only that JSON object: no prose, no code fences."
+)
+_INVALID = "The AI interviewer's reply could not be understood."
+# Most specific first: APITimeoutError is an APIConnectionError, every HTTP error is an APIStatusError.
+_FRIENDLY: tuple[tuple[type[Exception], str], ...] = (
+    (openai.APITimeoutError, "The AI interviewer timed out."),
+    (openai.APIConnectionError, "Could not reach the AI service."),
+    (openai.AuthenticationError, "The AI service rejected the API key."),
+    (openai.PermissionDeniedError, "The AI service refused this API key access to the model."),
+    (openai.NotFoundError, "The AI service does not offer the configured model."),
+    (openai.RateLimitError, "The AI service is rate-limiting us."),
+    (openai.InternalServerError, "The AI service is having problems."),
+    (openai.BadRequestError, "The AI service rejected the request."),
+    (openai.APIStatusError, "The AI service returned an error."),
+)
+
+
+class OpenAIChatModel:
+    """A ChatModel over openai.AsyncOpenAI chat completions, for OpenAI and OpenAI-compatible servers."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str | None = None,
+        model: str,
+        timeout_s: float = 30.0,
+        max_retries: int = 2,
+        temperature: float | None = 0.3,
+    ) -> None:
+        self.model = model
+        self._temperature = temperature  # None leaves it out, for models that only accept their default
+        # The SDK retries 408/409/429/5xx, timeouts and connection errors itself, honouring Retry-After.
+        self._client = openai.AsyncOpenAI(
+            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
+        )
+        self._mode: Mode = LADDER[0]
+        self._mode_confirmed = False  # whether a call in self._mode has succeeded
+
+    @property
+    def structured_mode(self) -> Mode:
+        """The response_format rung this instance uses now: json_schema, json_object or text."""
+        return self._mode
+
+    async def complete_json(
+        self,
+        *,
+        purpose: str,
+        messages: list[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+    ) -> ChatResult:
+        """Ask for one JSON object matching schema; raise ModelUnavailable or ModelOutputInvalid."""
+        started = time.perf_counter()
+        tokens = [0, 0, 0]  # prompt, cached, completion, summed over every reply we paid for
+        mode, nudged = self._mode, False
+        while True:
+            try:
+                completion = await self._create(mode, messages, schema_name, schema, nudged=nudged)
+            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+                if mode == LADDER[-1] or not self._rejects_format(exc, mode):
+                    raise _unavailable(exc, purpose) from None
+                log.info("%s: server rejected response_format %s (HTTP %s)", purpose, mode, exc.status_code)
+                mode = LADDER[LADDER.index(mode) + 1]
+                continue
+            except openai.OpenAIError as exc:
+                # `from None`: the SDK error's text and body can echo the key or the provider's raw reply.
+                raise _unavailable(exc, purpose) from None
+            except ValueError:
+                completion = None  # a 200 whose body is not JSON: the SDK fails to decode it
+            self._remember(mode)
+            data = _extract(completion, schema, tokens)
+            if data is not None:
+                latency_ms = round((time.perf_counter() - started) * 1000)
+                usage = Usage(
+                    purpose=purpose,
+                    model=self.model,
+                    prompt_tokens=tokens[0],
+                    cached_tokens=tokens[1],
+                    completion_tokens=tokens[2],
+                    latency_ms=latency_ms,
+                )
+                return ChatResult(data=data, usage=usage)
+            log.warning("%s: reply was not a valid %s object (retried=%s)", purpose, schema_name, nudged)
+            if nudged:
+                raise ModelOutputInvalid(_INVALID)
+            nudged = True
+
+    async def close(self) -> None:
+        """Close the HTTP connections."""
+        await self._client.close()
+
+    async def _create(
+        self,
+        mode: Mode,
+        messages: list[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+        *,
+        nudged: bool,
+    ) -> Any:
+        request: list[Any] = list(messages)  # the SDK's message TypedDicts are stricter than dict[str, str]
+        kwargs: dict[str, Any] = {}
+        if mode == "json_schema":
+            json_schema = {"name": schema_name, "schema": schema, "strict": True}
+            kwargs["response_format"] = {"type": "json_schema", "json_schema": json_schema}
+        else:
+            request = _with_schema_hint(request, schema_name, schema)
+            if mode == "json_object":
+                kwargs["response_format"] = {"type": "json_object"}
+        if nudged:
+            request.append({"role": "user", "content": _NUDGE.format(name=schema_name)})
+        if self._temperature is not None:
+            kwargs["temperature"] = self._temperature
+        return await self._client.chat.completions.create(model=self.model, messages=request, **kwargs)
+
+    def _rejects_format(self, exc: openai.APIStatusError, mode: Mode) -> bool:
+        """Whether a 400/422 means the server does not support this response_format."""
+        said = f"{exc.message} {exc.param or ''} {exc.code or ''}".lower()
+        if any(word in said for word in _FORMAT_WORDS):
+            return True
+        # Servers that lack json_schema often reject it with a bare 400; once it has worked, a 400 is about
+        # something else (context length, a bad message) and falling back would not help.
+        return mode == "json_schema" and not self._mode_confirmed and exc.status_code == 400
+
+    def _remember(self, mode: Mode) -> None:
+        if mode != self._mode:
+            log.info("structured output falls back to %s for %s", mode, self.model)
+        self._mode, self._mode_confirmed = mode, True
+
+
+def _with_schema_hint(messages: list[dict[str, str]], schema_name: str, schema: dict[str, Any]) -> list[dict[str, str]]:
+    """The messages with a system message naming the schema, after the leading system messages."""
+    # Sorted, compact and after the caller's system prompt, so the cacheable prefix stays byte-identical.
+    text = (
+        f"Reply with one JSON object, `{schema_name}`, that matches this JSON schema, and nothing else:\n"
+        f"{json.dumps(schema, sort_keys=True, separators=(',', ':'))}"
+    )
+    at = next((i for i, m in enumerate(messages) if m.get("role") != "system"), len(messages))
+    return [*messages[:at], {"role": "system", "content": text}, *messages[at:]]
+
+
+def _extract(completion: Any, schema: dict[str, Any], tokens: list[int]) -> dict[str, Any] | None:
+    """The reply's JSON object if it parses and has the required keys; adds the reply's usage to tokens."""
+    if not isinstance(completion, ChatCompletion):
+        return None  # the SDK hands back plain text when the body is not JSON
+    usage = completion.usage
+    if usage is not None:
+        details = usage.prompt_tokens_details
+        tokens[0] += usage.prompt_tokens or 0
+        tokens[1] += (details.cached_tokens or 0) if details is not None else 0
+        tokens[2] += usage.completion_tokens or 0
+    message = completion.choices[0].message if completion.choices else None
+    content = getattr(message, "content", None)
+    if not isinstance(content, str) or not content.strip():
+        return None
+    data = parse_json_object(content)
+    if data is None or missing_keys(data, schema):
+        return None
+    return data
+
+
+def _unavailable(exc: Exception, purpose: str) -> ModelUnavailable:
+    """A ModelUnavailable with a friendly message; logs the error type and status, never the body."""
+    status = getattr(exc, "status_code", None)
+    request_id = getattr(exc, "request_id", None)
+    log.warning("%s: model call failed: %s status=%s request_id=%s", purpose, type(exc).__name__, status, request_id)
+    message = next((text for kind, text in _FRIENDLY if isinstance(exc, kind)), "The AI service failed.")
+    if isinstance(exc, openai.RateLimitError) and exc.code == "insufficient_quota":
+        message = "The AI service account has run out of quota."
+    return ModelUnavailable(message)

@@ -1,0 +1,76 @@
+"""What the bot says to users in fixed situations, in one place so the wording stays consistent."""
+
+from __future__ import annotations
+
+from core.models import Interview
+from core.roles import RoleCatalog, RolePack
+
+HELP = (
+    "**Mock Interview Coach**\n"
+    "Answer each question as you would in a real interview. Instead of answering you can type:\n"
+    "• `hint`: a nudge (counts as a question–response pair)\n"
+    "• `skip`: move on to the next main question (counts as 1/10)\n"
+    "• `repeat`: show the current question again\n"
+    "• `pause` / `resume`: take a break; nothing is lost\n"
+    "• `retry`: carry on after the AI interviewer had a problem\n"
+    "• `end`: finish now and get your scorecard"
+)
+
+NO_INTERVIEW = "No interview is running here. Start one first (for example with role `data-science`)."
+PAUSED = "Your interview is paused. Type `resume` to carry on."
+PAUSED_NOW = "Paused. Your answers so far are saved; type `resume` when you are ready."
+OWED_QUESTION = "Your last answer is saved, but I still owe you the next question. Type `retry` to continue."
+NOTHING_TO_RETRY = "Nothing to retry: here is your current question."
+
+
+def intro(pack: RolePack, interview: Interview) -> str:
+    """The opening message of a new interview."""
+    level = f" at {interview.level} level" if interview.level else ""
+    return (
+        f"**{pack.title} mock interview**{level}: {interview.planned_questions} main questions, with follow-ups.\n"
+        f"{pack.description}\n"
+        "Answer as you would in a real interview. Type `hint`, `skip`, `repeat` or `end` at any time."
+    )
+
+
+def already_running(pack: RolePack, interview: Interview) -> str:
+    """Shown when a start is asked for where an interview is already open."""
+    answered = sum(1 for t in interview.turns if t.answer is not None)
+    return (
+        f"You already have a {pack.title} interview open here ({answered} answers so far). "
+        "Here is where you left off; type `end` to finish it first if you want a new one."
+    )
+
+
+def unknown_role(name: str, catalog: RoleCatalog) -> str:
+    """Shown for a role name that matches no pack."""
+    listing = ", ".join(f"`{rid}`" for rid in catalog.ids)
+    return f"I don't know the role “{name}”. Choose one of: {listing}."
+
+
+def bad_question_count(count: int, most: int, title: str) -> str:
+    """Shown when the number of questions asked for is out of range."""
+    return f"A {title} interview can have 1 to {most} main questions; you asked for {count}."
+
+
+def too_long(length: int, limit: int) -> str:
+    """Shown for an answer over the length limit; the question stays open."""
+    return (
+        f"That answer is {length:,} characters; the limit is {limit:,} (about {limit // 6:,} words). "
+        "Please send a shorter version: your question is still open and nothing was recorded."
+    )
+
+
+def model_down(reason: str) -> str:
+    """Shown when the model could not serve a turn; the answer is already stored."""
+    return f"{reason} Your answer is saved. Type `retry` to continue."
+
+
+def cap_reached(max_pairs: int) -> str:
+    """Shown when the interview reaches its question–response cap."""
+    return f"That's {max_pairs} question–response pairs, the most one interview holds. Here is your scorecard."
+
+
+def unknown_command(name: str) -> str:
+    """Shown for a command the core does not know."""
+    return f"Unknown command `{name}`. Type `help` to see what you can do."

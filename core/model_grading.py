@@ -1,0 +1,84 @@
+"""The model grader: one structured call per answer, with the answer delimited as data."""
+
+from __future__ import annotations
+
+import re
+
+from core.flow import GradeRequest
+from core.models import Grade, Usage
+from core.ports import ChatModel
+from core.prompts import render
+from core.text import shorten
+
+GRADE_SCHEMA: dict = {
+    "type": "object",
+    "properties": {
+        "score": {"type": "integer"},  # range enforced by clamp_score: strict mode rejects some keywords
+        "feedback": {"type": "string"},
+        "strength": {"type": "string"},
+        "improvement": {"type": "string"},
+        "evidence": {"type": "array", "items": {"type": "string"}},
+        "injection_detected": {"type": "boolean"},
+    },
+    "required": ["score", "feedback", "strength", "improvement", "evidence", "injection_detected"],
+    "additionalProperties": False,
+}
+
+INJECTION_NOTE = "Text in your answer that addressed the grader was ignored."
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def grounded_evidence(quotes: object, answer: str) -> tuple[str, ...]:
+    """Only the quotes that really occur in the answer (models sometimes paraphrase), at most three."""
+    if not isinstance(quotes, list):
+        return ()
+    haystack = _squash(answer)
+    kept = [shorten(str(q), 120) for q in quotes if str(q).strip() and _squash(str(q)) in haystack]
+    return tuple(kept[:3])
+
+
+def grade_from_data(data: dict, answer: str) -> Grade:
+    """A Grade from the model's JSON; the score is clamped later by the grade rules."""
+    injected = data.get("injection_detected") is True
+    feedback = str(data.get("feedback", "")).strip()
+    if injected and INJECTION_NOTE not in feedback:
+        feedback = f"{feedback} {INJECTION_NOTE}".strip()
+    return Grade(
+        score=data.get("score", 1),  # type: ignore[arg-type]  # clamped by apply_grade_rules
+        feedback=feedback,
+        strength=str(data.get("strength", "")).strip(),
+        improvement=str(data.get("improvement", "")).strip(),
+        evidence=grounded_evidence(data.get("evidence"), answer),
+        flags=("injection",) if injected else (),
+        grader="model",
+    )
+
+
+class ModelGrader:
+    """Grades answers with a chat model."""
+
+    def __init__(self, chat: ChatModel) -> None:
+        self._chat = chat
+
+    async def grade(self, request: GradeRequest) -> tuple[Grade, Usage | None]:
+        """One grading call."""
+        key_points = "\n".join(f"- {kp.point}" for kp in request.key_points) or "- (use your judgement)"
+        user = render(
+            "grader_turn",
+            role_title=request.pack.title,
+            level=request.level or "not stated (assume mid-level)",
+            main_question=" ".join(request.main_question.split()),
+            kind=request.kind.value.replace("_", "-"),
+            asked=" ".join(request.asked.split()),
+            key_points=key_points,
+            # Closing tags inside the answer must not end the data block early.
+            answer=request.answer.replace("</candidate_answer>", "</ candidate_answer>"),
+        )
+        messages = [{"role": "system", "content": render("grader_system")}, {"role": "user", "content": user}]
+        result = await self._chat.complete_json(
+            purpose="grader", messages=messages, schema_name="answer_grade", schema=GRADE_SCHEMA
+        )
+        return grade_from_data(result.data, request.answer), result.usage

@@ -1,0 +1,145 @@
+"""The no-key coach: runs the interview from the role pack and grades by key-point coverage."""
+
+from __future__ import annotations
+
+import re
+
+from core.flow import Action, GradeRequest, Instruction, Move, MoveContext
+from core.keypoints import measure_coverage
+from core.models import Grade, TurnKind, Usage
+from core.plan import restated_question
+from core.text import is_stuck_answer, word_count
+
+FOLLOW_UP_BELOW = 0.6  # ask a follow-up when an answer covers less than this share of the key points
+LONG_ANSWER_WORDS = 450  # past this an answer is rambling: about three minutes spoken
+
+_EXAMPLE = re.compile(
+    r"\b(for example|for instance|e\.g\.|such as|in my (?:last|previous|current)|at my|when i|we (?:had|built|ran|saw)"
+    r"|\d+\s*%|\d+x\b|\$\s?\d)",
+    re.IGNORECASE,
+)
+_STRUCTURE = re.compile(
+    r"\b(first(?:ly)?|second(?:ly)?|then|because|therefore|so that|finally|trade-?offs?|however|as a result"
+    r"|on the other hand|which means|in short)\b",
+    re.IGNORECASE,
+)
+
+
+class OfflineGrader:
+    """Grades an answer by the key points it covers, its structure, its examples and its length."""
+
+    async def grade(self, request: GradeRequest) -> tuple[Grade, Usage | None]:
+        """The grade of one answer; no model is called."""
+        return grade_offline(request), None
+
+
+def grade_offline(request: GradeRequest) -> Grade:
+    """The deterministic offline grade of one answer."""
+    answer = request.answer
+    n_words = word_count(answer)
+    if is_stuck_answer(answer) or n_words == 0:
+        point = request.key_points[0].point if request.key_points else "the core idea"
+        return Grade(
+            score=1,
+            feedback="No answer given. Even a partial answer earns credit: say what you do know and reason aloud.",
+            improvement=f"Start from: {point}.",
+            missed=tuple(kp.point for kp in request.key_points),
+            grader="offline",
+        )
+    coverage = measure_coverage(answer, request.key_points)
+    has_example = bool(_EXAMPLE.search(answer))
+    structure_marks = len({m.lower() for m in _STRUCTURE.findall(answer)})
+    score = 1 + 6 * coverage.ratio
+    score += 1 if n_words >= 60 else 0
+    score += 1 if has_example else 0
+    score += 1 if structure_marks >= 2 else 0
+    score -= 1 if n_words > LONG_ANSWER_WORDS else 0
+    return Grade(
+        score=round(score),
+        feedback=_feedback(coverage.covered, coverage.missed),
+        strength=_strength(coverage.covered, has_example, structure_marks),
+        improvement=_improvement(coverage.missed, has_example, n_words),
+        evidence=coverage.evidence[:3],
+        covered=tuple(kp.point for kp in coverage.covered),
+        missed=tuple(kp.point for kp in coverage.missed),
+        grader="offline",
+    )
+
+
+def _feedback(covered: tuple, missed: tuple) -> str:
+    total = len(covered) + len(missed)
+    parts = [f"Covered {len(covered)} of {total} key points."]
+    if covered:
+        parts.append("You covered: " + "; ".join(kp.point for kp in covered) + ".")
+    if missed:
+        parts.append("Missing: " + "; ".join(kp.point for kp in missed) + ".")
+    return " ".join(parts)
+
+
+def _strength(covered: tuple, has_example: bool, structure_marks: int) -> str:
+    if covered:
+        return f"Clear on the essentials: {covered[0].point[0].lower()}{covered[0].point[1:]}."
+    if has_example:
+        return "You grounded the answer in a concrete example."
+    if structure_marks >= 2:
+        return "The answer has a clear line of reasoning."
+    return "You engaged with the question."
+
+
+def _improvement(missed: tuple, has_example: bool, n_words: int) -> str:
+    if missed:
+        tip = f"Cover {missed[0].point[0].lower()}{missed[0].point[1:]}."
+    elif not has_example:
+        tip = "Back the answer with a concrete example or a number from your experience."
+    else:
+        tip = "Strong answer: keep it this crisp under pressure."
+    if n_words > LONG_ANSWER_WORDS:
+        tip += " Tighten it: lead with the answer, then the two or three points that matter."
+    elif n_words < 40:
+        tip += " Develop it: a strong spoken answer takes about a minute."
+    return tip
+
+
+class OfflineInterviewer:
+    """Asks the pack's questions in plan order, follows up on gaps, and gives the pack's hints."""
+
+    async def next_move(self, ctx: MoveContext) -> tuple[Move, Usage | None]:
+        """The next move, decided from the pack alone."""
+        return decide_offline(ctx), None
+
+
+def decide_offline(ctx: MoveContext) -> Move:
+    """The offline interviewer's move."""
+    if ctx.instruction is Instruction.HINT:
+        return Move(Action.HINT, f"{offline_hint(ctx)}\n\n{restated_question(ctx.interview)}".strip())
+    if ctx.instruction is Instruction.AFTER_ANSWER and ctx.current_question and ctx.allow_follow_up:
+        follow_up = _follow_up_for_gap(ctx)
+        if follow_up:
+            return Move(Action.FOLLOW_UP, follow_up)
+    if ctx.next_question is None:
+        return Move(Action.END, "")
+    return Move(Action.NEXT_QUESTION, ctx.next_question.text)
+
+
+def offline_hint(ctx: MoveContext) -> str:
+    """The pack's hint first; later hints name one key point at a time."""
+    question = ctx.current_question
+    if question is None:
+        return "Take it step by step: say what you know, then reason aloud about the rest."
+    if ctx.hints_given == 0:
+        return question.hint
+    point = question.key_points[min(ctx.hints_given - 1, len(question.key_points) - 1)]
+    return f"A strong answer would touch on this: {point.point[0].lower()}{point.point[1:]}."
+
+
+def _follow_up_for_gap(ctx: MoveContext) -> str | None:
+    last = ctx.interview.last_turn
+    question = ctx.current_question
+    if last is None or question is None or not last.answer or is_stuck_answer(last.answer):
+        return None
+    # Judge the gap on everything said about this main question so far, not just the last reply.
+    said = " ".join(t.answer for t in ctx.interview.turns if t.question_index == last.question_index and t.answer)
+    if measure_coverage(said, question.key_points).ratio >= FOLLOW_UP_BELOW:
+        return None
+    asked = {t.question for t in ctx.interview.turns if t.kind is TurnKind.FOLLOW_UP}
+    return next((f for f in question.follow_ups if f not in asked), None)

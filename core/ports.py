@@ -1,0 +1,131 @@
+"""The ports the core talks through: storage and the chat model. Implementations live outside core/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from core.models import (
+    AnswerSource,
+    ConversationRef,
+    Grade,
+    Interview,
+    InterviewSummary,
+    Turn,
+    Usage,
+    UsageTotals,
+)
+
+
+class StoreError(Exception):
+    """Base class of storage errors the core reacts to."""
+
+
+class ActiveInterviewExists(StoreError):
+    """The conversation already has an open (active or paused) interview."""
+
+
+class TurnConflict(StoreError):
+    """Another worker wrote this turn first (same interview and seq, or the answer was already taken)."""
+
+
+class InterviewStore(Protocol):
+    """Durable storage of interviews; every method is safe to call from the event loop."""
+
+    async def create_interview(self, interview: Interview) -> None:
+        """Insert a new interview and its turns; raise ActiveInterviewExists if the conversation has one open."""
+
+    async def get_interview(self, interview_id: str) -> Interview | None:
+        """The interview with its turns ordered by seq, or None."""
+
+    async def get_open_interview(self, conv: ConversationRef) -> Interview | None:
+        """The conversation's active or paused interview, or None."""
+
+    async def find_interview_ids(self, prefix: str, *, user_id: str | None = None) -> list[str]:
+        """Ids starting with prefix (case-insensitive), optionally only that user's; at most 10."""
+
+    async def list_interviews(
+        self,
+        *,
+        user_id: str | None = None,
+        platform: str | None = None,
+        workspace_id: str | None = None,
+        limit: int = 20,
+    ) -> list[InterviewSummary]:
+        """Interviews newest first, filtered by whichever of user, platform and workspace are given."""
+
+    async def update_interview(self, interview: Interview) -> None:
+        """Write the header fields: status, level, language, state, overall_score, summary, ended_at."""
+
+    async def add_turn(self, interview_id: str, turn: Turn) -> None:
+        """Insert a turn; raise TurnConflict if (interview_id, seq) exists already."""
+
+    async def save_answer(
+        self,
+        interview_id: str,
+        seq: int,
+        *,
+        answer: str,
+        source: AnswerSource,
+        answered_at: datetime,
+        event_id: str | None = None,
+        audio_seconds: float | None = None,
+    ) -> None:
+        """Store the answer of an open turn; raise TurnConflict if it was answered, skipped or hinted already."""
+
+    async def close_turn(
+        self, interview_id: str, seq: int, *, skipped: bool = False, hint_requested: bool = False
+    ) -> None:
+        """Close an unanswered turn as skipped or as turned into a hint; raise TurnConflict if it was not open."""
+
+    async def save_grade(self, interview_id: str, seq: int, grade: Grade) -> None:
+        """Store (or replace) the grade of an answered turn."""
+
+    async def record_usage(self, interview_id: str, usage: Usage) -> None:
+        """Append one model call's usage."""
+
+    async def usage_totals(self, interview_id: str) -> UsageTotals:
+        """Sum of the interview's recorded usage."""
+
+    async def claim_event(self, platform: str, event_id: str) -> bool:
+        """Record a platform event id; True the first time, False for a duplicate."""
+
+    async def close(self) -> None:
+        """Release connections."""
+
+
+class ModelError(Exception):
+    """A model call failed; the message is safe to show to a user."""
+
+
+class ModelUnavailable(ModelError):
+    """The model could not be reached or kept failing (timeouts, 429s, 5xx) after retries."""
+
+
+class ModelOutputInvalid(ModelError):
+    """The model answered, but not with the JSON we asked for, even after one retry."""
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    """A parsed JSON object from the model with the call's usage."""
+
+    data: dict[str, Any]
+    usage: Usage
+
+
+class ChatModel(Protocol):
+    """A chat model that answers with one JSON object."""
+
+    model: str
+
+    async def complete_json(
+        self,
+        *,
+        purpose: str,
+        messages: list[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+    ) -> ChatResult:
+        """Ask for one JSON object matching schema; raise ModelUnavailable or ModelOutputInvalid."""

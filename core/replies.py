@@ -1,0 +1,81 @@
+"""Platform-neutral replies the core returns; each platform's render.py turns them into messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ReplyKind(StrEnum):
+    """What a reply is, so a platform can style it."""
+
+    QUESTION = "question"  # a main question
+    FOLLOW_UP = "follow_up"
+    HINT = "hint"
+    TRANSCRIPT = "transcript"  # "I heard: ..." for voice answers
+    SCORECARD = "scorecard"
+    INFO = "info"  # neutral information: help, roles, history, status
+    ERROR = "error"  # something went wrong; the text says what to do next
+
+
+# Commands a candidate can give instead of answering; platforms may offer them as buttons.
+QUESTION_ACTIONS: tuple[str, ...] = ("hint", "skip", "end")
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    """One question–response pair on the scorecard."""
+
+    seq: int
+    kind: str  # question | follow_up | hint
+    question: str
+    answer: str | None
+    score: int | None
+    feedback: str
+    strength: str = ""
+    improvement: str = ""
+    status: str = "graded"  # graded | ungraded | skipped | hint_requested | unanswered
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """The structured end-of-interview result."""
+
+    interview_id: str
+    role: str
+    role_title: str
+    overall_score: float | None
+    answered: int
+    planned_questions: int
+    items: tuple[ScoreItem, ...]
+    summary: str = ""
+    strengths: tuple[str, ...] = ()
+    focus_next: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to show the user, in Markdown."""
+
+    kind: ReplyKind
+    text: str
+    interview_id: str | None = None
+    seq: int | None = None  # the turn a question reply belongs to
+    actions: tuple[str, ...] = ()  # commands worth offering as buttons under this message
+    scorecard: Scorecard | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_question(self) -> bool:
+        """Whether this reply asks the candidate something."""
+        return self.kind in (ReplyKind.QUESTION, ReplyKind.FOLLOW_UP, ReplyKind.HINT)
+
+
+def info(text: str, *, interview_id: str | None = None) -> Reply:
+    """A neutral informational reply."""
+    return Reply(ReplyKind.INFO, text, interview_id=interview_id)
+
+
+def error(text: str, *, interview_id: str | None = None, actions: tuple[str, ...] = ()) -> Reply:
+    """A reply saying what went wrong and what to do next."""
+    return Reply(ReplyKind.ERROR, text, interview_id=interview_id, actions=actions)

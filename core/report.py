@@ -1,0 +1,125 @@
+"""An interview as a stable JSON document and as Markdown; the scorecard as Markdown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from core.models import Interview, UsageTotals
+from core.replies import Scorecard
+from core.scorecard import band, item_status
+
+REPORT_VERSION = 1
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def report_json(interview: Interview, *, role_title: str, usage: UsageTotals) -> dict[str, Any]:
+    """The documented, stable JSON form of an interview (see README, "Report JSON")."""
+    summary_state = interview.state.get("summary", {})
+    return {
+        "version": REPORT_VERSION,
+        "id": interview.id,
+        "role": interview.role,
+        "role_title": role_title,
+        "status": interview.status.value,
+        "level": interview.level,
+        "language": interview.language,
+        "planned_questions": interview.planned_questions,
+        "created_at": _iso(interview.created_at),
+        "ended_at": _iso(interview.ended_at),
+        "overall_score": interview.overall_score,
+        "summary": interview.summary,
+        "strengths": summary_state.get("strengths", []),
+        "focus_next": summary_state.get("focus_next", []),
+        "platform": interview.conv.platform,
+        "user_id": interview.conv.user_id,
+        "turns": [
+            {
+                "seq": t.seq,
+                "kind": t.kind.value,
+                "question": t.question,
+                "answer": t.answer,
+                "source": t.source.value if t.source else None,
+                "status": item_status(t),
+                "score": t.grade.score if t.grade and t.answer is not None else None,
+                "feedback": t.grade.feedback if t.grade else None,
+                "strength": t.grade.strength if t.grade else None,
+                "improvement": t.grade.improvement if t.grade else None,
+                "evidence": list(t.grade.evidence) if t.grade else [],
+                "asked_at": _iso(t.asked_at),
+                "answered_at": _iso(t.answered_at),
+                "audio_seconds": t.audio_seconds,
+            }
+            for t in interview.turns
+        ],
+        "usage": {
+            "prompt_tokens": usage.prompt_tokens,
+            "cached_tokens": usage.cached_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "calls": usage.calls,
+        },
+    }
+
+
+def _score(value: float | int | None) -> str:
+    return "–" if value is None else f"{value:g}/10"
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+
+
+def report_markdown(interview: Interview, *, role_title: str, usage: UsageTotals) -> str:
+    """The whole interview as Markdown: header, every question and answer with its grade, usage."""
+    data = report_json(interview, role_title=role_title, usage=usage)
+    lines = [
+        f"# {role_title} mock interview",
+        "",
+        f"- Id: `{data['id']}`",
+        f"- Date: {interview.created_at:%Y-%m-%d %H:%M} UTC",
+        f"- Status: {data['status']}",
+        f"- Overall: {_score(data['overall_score'])} ({band(data['overall_score'])})",
+    ]
+    if interview.summary:
+        lines += ["", interview.summary]
+    for t in data["turns"]:
+        lines += ["", f"## {t['seq']}. {t['kind'].replace('_', '-')}", "", t["question"], ""]
+        if t["answer"] is not None:
+            lines += [_quote(t["answer"]), ""]
+            lines.append(f"**Score:** {_score(t['score'])}" + (f" · {t['source']}" if t["source"] else ""))
+        else:
+            lines.append(f"_{t['status'].replace('_', ' ')}_")
+        if t["feedback"]:
+            lines += ["", t["feedback"]]
+    u = data["usage"]
+    lines += [
+        "",
+        f"_Model usage: {u['prompt_tokens']} prompt tokens ({u['cached_tokens']} cached), "
+        f"{u['completion_tokens']} completion tokens over {u['calls']} calls._",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def scorecard_markdown(card: Scorecard) -> str:
+    """The scorecard as Markdown, for platforms without a richer layout."""
+    lines = [
+        f"**Scorecard: {card.role_title}**: overall **{_score(card.overall_score)}** ({band(card.overall_score)}), "
+        f"{card.answered} of {card.planned_questions} main questions answered.",
+    ]
+    if card.summary:
+        lines += ["", card.summary]
+    for item in card.items:
+        lines += ["", f"**{item.seq}. {item.kind.replace('_', '-')}** · {_score(item.score)}", item.question]
+        if item.answer:
+            lines.append(_quote(item.answer if len(item.answer) < 400 else item.answer[:399] + "…"))
+        if item.feedback:
+            lines.append(item.feedback)
+    if card.strengths:
+        lines += ["", "**Strengths:** " + "; ".join(card.strengths)]
+    if card.focus_next:
+        lines += ["", "**Practise next:** " + "; ".join(card.focus_next)]
+    lines += ["", f"Interview id: `{card.interview_id}`"]
+    return "\n".join(lines)

@@ -1,0 +1,118 @@
+"""The end-of-interview scorecard, assembled from stored grades so it is ready at once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from core.models import Interview, Turn
+from core.replies import Scorecard, ScoreItem
+
+SKIPPED_SCORE = 1  # a skipped question counts in the overall score as a missed one would in a real interview
+
+
+@dataclass(frozen=True)
+class SummaryText:
+    """The narrative part of a scorecard."""
+
+    summary: str
+    strengths: tuple[str, ...] = ()
+    focus_next: tuple[str, ...] = ()
+
+
+def item_status(turn: Turn) -> str:
+    """graded | ungraded | skipped | hint_requested | unanswered."""
+    if turn.skipped:
+        return "skipped"
+    if turn.hint_requested:
+        return "hint_requested"
+    if turn.answer is None:
+        return "unanswered"
+    return "graded" if turn.grade else "ungraded"
+
+
+def overall_score(turns: list[Turn]) -> float | None:
+    """Mean of graded answers, skipped questions counting as SKIPPED_SCORE; None when nothing counts."""
+    scores = [t.grade.score for t in turns if t.answer is not None and t.grade]
+    scores += [SKIPPED_SCORE for t in turns if t.skipped]
+    if not scores:
+        return None
+    return round(sum(scores) / len(scores), 1)
+
+
+def answered_main_questions(interview: Interview) -> int:
+    """How many planned main questions got at least one answer."""
+    return len({t.question_index for t in interview.turns if t.answer is not None and t.question_index is not None})
+
+
+def band(score: float | None) -> str:
+    """A plain-words reading of an overall score."""
+    if score is None:
+        return "not scored"
+    if score >= 8.5:
+        return "interview-ready"
+    if score >= 7:
+        return "strong, with a few gaps"
+    if score >= 5:
+        return "getting there"
+    return "keep practising"
+
+
+def offline_summary(interview: Interview, overall: float | None) -> SummaryText:
+    """A summary written from the grades alone, without a model."""
+    graded = [t for t in interview.turns if t.grade and t.answer is not None]
+    answered = answered_main_questions(interview)
+    if overall is None:
+        return SummaryText("No answers were graded, so there is no score yet. Start a new interview when ready.")
+    text = (
+        f"You answered {answered} of {interview.planned_questions} main questions; overall {overall}/10 "
+        f"({band(overall)})."
+    )
+    best = sorted(graded, key=lambda t: -t.grade.score)[:2]  # type: ignore[union-attr]
+    strengths = tuple(t.grade.strength for t in best if t.grade and t.grade.strength)
+    missed = Counter(point for t in graded if t.grade for point in t.grade.missed)
+    focus = [point for point, _ in missed.most_common(3)]
+    if not focus:
+        worst = sorted(graded, key=lambda t: t.grade.score)[:2]  # type: ignore[union-attr]
+        focus = [t.grade.improvement for t in worst if t.grade and t.grade.improvement]
+    return SummaryText(text, strengths, tuple(focus[:3]))
+
+
+def build_scorecard(interview: Interview, *, role_title: str, summary: SummaryText) -> Scorecard:
+    """The scorecard of an interview from its stored turns."""
+    items = tuple(
+        ScoreItem(
+            seq=t.seq,
+            kind=t.kind.value,
+            question=t.question,
+            answer=t.answer,
+            score=t.grade.score if t.grade and t.answer is not None else None,
+            feedback=t.grade.feedback if t.grade else _feedback_without_grade(t),
+            strength=t.grade.strength if t.grade else "",
+            improvement=t.grade.improvement if t.grade else "",
+            status=item_status(t),
+        )
+        for t in interview.turns
+    )
+    return Scorecard(
+        interview_id=interview.id,
+        role=interview.role,
+        role_title=role_title,
+        overall_score=interview.overall_score,
+        answered=answered_main_questions(interview),
+        planned_questions=interview.planned_questions,
+        items=items,
+        summary=summary.summary,
+        strengths=summary.strengths,
+        focus_next=summary.focus_next,
+    )
+
+
+def _feedback_without_grade(turn: Turn) -> str:
+    status = item_status(turn)
+    return {
+        "skipped": f"Skipped (counts as {SKIPPED_SCORE}/10).",
+        "hint_requested": "You asked for a hint here; your answer after the hint is graded below.",
+        "unanswered": "Not answered: the interview ended here.",
+        "ungraded": "Could not be graded.",
+    }.get(status, "")

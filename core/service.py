@@ -1,0 +1,374 @@
+"""InterviewService: the only thing adapters call. Every turn is persisted before any model call."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from core import messages
+from core.finishing import Finisher
+from core.flow import Action, Grader, Instruction, Interviewer, Move, MoveContext
+from core.grading import apply_grade_rules
+from core.models import AnswerSource, ConversationRef, Grade, Interview, InterviewStatus, Turn, TurnKind, Usage, utcnow
+from core.offline import decide_offline
+from core.plan import grade_request, make_plan, move_context, next_main_index, question_reply
+from core.ports import (
+    ActiveInterviewExists,
+    InterviewStore,
+    ModelError,
+    ModelOutputInvalid,
+    ModelUnavailable,
+    TurnConflict,
+)
+from core.records import InterviewRecords
+from core.replies import Reply, error, info
+from core.roles import RoleCatalog, RolePack, UnknownRole
+from core.text import is_stuck_answer, parse_command
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceLimits:
+    """The product limits a service enforces."""
+
+    max_pairs: int = 25
+    default_questions: int = 5
+    max_answer_chars: int = 10_000
+
+
+class InterviewService:
+    """Runs interviews: start, answer, voice and commands, returning platform-neutral replies."""
+
+    def __init__(
+        self,
+        *,
+        store: InterviewStore,
+        catalog: RoleCatalog,
+        interviewer: Interviewer,
+        grader: Grader,
+        finisher: Finisher,
+        limits: ServiceLimits = ServiceLimits(),
+        rng: random.Random | None = None,
+        mode: str = "offline coach",
+        closers: Sequence[Callable[[], Awaitable[None]]] = (),
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.limits = limits
+        self.mode = mode  # shown to users: who runs the interview
+        self.records = InterviewRecords(store, catalog)
+        self._closers = list(closers)
+        self._interviewer = interviewer
+        self._grader = grader
+        self._finisher = finisher
+        self._rng = rng or random.Random()
+        # One lock per conversation: turns of one interview never interleave inside this process.
+        self._locks: weakref.WeakValueDictionary[ConversationRef, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, conv: ConversationRef) -> asyncio.Lock:
+        lock = self._locks.get(conv)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[conv] = lock
+        return lock
+
+    # --- starting -------------------------------------------------------------------------------------------
+
+    async def start(
+        self,
+        conv: ConversationRef,
+        *,
+        role: str,
+        questions: int | None = None,
+        level: str | None = None,
+        language: str | None = None,
+        replace: bool = False,
+    ) -> list[Reply]:
+        """Start an interview (or show the one already open here, unless replace abandons it)."""
+        try:
+            pack = self.catalog.resolve(role)
+        except UnknownRole as exc:
+            return [error(messages.unknown_role(exc.name, self.catalog))]
+        count = questions or min(self.limits.default_questions, len(pack.questions))
+        most = min(self.limits.max_pairs, len(pack.questions))
+        if not 1 <= count <= most:
+            return [error(messages.bad_question_count(count, most, pack.title))]
+        async with self._lock(conv):
+            existing = await self.store.get_open_interview(conv)
+            if existing and not replace:
+                return self._already_running(existing)
+            if existing:
+                await self._close(existing, InterviewStatus.ABANDONED)
+            interview = Interview(
+                id=str(uuid.uuid4()),
+                conv=conv,
+                role=pack.id,
+                status=InterviewStatus.ACTIVE,
+                planned_questions=count,
+                level=level,
+                language=language,
+                state={"plan": make_plan(pack, count, self._rng), "notes": {}},
+            )
+            ctx = move_context(pack, interview, Instruction.OPEN, max_pairs=self.limits.max_pairs)
+            try:
+                move, usage = await self._decide(ctx)
+            except ModelUnavailable:
+                # Nothing was answered yet, so the pack's own first question is a faithful fallback.
+                move, usage = decide_offline(ctx), None
+            first = Turn(seq=1, kind=TurnKind.QUESTION, question=move.message, question_index=0)
+            interview.turns.append(first)
+            try:
+                await self.store.create_interview(interview)
+            except ActiveInterviewExists:  # another worker started one in this conversation a moment ago
+                other = await self.store.get_open_interview(conv)
+                return self._already_running(other) if other else []
+            await self._record_usage(interview.id, usage)
+            return [
+                info(messages.intro(pack, interview), interview_id=interview.id),
+                question_reply(pack, interview, first),
+            ]
+
+    def _already_running(self, interview: Interview) -> list[Reply]:
+        pack = self.catalog.resolve(interview.role)
+        replies = [info(messages.already_running(pack, interview), interview_id=interview.id)]
+        return replies + self._current(pack, interview)
+
+    # --- answering ------------------------------------------------------------------------------------------
+
+    async def answer(self, conv: ConversationRef, text: str, *, event_id: str | None = None) -> list[Reply]:
+        """Take a typed answer (or a command word); a duplicate event id gives no reply."""
+        if event_id is not None and not await self.store.claim_event(conv.platform, event_id):
+            return []
+        command = parse_command(text)
+        if command:
+            return await self.command(conv, command)
+        async with self._lock(conv):
+            interview, pack, refusal = await self._open_for_answer(conv)
+            if refusal is not None:
+                return refusal
+            turn = interview.current_turn
+            assert turn is not None  # _open_for_answer guarantees an open turn
+            answer = text.strip()
+            if not answer:
+                return await self._hint(pack, interview, turn)
+            if len(answer) > self.limits.max_answer_chars:
+                return [error(messages.too_long(len(answer), self.limits.max_answer_chars), interview_id=interview.id)]
+            return await self._take_answer(pack, interview, turn, answer, source=AnswerSource.TEXT, event_id=event_id)
+
+    async def _open_for_answer(
+        self, conv: ConversationRef
+    ) -> tuple[Interview, RolePack, None] | tuple[None, None, list[Reply]]:
+        interview = await self.store.get_open_interview(conv)
+        if interview is None:
+            return None, None, [info(messages.NO_INTERVIEW)]
+        if interview.status is InterviewStatus.PAUSED:
+            return None, None, [info(messages.PAUSED, interview_id=interview.id)]
+        if interview.current_turn is None:
+            return None, None, [error(messages.OWED_QUESTION, interview_id=interview.id, actions=("retry",))]
+        return interview, self.catalog.resolve(interview.role), None
+
+    async def _take_answer(
+        self,
+        pack: RolePack,
+        interview: Interview,
+        turn: Turn,
+        answer: str,
+        *,
+        source: AnswerSource,
+        event_id: str | None,
+        audio_seconds: float | None = None,
+    ) -> list[Reply]:
+        turn.answer, turn.source, turn.answer_event_id, turn.audio_seconds = answer, source, event_id, audio_seconds
+        try:
+            await self.store.save_answer(
+                interview.id,
+                turn.seq,
+                answer=answer,
+                source=source,
+                answered_at=utcnow(),
+                event_id=event_id,
+                audio_seconds=audio_seconds,
+            )
+        except TurnConflict:  # another worker took this answer already
+            return []
+        self._finisher.spawn_grade(self._grade_and_store(pack, interview, turn), interview.id)
+        instruction = Instruction.HINT if is_stuck_answer(answer) else Instruction.AFTER_ANSWER
+        return await self._advance(pack, interview, instruction)
+
+    async def _grade_and_store(self, pack: RolePack, interview: Interview, turn: Turn) -> Grade | None:
+        request = grade_request(pack, interview, turn)
+        try:
+            grade, usage = await self._grader.grade(request)
+        except ModelError as exc:
+            log.warning("grading interview %s seq %s failed: %s", interview.id, turn.seq, type(exc).__name__)
+            return None  # left ungraded: graded again before the summary
+        grade = apply_grade_rules(grade, answer=request.answer, kind=request.kind)
+        await self.store.save_grade(interview.id, turn.seq, grade)
+        await self._record_usage(interview.id, usage)
+        return grade
+
+    async def _hint(self, pack: RolePack, interview: Interview, turn: Turn) -> list[Reply]:
+        try:
+            await self.store.close_turn(interview.id, turn.seq, hint_requested=True)
+        except TurnConflict:
+            return []
+        turn.hint_requested = True
+        return await self._advance(pack, interview, Instruction.HINT)
+
+    async def _advance(self, pack: RolePack, interview: Interview, instruction: Instruction) -> list[Reply]:
+        """Choose and store the next move after the last turn was answered, skipped or turned into a hint."""
+        if len(interview.turns) >= self.limits.max_pairs:
+            return await self._finish(pack, interview, reached_cap=True)
+        ctx = move_context(pack, interview, instruction, max_pairs=self.limits.max_pairs)
+        try:
+            move, usage = await self._decide(ctx)
+        except ModelUnavailable as exc:
+            interview.state["pending"] = instruction.value
+            await self.store.update_interview(interview)
+            return [error(messages.model_down(str(exc)), interview_id=interview.id, actions=("retry",))]
+        await self._record_usage(interview.id, usage)
+        return await self._apply_move(pack, interview, move)
+
+    async def _apply_move(self, pack: RolePack, interview: Interview, move: Move) -> list[Reply]:
+        interview.state.pop("pending", None)
+        last = interview.last_turn
+        if move.note and last is not None:
+            interview.state.setdefault("notes", {})[str(last.seq)] = move.note
+        if move.action is Action.END:
+            await self.store.update_interview(interview)
+            return await self._finish(pack, interview)
+        if move.action is Action.NEXT_QUESTION:
+            kind, index = TurnKind.QUESTION, next_main_index(interview)
+        else:
+            kind = TurnKind.FOLLOW_UP if move.action is Action.FOLLOW_UP else TurnKind.HINT
+            index = last.question_index if last else 0
+        turn = Turn(seq=interview.next_seq, kind=kind, question=move.message, question_index=index)
+        try:
+            await self.store.add_turn(interview.id, turn)
+        except TurnConflict:  # another worker moved this interview on first
+            return []
+        interview.turns.append(turn)
+        await self.store.update_interview(interview)
+        return [question_reply(pack, interview, turn)]
+
+    async def _decide(self, ctx: MoveContext) -> tuple[Move, Usage | None]:
+        try:
+            return await self._interviewer.next_move(ctx)
+        except ModelOutputInvalid:
+            log.warning("interviewer reply unusable twice for interview %s; using the role pack", ctx.interview.id)
+            return decide_offline(ctx), None
+
+    # --- commands -------------------------------------------------------------------------------------------
+
+    async def command(self, conv: ConversationRef, name: str) -> list[Reply]:
+        """hint, skip, repeat, end, retry, pause, resume or help."""
+        if name == "help":
+            return [info(messages.HELP)]
+        async with self._lock(conv):
+            interview = await self.store.get_open_interview(conv)
+            if interview is None:
+                return [info(messages.NO_INTERVIEW)]
+            pack = self.catalog.resolve(interview.role)
+            handler = {
+                "hint": self._cmd_hint,
+                "skip": self._cmd_skip,
+                "repeat": self._cmd_repeat,
+                "end": self._cmd_end,
+                "retry": self._cmd_retry,
+                "pause": self._cmd_pause,
+                "resume": self._cmd_resume,
+            }.get(name)
+            if handler is None:
+                return [error(messages.unknown_command(name))]
+            return await handler(pack, interview)
+
+    async def _cmd_hint(self, pack: RolePack, interview: Interview) -> list[Reply]:
+        turn = interview.current_turn
+        if interview.status is InterviewStatus.PAUSED or turn is None:
+            return self._current(pack, interview)
+        return await self._hint(pack, interview, turn)
+
+    async def _cmd_skip(self, pack: RolePack, interview: Interview) -> list[Reply]:
+        turn = interview.current_turn
+        if interview.status is InterviewStatus.PAUSED or turn is None:
+            return self._current(pack, interview)
+        try:
+            await self.store.close_turn(interview.id, turn.seq, skipped=True)
+        except TurnConflict:
+            return []
+        turn.skipped = True
+        if len(interview.turns) >= self.limits.max_pairs:
+            return await self._finish(pack, interview, reached_cap=True)
+        # Skipping moves straight on to the next main question: no model call, so it is instant.
+        ctx = move_context(pack, interview, Instruction.AFTER_ANSWER, max_pairs=self.limits.max_pairs)
+        nxt = ctx.next_question
+        return await self._apply_move(
+            pack, interview, Move(Action.NEXT_QUESTION, nxt.text) if nxt else Move(Action.END, "")
+        )
+
+    async def _cmd_repeat(self, pack: RolePack, interview: Interview) -> list[Reply]:
+        return self._current(pack, interview)
+
+    async def _cmd_end(self, pack: RolePack, interview: Interview) -> list[Reply]:
+        return await self._finish(pack, interview)
+
+    async def _cmd_retry(self, pack: RolePack, interview: Interview) -> list[Reply]:
+        pending = interview.state.get("pending")
+        if not pending:
+            return [info(messages.NOTHING_TO_RETRY, interview_id=interview.id), *self._current(pack, interview)]
+        return await self._advance(pack, interview, Instruction(pending))
+
+    async def _cmd_pause(self, pack: RolePack, interview: Interview) -> list[Reply]:
+        interview.status = InterviewStatus.PAUSED
+        await self.store.update_interview(interview)
+        return [info(messages.PAUSED_NOW, interview_id=interview.id)]
+
+    async def _cmd_resume(self, pack: RolePack, interview: Interview) -> list[Reply]:
+        if interview.status is InterviewStatus.PAUSED:
+            interview.status = InterviewStatus.ACTIVE
+            await self.store.update_interview(interview)
+        return self._current(pack, interview)
+
+    def _current(self, pack: RolePack, interview: Interview) -> list[Reply]:
+        """What the candidate should see to carry on: the open question, or how to continue."""
+        if interview.status is InterviewStatus.PAUSED:
+            return [info(messages.PAUSED, interview_id=interview.id)]
+        turn = interview.current_turn
+        if turn is None:
+            return [error(messages.OWED_QUESTION, interview_id=interview.id, actions=("retry",))]
+        return [question_reply(pack, interview, turn)]
+
+    # --- finishing ------------------------------------------------------------------------------------------
+
+    async def _finish(self, pack: RolePack, interview: Interview, *, reached_cap: bool = False) -> list[Reply]:
+        replies = [info(messages.cap_reached(self.limits.max_pairs))] if reached_cap else []
+        return replies + await self._finisher.finish(pack, interview)
+
+    async def _close(self, interview: Interview, status: InterviewStatus) -> None:
+        interview.status = status
+        interview.ended_at = utcnow()
+        await self.store.update_interview(interview)
+
+    async def _record_usage(self, interview_id: str, usage: Usage | None) -> None:
+        if usage is not None:
+            await self.store.record_usage(interview_id, usage)
+
+    async def drain(self) -> None:
+        """Wait for grades still being computed (call before the process exits)."""
+        await self._finisher.drain()
+
+    async def close(self) -> None:
+        """Finish grades in flight and release the model client and the database."""
+        await self.drain()
+        for close in self._closers:
+            await close()
+        await self.store.close()
+
+
+__all__ = ["InterviewService", "ServiceLimits"]

@@ -1,0 +1,61 @@
+"""The one typed configuration object, read from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MAX_PAIRS_LIMIT = 25  # the product's promise: at most 25 question–response pairs per interview
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user's data folder, so history survives wherever `mock-interview` runs."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"sqlite:///{base / 'mock-interview' / 'interviews.db'}"
+
+
+class Settings(BaseSettings):
+    """Configuration; every field maps to an environment variable named in the README."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(default_factory=default_database_url, validation_alias="DATABASE_URL")
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    model: str = Field(default="gpt-4.1-mini", validation_alias="MOCK_INTERVIEW_MODEL")
+    model_timeout_s: float = Field(default=30.0, gt=0, validation_alias="MOCK_INTERVIEW_MODEL_TIMEOUT")
+    model_max_retries: int = Field(default=2, ge=0, le=6, validation_alias="MOCK_INTERVIEW_MODEL_RETRIES")
+    max_pairs: int = Field(default=25, ge=1, le=MAX_PAIRS_LIMIT, validation_alias="MOCK_INTERVIEW_MAX_PAIRS")
+    default_questions: int = Field(default=5, ge=1, le=MAX_PAIRS_LIMIT, validation_alias="MOCK_INTERVIEW_QUESTIONS")
+    max_answer_chars: int = Field(default=10_000, ge=100, validation_alias="MOCK_INTERVIEW_MAX_ANSWER_CHARS")
+    roles_dir: Path | None = Field(default=None, validation_alias="MOCK_INTERVIEW_ROLES_DIR")
+
+    @field_validator("openai_api_key", mode="before")
+    @classmethod
+    def _blank_key_is_none(cls, value: object) -> object:
+        # An empty OPENAI_API_KEY= line in a .env means "no key": run the offline coach.
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("openai_base_url", mode="before")
+    @classmethod
+    def _blank_url_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @property
+    def uses_model(self) -> bool:
+        """Whether an API key is configured, so the model runs the interview."""
+        return self.openai_api_key is not None
+
+
+def load_settings(env_file: str | Path | None = ".env") -> Settings:
+    """Read settings from the environment, and from env_file when it exists."""
+    if env_file is not None and Path(env_file).is_file():
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    return Settings()

@@ -1,0 +1,64 @@
+"""Small text helpers shared by the coach, the grader and the service: words, commands, "I don't know"."""
+
+from __future__ import annotations
+
+import re
+
+COMMANDS = ("hint", "skip", "repeat", "end", "retry", "pause", "resume", "help")
+
+# Words a candidate types instead of an answer, mapped to the command they mean.
+_COMMAND_WORDS = {
+    **{c: c for c in COMMANDS},
+    "next": "skip",
+    "pass": "skip",
+    "again": "repeat",
+    "stop": "end",
+    "finish": "end",
+    "done": "end",
+    "continue": "resume",
+}
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+_STUCK = re.compile(
+    r"^(?:um+|uh+|hmm+|well|honestly|sorry|,|\.|\s)*"
+    r"(?:i\s+(?:do\s*n[o']?t|dont|really\s+don'?t)\s+know|idk|dunno|no\s+idea|i\s+have\s+no\s+idea|"
+    r"not\s+sure|i'?m\s+not\s+sure|no\s+clue|i\s+have\s+no\s+clue|i'?m\s+stuck|i\s+can'?t\s+remember)"
+    r"(?:[\s,.!?…]|$).*$",
+    re.IGNORECASE,
+)
+
+
+def words(text: str) -> list[str]:
+    """The words of text, lowercased."""
+    return [w.lower() for w in _WORD.findall(text.replace("’", "'"))]
+
+
+def word_count(text: str) -> int:
+    """How many words text has."""
+    return len(_WORD.findall(text))
+
+
+def parse_command(text: str) -> str | None:
+    """The command a message is, if it is one word like `hint`, `/skip` or `End.`; else None."""
+    token = text.strip().lower().lstrip("/!").rstrip(".!? ")
+    return _COMMAND_WORDS.get(token)
+
+
+def is_stuck_answer(text: str) -> bool:
+    """Whether the answer is essentially "I don't know" (short, and saying so)."""
+    return word_count(text) <= 10 and bool(_STUCK.match(text.strip()))
+
+
+def shorten(text: str, limit: int) -> str:
+    """text cut to at most limit characters at a word boundary, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def neutralise_mentions(text: str) -> str:
+    """Defuse @everyone/@here/@channel so echoing user text never pings a whole channel."""
+    return re.sub(r"@(everyone|here|channel)\b", "@\u200b\\1", text, flags=re.IGNORECASE)

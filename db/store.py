@@ -1,0 +1,382 @@
+"""SqlInterviewStore: core.ports.InterviewStore on SQLAlchemy (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.models import (
+    AnswerSource,
+    ConversationRef,
+    Grade,
+    Interview,
+    InterviewStatus,
+    InterviewSummary,
+    Turn,
+    TurnKind,
+    Usage,
+    UsageTotals,
+    utcnow,
+)
+from core.ports import ActiveInterviewExists, TurnConflict
+from db.tables import (
+    OPEN_INTERVIEW_INDEX,
+    TURN_SEQ_CONSTRAINT,
+    InterviewRow,
+    LlmUsageRow,
+    ProcessedEventRow,
+    TurnRow,
+)
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_OPEN_STATUSES = (InterviewStatus.ACTIVE.value, InterviewStatus.PAUSED.value)
+_FIND_LIMIT = 10
+
+
+def _in_thread(fn: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Make a blocking method async by running it in a worker thread."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    return wrapper
+
+
+def _violates(err: IntegrityError, constraint: str, sqlite_columns: str) -> bool:
+    """Whether err is a unique violation of that constraint (PostgreSQL names it, SQLite lists columns)."""
+    diag = getattr(err.orig, "diag", None)
+    if diag is not None:
+        return getattr(diag, "constraint_name", None) == constraint
+    return f"UNIQUE constraint failed: {sqlite_columns}" in str(err.orig)
+
+
+_OPEN_INTERVIEW_COLUMNS = ", ".join(
+    f"interviews.{c}" for c in ("platform", "workspace_id", "channel_id", "thread_key", "user_id")
+)
+
+
+class SqlInterviewStore:
+    """Durable interviews in a SQL database; each method is one short transaction in a worker thread."""
+
+    def __init__(self, engine: Engine) -> None:
+        """Use engine (see db.engine.create_db_engine); the schema must be migrated already."""
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @_in_thread
+    def create_interview(self, interview: Interview) -> None:
+        """Insert a new interview and its turns; ActiveInterviewExists if its conversation has one open."""
+        try:
+            with self._sessions.begin() as session:
+                session.add(_interview_row(interview))
+                session.flush()  # the interview row before its turns, for the foreign key
+                session.add_all(_turn_row(interview.id, turn) for turn in interview.turns)
+        except IntegrityError as err:
+            if _violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
+                raise ActiveInterviewExists(f"{interview.conv} has an open interview already") from err
+            raise
+
+    @_in_thread
+    def get_interview(self, interview_id: str) -> Interview | None:
+        """The interview with its turns ordered by seq, or None."""
+        with self._sessions.begin() as session:
+            row = session.get(InterviewRow, interview_id)
+            return _load(session, row) if row else None
+
+    @_in_thread
+    def get_open_interview(self, conv: ConversationRef) -> Interview | None:
+        """The conversation's active or paused interview, or None."""
+        query = select(InterviewRow).where(
+            InterviewRow.platform == conv.platform,
+            InterviewRow.workspace_id == conv.workspace_id,
+            InterviewRow.channel_id == conv.channel_id,
+            InterviewRow.thread_key == (conv.thread_id or ""),
+            InterviewRow.user_id == conv.user_id,
+            InterviewRow.status.in_(_OPEN_STATUSES),
+        )
+        with self._sessions.begin() as session:
+            row = session.scalars(query).first()  # the partial unique index allows one at most
+            return _load(session, row) if row else None
+
+    @_in_thread
+    def find_interview_ids(self, prefix: str, *, user_id: str | None = None) -> list[str]:
+        """Ids starting with prefix (case-insensitive), optionally only that user's; at most 10."""
+        query = select(InterviewRow.id).where(InterviewRow.id.istartswith(prefix, autoescape=True))
+        if user_id is not None:
+            query = query.where(InterviewRow.user_id == user_id)
+        query = query.order_by(InterviewRow.created_at.desc(), InterviewRow.id).limit(_FIND_LIMIT)
+        with self._sessions.begin() as session:
+            return list(session.scalars(query))
+
+    @_in_thread
+    def list_interviews(
+        self,
+        *,
+        user_id: str | None = None,
+        platform: str | None = None,
+        workspace_id: str | None = None,
+        limit: int = 20,
+    ) -> list[InterviewSummary]:
+        """Interviews newest first, filtered by whichever of user, platform and workspace are given."""
+        # A correlated count keeps it to one query whatever the number of interviews.
+        answered = (
+            select(func.count(TurnRow.id))
+            .where(TurnRow.interview_id == InterviewRow.id, TurnRow.answer.is_not(None))
+            .correlate(InterviewRow)
+            .scalar_subquery()
+        )
+        query = select(InterviewRow, answered)
+        for column, value in (
+            (InterviewRow.user_id, user_id),
+            (InterviewRow.platform, platform),
+            (InterviewRow.workspace_id, workspace_id),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        query = query.order_by(InterviewRow.created_at.desc(), InterviewRow.id).limit(max(limit, 0))
+        with self._sessions.begin() as session:
+            return [_summary(row, count) for row, count in session.execute(query)]
+
+    @_in_thread
+    def update_interview(self, interview: Interview) -> None:
+        """Write the header fields: status, level, language, state, overall_score, summary, ended_at."""
+        values = {name: getattr(interview, name) for name in _HEADER_FIELDS}
+        values.update(status=interview.status.value, updated_at=utcnow())
+        try:
+            with self._sessions.begin() as session:
+                session.execute(update(InterviewRow).where(InterviewRow.id == interview.id).values(values))
+        except IntegrityError as err:  # resuming while another interview was opened meanwhile
+            if _violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
+                raise ActiveInterviewExists(f"{interview.conv} has an open interview already") from err
+            raise
+
+    @_in_thread
+    def add_turn(self, interview_id: str, turn: Turn) -> None:
+        """Insert a turn; raise TurnConflict if (interview_id, seq) exists already."""
+        try:
+            with self._sessions.begin() as session:
+                session.add(_turn_row(interview_id, turn))
+                session.flush()
+                _touch(session, interview_id)
+        except IntegrityError as err:
+            if _violates(err, TURN_SEQ_CONSTRAINT, "turns.interview_id, turns.seq"):
+                raise TurnConflict(f"turn {turn.seq} of {interview_id} exists already") from err
+            raise
+
+    @_in_thread
+    def save_answer(
+        self,
+        interview_id: str,
+        seq: int,
+        *,
+        answer: str,
+        source: AnswerSource,
+        answered_at: datetime,
+        event_id: str | None = None,
+        audio_seconds: float | None = None,
+    ) -> None:
+        """Store the answer of an open turn; TurnConflict if it was answered, skipped or hinted already."""
+        self._close_open_turn(
+            interview_id,
+            seq,
+            answer=answer,
+            source=source.value,
+            answered_at=answered_at,
+            answer_event_id=event_id,
+            audio_seconds=audio_seconds,
+        )
+
+    @_in_thread
+    def close_turn(self, interview_id: str, seq: int, *, skipped: bool = False, hint_requested: bool = False) -> None:
+        """Close an unanswered turn as skipped or turned into a hint; TurnConflict if it was not open."""
+        if skipped == hint_requested:
+            raise ValueError("close_turn needs exactly one of skipped and hint_requested")
+        self._close_open_turn(interview_id, seq, skipped=skipped, hint_requested=hint_requested)
+
+    def _close_open_turn(self, interview_id: str, seq: int, **values: Any) -> None:
+        """Write values to the turn only while it is open; the database arbitrates between workers."""
+        query = (
+            update(TurnRow)
+            .where(
+                TurnRow.interview_id == interview_id,
+                TurnRow.seq == seq,
+                TurnRow.answer.is_(None),
+                TurnRow.skipped.is_(False),
+                TurnRow.hint_requested.is_(False),
+            )
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        with self._sessions.begin() as session:
+            if session.execute(query).rowcount == 0:
+                raise TurnConflict(f"turn {seq} of {interview_id} is not open")
+            _touch(session, interview_id)
+
+    @_in_thread
+    def save_grade(self, interview_id: str, seq: int, grade: Grade) -> None:
+        """Store (or replace) the grade of an answered turn."""
+        query = (
+            update(TurnRow)
+            .where(TurnRow.interview_id == interview_id, TurnRow.seq == seq, TurnRow.answer.is_not(None))
+            .values(grade=grade.to_dict(), score=grade.score, graded_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        with self._sessions.begin() as session:
+            if session.execute(query).rowcount == 0:
+                # A late grade for a deleted interview is no reason to crash a background task.
+                log.warning("no answered turn %s of interview %s to grade", seq, interview_id)
+
+    @_in_thread
+    def record_usage(self, interview_id: str, usage: Usage) -> None:
+        """Append one model call's usage."""
+        with self._sessions.begin() as session:
+            session.add(
+                LlmUsageRow(
+                    interview_id=interview_id,
+                    purpose=usage.purpose,
+                    model=usage.model,
+                    prompt_tokens=usage.prompt_tokens,
+                    cached_tokens=usage.cached_tokens,
+                    completion_tokens=usage.completion_tokens,
+                    latency_ms=usage.latency_ms,
+                    created_at=usage.created_at,
+                )
+            )
+
+    @_in_thread
+    def usage_totals(self, interview_id: str) -> UsageTotals:
+        """Sum of the interview's recorded usage."""
+        query = select(
+            func.coalesce(func.sum(LlmUsageRow.prompt_tokens), 0),
+            func.coalesce(func.sum(LlmUsageRow.cached_tokens), 0),
+            func.coalesce(func.sum(LlmUsageRow.completion_tokens), 0),
+            func.count(LlmUsageRow.id),
+        ).where(LlmUsageRow.interview_id == interview_id)
+        with self._sessions.begin() as session:
+            prompt, cached, completion, calls = session.execute(query).one()
+        return UsageTotals(
+            prompt_tokens=int(prompt),
+            cached_tokens=int(cached),
+            completion_tokens=int(completion),
+            calls=int(calls),
+        )
+
+    @_in_thread
+    def claim_event(self, platform: str, event_id: str) -> bool:
+        """Record a platform event id; True the first time, False for a duplicate."""
+        # A plain INSERT on the primary key: the database decides the race between processes.
+        row = {"platform": platform, "event_id": event_id, "created_at": utcnow()}
+        try:
+            with self._sessions.begin() as session:
+                session.execute(insert(ProcessedEventRow).values(row))
+        except IntegrityError as err:
+            if _violates(err, "pk_processed_events", "processed_events.platform, processed_events.event_id"):
+                return False
+            raise
+        return True
+
+    async def close(self) -> None:
+        """Release connections."""
+        await asyncio.to_thread(self.engine.dispose)
+
+
+def _touch(session: Session, interview_id: str) -> None:
+    """Bump the interview's updated_at after a write to one of its turns."""
+    session.execute(update(InterviewRow).where(InterviewRow.id == interview_id).values(updated_at=utcnow()))
+
+
+def _load(session: Session, row: InterviewRow) -> Interview:
+    """The Interview of row with its turns, read in the same transaction."""
+    turns = session.scalars(select(TurnRow).where(TurnRow.interview_id == row.id).order_by(TurnRow.seq))
+    return _interview(row, [_turn(t) for t in turns])
+
+
+# Fields with the same name and value in the dataclass and the row; the rest is converted by hand.
+_INTERVIEW_FIELDS = (
+    "id", "role", "planned_questions", "level", "language", "created_at", "updated_at", "ended_at",
+    "overall_score", "summary", "state",
+)  # fmt: skip
+_HEADER_FIELDS = ("level", "language", "state", "overall_score", "summary", "ended_at")
+_TURN_FIELDS = (
+    "seq", "question", "question_index", "asked_at", "answer", "answered_at", "answer_event_id",
+    "audio_seconds", "skipped", "hint_requested",
+)  # fmt: skip
+
+
+def _interview_row(interview: Interview) -> InterviewRow:
+    """The row of a new interview."""
+    conv = interview.conv
+    return InterviewRow(
+        platform=conv.platform,
+        workspace_id=conv.workspace_id,
+        channel_id=conv.channel_id,
+        thread_key=conv.thread_id or "",
+        user_id=conv.user_id,
+        status=interview.status.value,
+        **{name: getattr(interview, name) for name in _INTERVIEW_FIELDS},
+    )
+
+
+def _interview(row: InterviewRow, turns: list[Turn]) -> Interview:
+    """The Interview of a row."""
+    conv = ConversationRef(
+        platform=row.platform,
+        workspace_id=row.workspace_id,
+        channel_id=row.channel_id,
+        thread_id=row.thread_key or None,
+        user_id=row.user_id,
+    )
+    fields = {name: getattr(row, name) for name in _INTERVIEW_FIELDS}
+    return Interview(**fields, conv=conv, status=InterviewStatus(row.status), turns=turns)
+
+
+def _turn_row(interview_id: str, turn: Turn) -> TurnRow:
+    """The row of a turn."""
+    grade = turn.grade
+    return TurnRow(
+        interview_id=interview_id,
+        kind=turn.kind.value,
+        source=turn.source.value if turn.source else None,
+        score=grade.score if grade else None,
+        grade=grade.to_dict() if grade else None,
+        graded_at=utcnow() if grade else None,
+        **{name: getattr(turn, name) for name in _TURN_FIELDS},
+    )
+
+
+def _turn(row: TurnRow) -> Turn:
+    """The Turn of a row."""
+    return Turn(
+        kind=TurnKind(row.kind),
+        source=AnswerSource(row.source) if row.source else None,
+        grade=Grade.from_dict(row.grade) if row.grade is not None else None,
+        **{name: getattr(row, name) for name in _TURN_FIELDS},
+    )
+
+
+def _summary(row: InterviewRow, answered: int) -> InterviewSummary:
+    """One line of history."""
+    return InterviewSummary(
+        id=row.id,
+        role=row.role,
+        status=InterviewStatus(row.status),
+        created_at=row.created_at,
+        overall_score=row.overall_score,
+        user_id=row.user_id,
+        platform=row.platform,
+        answered=int(answered),
+        planned_questions=row.planned_questions,
+    )

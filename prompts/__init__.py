@@ -1,0 +1,1 @@
+"""Prompt templates and role packs, loaded through importlib.resources."""

@@ -1,0 +1,417 @@
+"""A loopback OpenAI-compatible server for tests and benchmarks: chat completions and audio transcriptions.
+
+Run alone with `python -m tests.fakes.openai_server --port 0`; it prints its base URL on one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import signal
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+from multidict import CIMultiDict
+
+FAULT_KINDS = ("429", "500", "timeout", "malformed", "empty_choices", "bad_body")
+TRANSPORT_FAULTS = ("429", "500", "timeout", "bad_body")  # the ones that make sense for transcriptions too
+MALFORMED_CONTENT = "Sure! Here is my answer: score nine"
+SCHEMA_NAMES = ("interviewer_move", "answer_grade", "interview_summary")
+FOLLOW_UP = "Can you go deeper: what trade-offs would you weigh there?"
+_ANSWER_RE = re.compile(r"<candidate_answer>(.*?)</candidate_answer>", re.S)
+_QUESTION_RE = re.compile(r"<question>(.*?)</question>", re.S)
+_CACHE_MIN_TOKENS = 1024  # OpenAI caches prompts from 1024 tokens on, in 128-token steps
+_CACHE_STEP = 128
+_PROMPT_MEMORY = 256  # earlier prompts remembered for prefix caching
+
+Responder = Callable[[dict[str, Any]], str]
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """The text of a chat message whose content is a string or a list of parts."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return ""
+
+
+def _shared_prefix_len(a: str, b: str) -> int:
+    """Length of the common prefix, by binary search over C-speed slice comparisons."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _error(status: int, message: str, *, kind: str, code: str | None = None, **extra: Any) -> web.Response:
+    body = {"error": {"message": message, "type": kind, "param": extra.pop("param", None), "code": code}}
+    return web.json_response(body, status=status, headers=extra.pop("headers", None))
+
+
+def _response_format_type(body: dict[str, Any]) -> str | None:
+    fmt = body.get("response_format")
+    return fmt.get("type") if isinstance(fmt, dict) else None
+
+
+class FakeOpenAI:
+    """An OpenAI-compatible HTTP server on 127.0.0.1 that records requests and can be told to misbehave."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        supports_json_schema: bool = True,
+        supports_json_object: bool = True,
+        latency: tuple[float, float] = (0.0, 0.0),
+        fault_rate: float = 0.0,
+        seed: int | None = None,
+        api_key: str | None = None,
+        retry_after: float = 0.05,
+        hang_seconds: float = 30.0,
+        transcript_text: str = "This is a transcribed answer.",
+    ) -> None:
+        self.host, self.port = host, port
+        self.supports_json_schema = supports_json_schema
+        self.supports_json_object = supports_json_object
+        self.latency = latency
+        self.fault_rate = fault_rate
+        self.api_key = api_key
+        self.retry_after = retry_after
+        self.hang_seconds = hang_seconds
+        self.transcript_text = transcript_text
+        self.responder: Responder = self.default_responder
+        self.requests: list[dict[str, Any]] = []
+        self.transcriptions: list[dict[str, Any]] = []
+        self.answered = 0  # chat completions answered with a 200
+        self._fault_rng = random.Random(seed)
+        self._latency_rng = random.Random(None if seed is None else seed + 1)
+        self._script: dict[str, deque[tuple[str, str]]] = {"chat": deque(), "transcriptions": deque()}
+        self._prompts: deque[tuple[str, str]] = deque(maxlen=_PROMPT_MEMORY)
+        self._closing = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    # -- scripting -------------------------------------------------------------------------------------
+
+    def enqueue(self, *faults: str, endpoint: str = "chat") -> None:
+        """Make the next requests to endpoint ("chat" or "transcriptions") fail in these ways, in order."""
+        allowed = FAULT_KINDS if endpoint == "chat" else TRANSPORT_FAULTS
+        for fault in faults:
+            if fault not in allowed:
+                raise ValueError(f"unknown fault {fault!r} for {endpoint}; expected one of {allowed}")
+            self._script[endpoint].append(("fault", fault))
+
+    def enqueue_content(self, content: str) -> None:
+        """Answer the next chat completion with exactly this message content."""
+        self._script["chat"].append(("content", content))
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start listening; sets base_url."""
+        self._closing = asyncio.Event()
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_post("/v1/audio/transcriptions", self._transcribe)
+        # handler_cancellation: a client that gave up on a hanging request should not keep its handler alive.
+        self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=1.0, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.host, self.port).start()
+        self.port = self._runner.addresses[0][1]
+        self.base_url = f"http://{self.host}:{self.port}/v1"
+
+    async def stop(self) -> None:
+        """Release hanging requests and stop listening."""
+        self._closing.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeOpenAI:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- shared behaviour ------------------------------------------------------------------------------
+
+    def _headers(self, request: web.Request) -> tuple[CIMultiDict[str], bool]:
+        """The request headers, Authorization redacted, looked up case-insensitively; and whether the key fits."""
+        headers = CIMultiDict(request.headers)
+        if "Authorization" in headers:
+            headers["Authorization"] = "Bearer ***"
+        given = request.headers.get("Authorization", "")
+        return headers, self.api_key is None or given == f"Bearer {self.api_key}"
+
+    def _unauthorized(self, request: web.Request) -> web.Response:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        # The whole key is echoed on purpose (real services echo a masked one): clients must not pass it on.
+        return _error(
+            401, f"Incorrect API key provided: {given}.", kind="invalid_request_error", code="invalid_api_key"
+        )
+
+    async def _delay(self) -> None:
+        low, high = self.latency
+        if high > 0:
+            await asyncio.sleep(self._latency_rng.uniform(low, high))
+
+    def _next_script(self, endpoint: str) -> tuple[str, str] | None:
+        if self._script[endpoint]:
+            return self._script[endpoint].popleft()
+        if self.fault_rate and endpoint == "chat" and self._fault_rng.random() < self.fault_rate:
+            return ("fault", self._fault_rng.choice(FAULT_KINDS))
+        return None
+
+    async def _transport_fault(self, fault: str) -> web.Response | None:
+        if fault == "429":
+            headers = {
+                "Retry-After": f"{self.retry_after:g}",
+                "retry-after-ms": str(round(self.retry_after * 1000)),
+            }
+            return _error(429, "Rate limit reached. Please try again later.", kind="requests", headers=headers)
+        if fault == "500":
+            return _error(500, "The server had an error while processing your request.", kind="server_error")
+        if fault == "timeout":
+            try:
+                await asyncio.wait_for(self._closing.wait(), self.hang_seconds)
+            except TimeoutError:
+                pass
+            return _error(504, "Gateway timeout.", kind="server_error")
+        if fault == "bad_body":
+            return web.Response(text='{"id": "chatcmpl-cut", "choices": [{"mess', content_type="application/json")
+        return None
+
+    # -- chat completions ------------------------------------------------------------------------------
+
+    async def _chat(self, request: web.Request) -> web.Response:
+        headers, authorized = self._headers(request)
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        record: dict[str, Any] = {
+            "path": request.path,
+            "headers": headers,
+            "authorized": authorized,
+            "body": body,
+        }
+        record.update(fault=None, usage=None)
+        self.requests.append(record)
+        await self._delay()
+        if not authorized:
+            return self._unauthorized(request)
+        if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+            return _error(400, "We could not parse the JSON body of your request.", kind="invalid_request_error")
+        rejected = self._reject_format(body)
+        if rejected is not None:
+            return rejected
+        step = self._next_script("chat")
+        if step and step[0] == "fault":
+            record["fault"] = step[1]
+            response = await self._transport_fault(step[1])
+            if response is not None:
+                return response
+        self.answered += 1
+        if step and step[0] == "content":
+            content: str | None = step[1]
+        elif step and step[1] == "malformed":
+            content = MALFORMED_CONTENT
+        elif step and step[1] == "empty_choices":
+            content = None
+        else:
+            content = self._wrap(self.responder(body), body)
+        record["usage"] = self._usage(body, content or "")
+        return web.json_response(self._completion(body, content, record["usage"]))
+
+    def _reject_format(self, body: dict[str, Any]) -> web.Response | None:
+        kind = _response_format_type(body)
+        supported = {"json_schema": self.supports_json_schema, "json_object": self.supports_json_object}
+        if supported.get(kind or "", True):
+            return None
+        allowed = ", ".join(["text", *(k for k, ok in supported.items() if ok)])
+        message = f"response_format type '{kind}' is not supported by this server; supported: {allowed}"
+        return _error(400, message, kind="invalid_request_error", param="response_format")
+
+    @staticmethod
+    def _wrap(content: str, body: dict[str, Any]) -> str:
+        if _response_format_type(body) in ("json_schema", "json_object"):
+            return content
+        return f"Here you go:\n```json\n{content}\n```"  # what chatty local models do without a response_format
+
+    def _usage(self, body: dict[str, Any], content: str) -> dict[str, Any]:
+        messages = body["messages"]
+        chars = sum(len(message_text(m)) for m in messages if isinstance(m, dict))
+        prompt_tokens = (chars + 3) // 4 + 4 * len(messages)
+        text = "".join(f"{m.get('role')}\n{message_text(m)}\n" for m in messages if isinstance(m, dict))
+        model = str(body.get("model"))
+        shared = max((_shared_prefix_len(text, old) for m, old in self._prompts if m == model), default=0)
+        self._prompts.append((model, text))
+        cached = (shared // 4) // _CACHE_STEP * _CACHE_STEP
+        cached = min(cached, prompt_tokens) if cached >= _CACHE_MIN_TOKENS else 0
+        completion_tokens = (len(content) + 3) // 4
+        return {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+            "prompt_tokens_details": {"cached_tokens": cached, "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0},
+        }
+
+    def _completion(self, body: dict[str, Any], content: str | None, usage: dict[str, Any]) -> dict[str, Any]:
+        message = {"role": "assistant", "content": content, "refusal": None}
+        choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
+        return {
+            "id": f"chatcmpl-fake-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model"),
+            "choices": [] if content is None else [choice],
+            "usage": usage,
+            "system_fingerprint": "fp_fake",
+        }
+
+    # -- the default responder -------------------------------------------------------------------------
+
+    def default_responder(self, body: dict[str, Any]) -> str:
+        """Plausible JSON for our schemas, chosen by json_schema name or by the schema named in the prompt."""
+        messages = [m for m in body.get("messages", []) if isinstance(m, dict)]
+        users = [message_text(m) for m in messages if m.get("role") == "user"]
+        # The last user message that carries the turn (a retry nudge may come after it).
+        turn = next((t for t in reversed(users) if "<candidate_answer>" in t or "Instruction:" in t), "")
+        turn = turn or (users[-1] if users else "")
+        # The last block is the answer just given; earlier ones are recent exchanges kept for context.
+        found = ([*_ANSWER_RE.finditer(turn)] or [None])[-1]
+        answer = found.group(1).strip() if found else ""
+        words = answer.split()
+        name = self._schema_name(body, messages)
+        if name == "interviewer_move":
+            data: dict[str, Any] = self._interviewer_move(turn, found is not None, words)
+        elif name == "answer_grade":
+            data = {
+                "score": min(10, 2 + len(words) // 8),
+                "feedback": "Clear answer; add a concrete example and the trade-offs you weighed.",
+                "strength": "Explains the core idea clearly.",
+                "improvement": "Quantify the impact and name the alternatives.",
+                "evidence": [" ".join(words[:6])],
+                "injection_detected": "ignore previous" in answer.lower(),
+            }
+        elif name == "interview_summary":
+            data = {
+                "summary": "A solid interview: clear explanations, with room for more depth on trade-offs.",
+                "top_strengths": ["Clear structure"],
+                "focus_next": ["Quantify trade-offs with concrete numbers"],
+            }
+        else:
+            data = {"ok": True}
+        return json.dumps(data)
+
+    @staticmethod
+    def _schema_name(body: dict[str, Any], messages: list[dict[str, Any]]) -> str | None:
+        fmt = body.get("response_format")
+        if isinstance(fmt, dict) and isinstance(fmt.get("json_schema"), dict) and fmt["json_schema"].get("name"):
+            return str(fmt["json_schema"]["name"])
+        # Our client names the schema in a system message for json_object and plain-text servers.
+        ordered = [m for m in reversed(messages) if m.get("role") == "system"] + messages
+        for text in map(message_text, ordered):
+            for name in SCHEMA_NAMES:
+                if name in text:
+                    return name
+        return None
+
+    def _interviewer_move(self, turn: str, has_answer: bool, words: list[str]) -> dict[str, Any]:
+        note = " ".join(words[:8])
+        hint = any(line.strip().lower().startswith("instruction: give a hint") for line in turn.splitlines())
+        if hint:
+            found = _QUESTION_RE.search(turn)
+            question = found.group(1).strip() if found else "What would you weigh first?"
+            return {
+                "action": "hint",
+                "message": f"Hint: think about the trade-offs. {question}",
+                "note": note,
+            }
+        if has_answer and len(words) < 12:
+            return {"action": "follow_up", "message": FOLLOW_UP, "note": note}
+        n = self.answered
+        message = f"Fake question {n}: tell me about a time you had to debug a hard problem."
+        return {"action": "next_question", "message": message, "note": note}
+
+    # -- audio transcriptions --------------------------------------------------------------------------
+
+    async def _transcribe(self, request: web.Request) -> web.Response:
+        _headers, authorized = self._headers(request)
+        form = await request.post()
+        upload = form.get("file")
+        audio = upload.file.read() if isinstance(upload, web.FileField) else b""
+        fields = {k: (str(form[k]) if k in form else None) for k in ("model", "prompt", "language", "response_format")}
+        record = {
+            **fields,
+            "filename": getattr(upload, "filename", None),
+            "content_type": getattr(upload, "content_type", None),
+            "byte_length": len(audio),
+            "bytes": audio,
+            "authorized": authorized,
+        }
+        self.transcriptions.append(record)
+        await self._delay()
+        if not authorized:
+            return self._unauthorized(request)
+        step = self._next_script("transcriptions")
+        if step:
+            response = await self._transport_fault(step[1])
+            if response is not None:
+                return response
+        if fields["response_format"] in ("text", "srt", "vtt"):
+            return web.Response(text=self.transcript_text)
+        return web.json_response({"text": self.transcript_text})
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    fake = FakeOpenAI(
+        host=args.host,
+        port=args.port,
+        supports_json_schema=not args.no_json_schema,
+        supports_json_object=not args.no_json_object,
+        latency=tuple(args.latency),
+        fault_rate=args.fault_rate,
+        seed=args.seed,
+        api_key=args.api_key,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with fake:
+        print(fake.base_url, flush=True)
+        await stop.wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve a FakeOpenAI until interrupted."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--no-json-schema", action="store_true", help="reject response_format json_schema")
+    parser.add_argument("--no-json-object", action="store_true", help="reject response_format json_object")
+    parser.add_argument("--latency", type=float, nargs=2, default=[0.0, 0.0], metavar=("MIN", "MAX"))
+    parser.add_argument("--fault-rate", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--api-key", default=None)
+    asyncio.run(_serve(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""`mock-interview` as a user runs it: scripted practice offline and against the fake model, then history and report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-m", "bots.cli"]
+GOOD = (
+    "First, a one to many join fans out rows and double counts the revenue, because the key is duplicated. "
+    "For example at my last job I checked the grain and uniqueness of the join keys, then aggregated before "
+    "joining and reconciled against finance, and finally added a data test on row counts as a result."
+)
+
+
+def run_cli(args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 90) -> subprocess.CompletedProcess:
+    return subprocess.run(CLI + args, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MOCK_INTERVIEW_"))}
+    clean.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", PYTHONPATH=str(ROOT), NO_COLOR="1")
+    return clean
+
+
+@pytest.fixture
+def fake_server_url() -> Iterator[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.openai_server", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        yield proc.stdout.readline().strip()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _practice_then_report(env: dict[str, str], user: str) -> dict:
+    answers = "\n".join([GOOD, "", "I don't know", "skip", GOOD, "end"]) + "\n"
+    done = run_cli(["practice", "--role", "ds", "--questions", "3", "--user", user], env, answers)
+    assert done.returncode == 0, done.stderr
+    assert "Question 1 of 3" in done.stdout and "Hint" in done.stdout and "Scorecard" in done.stdout
+    history = run_cli(["history", "--user", user], env)
+    assert history.returncode == 0 and "Data Science" in history.stdout
+    short_id = history.stdout.splitlines()[1].split()[0]
+    report = run_cli(["report", short_id, "--format", "json"], env)
+    assert report.returncode == 0, report.stderr
+    return json.loads(report.stdout)
+
+
+def test_offline_practice_history_and_report(env: dict[str, str]) -> None:
+    document = _practice_then_report(env, "ada")
+    assert document["status"] == "completed" and document["role"] == "data-science"
+    kinds = [t["kind"] for t in document["turns"]]
+    assert kinds[0] == "question" and "hint" in kinds
+    assert all(t["source"] in ("text", None) for t in document["turns"])
+    scores = [t["score"] for t in document["turns"] if t["answer"] is not None]
+    assert scores and all(1 <= s <= 10 for s in scores)
+    assert isinstance(document["overall_score"], float) and 1 <= document["overall_score"] <= 10
+    assert document["usage"]["prompt_tokens"] == 0  # the offline coach calls no model
+    markdown = run_cli(["report", document["id"][:10], "--format", "md"], env)
+    assert markdown.stdout.startswith("# Data Science mock interview") and GOOD[:40] in markdown.stdout
+
+
+def test_model_practice_through_the_fake_server(env: dict[str, str], fake_server_url: str) -> None:
+    env.update(OPENAI_API_KEY="sk-test-key-for-fake", OPENAI_BASE_URL=fake_server_url, MOCK_INTERVIEW_MODEL="fake-4")
+    document = _practice_then_report(env, "grace")
+    assert "Fake question" in document["turns"][0]["question"]
+    graded = [t for t in document["turns"] if t["answer"] is not None]
+    assert graded and all(t["score"] is not None and t["feedback"] for t in graded)
+    usage = document["usage"]
+    assert usage["prompt_tokens"] > 0 and usage["completion_tokens"] > 0 and usage["calls"] >= len(graded)
+
+
+def test_end_of_input_keeps_the_interview_and_the_next_run_resumes_it(env: dict[str, str]) -> None:
+    first = run_cli(["practice", "--role", "law", "--questions", "2", "--user", "lin"], env, GOOD + "\n")
+    assert first.returncode == 0 and "saved" in first.stdout
+    second = run_cli(["practice", "--role", "law", "--user", "lin"], env, "end\n")
+    assert "already have a Law interview" in second.stdout and "Scorecard" in second.stdout
+    assert GOOD[:30] in second.stdout  # the answer from the first run is on the scorecard
+
+
+def test_unknown_role_and_broken_pack_exit_2_with_a_clear_message(env: dict[str, str], tmp_path: Path) -> None:
+    unknown = run_cli(["practice", "--role", "astronaut"], env)
+    assert unknown.returncode == 2 and "data-science" in unknown.stdout and "astronaut" in unknown.stdout
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "broken.yaml").write_text("id: broken\ntitle: Broken\n")
+    env["MOCK_INTERVIEW_ROLES_DIR"] = str(tmp_path / "packs")
+    broken = run_cli(["roles"], env)
+    assert broken.returncode == 2 and "broken.yaml" in broken.stderr and "description" in broken.stderr
+
+
+def test_roles_lists_every_role_and_db_upgrade_is_idempotent(env: dict[str, str]) -> None:
+    roles = run_cli(["roles"], env)
+    for role_id in ("data-science", "digital-marketing", "full-stack", "product-management", "human-resources"):
+        assert role_id in roles.stdout
+    for _ in range(2):
+        upgraded = run_cli(["db", "upgrade"], env)
+        assert upgraded.returncode == 0 and "up to date" in upgraded.stdout
+
+
+def test_report_of_an_unknown_id_says_so(env: dict[str, str]) -> None:
+    missing = run_cli(["report", "deadbeef"], env)
+    assert missing.returncode == 1 and "No interview has an id starting with `deadbeef`" in missing.stderr

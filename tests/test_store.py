@@ -1,0 +1,549 @@
+"""SqlInterviewStore, the migrations and the engine, against a real SQLite file and a real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+
+from core.models import (
+    AnswerSource,
+    ConversationRef,
+    Grade,
+    Interview,
+    InterviewStatus,
+    Turn,
+    TurnKind,
+    Usage,
+    UsageTotals,
+)
+from core.ports import ActiveInterviewExists, TurnConflict
+from db.engine import create_db_engine, normalize_database_url
+from db.migrate import alembic_config, current_revision, head_revision, upgrade_database
+from db.store import SqlInterviewStore
+from db.tables import OPEN_INTERVIEW_INDEX, Base
+
+ROOT = Path(__file__).resolve().parents[1]
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+EngineFactory = Callable[[str], Engine]
+
+
+def make_conv(**overrides: Any) -> ConversationRef:
+    """A Slack thread conversation of a brand-new user, so tests sharing a database never meet."""
+    fields: dict[str, Any] = {
+        "platform": "slack",
+        "workspace_id": "T1",
+        "channel_id": "C1",
+        "thread_id": "1700000000.000100",
+        "user_id": f"U{uuid.uuid4().hex}",
+    }
+    return ConversationRef(**(fields | overrides))
+
+
+def make_interview(conv: ConversationRef | None = None, **overrides: Any) -> Interview:
+    """An active interview with no turns."""
+    fields: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "conv": conv or make_conv(),
+        "role": "data-science",
+        "status": InterviewStatus.ACTIVE,
+        "planned_questions": 5,
+    }
+    return Interview(**(fields | overrides))
+
+
+def question(seq: int, **overrides: Any) -> Turn:
+    """An open main-question turn."""
+    return Turn(**({"seq": seq, "kind": TurnKind.QUESTION, "question": f"Question {seq}?"} | overrides))
+
+
+def grade(score: int = 7) -> Grade:
+    """A grade with every tuple field filled."""
+    return Grade(
+        score=score,
+        feedback="Clear, with an example.",
+        strength="structure",
+        improvement="name the trade-off",
+        evidence=("we used k-fold", "bias-variance"),
+        covered=("validation",),
+        missed=("leakage", "stratification"),
+        flags=("injection",),
+        grader="offline",
+    )
+
+
+def scalar(engine: Engine, sql: str, **params: Any) -> Any:
+    """One value of a raw SQL query."""
+    with engine.connect() as conn:
+        return conn.execute(text(sql), params).scalar_one()
+
+
+# --- engine and URLs -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u:p%40ss@db.example:5432/app", "postgresql+psycopg2://u:p%40ss@db.example:5432/app"),
+        ("postgresql://u@h/app?sslmode=require", "postgresql+psycopg2://u@h/app?sslmode=require"),
+        ("postgresql+psycopg2://u@h/app", "postgresql+psycopg2://u@h/app"),
+        ("sqlite:///:memory:", "sqlite:///:memory:"),
+    ],
+)
+def test_normalize_database_url(url: str, expected: str) -> None:
+    assert normalize_database_url(url) == expected
+
+
+def test_normalize_keeps_relative_sqlite_and_creates_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert normalize_database_url("sqlite:///data/nested/app.db") == "sqlite:///data/nested/app.db"
+    assert (tmp_path / "data" / "nested").is_dir()
+    assert not (tmp_path / "data" / "nested" / "app.db").exists()
+
+
+def test_engines_connect_lazily(tmp_path: Path) -> None:
+    sqlite_engine = create_db_engine(f"sqlite:///{tmp_path / 'lazy.db'}")
+    pg_engine = create_db_engine("postgres://nobody@127.0.0.1:1/nothing")  # nothing listens there
+    assert not (tmp_path / "lazy.db").exists()
+    assert pg_engine.dialect.driver == "psycopg2"
+    sqlite_engine.dispose()
+    pg_engine.dispose()
+
+
+def test_sqlite_engine_pragmas(tmp_path: Path, make_engine: EngineFactory) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.db'}")
+    assert scalar(engine, "PRAGMA journal_mode") == "wal"
+    assert scalar(engine, "PRAGMA busy_timeout") == 5000
+    assert scalar(engine, "PRAGMA foreign_keys") == 1
+
+
+def test_heroku_style_url_reaches_postgres(postgres_url: str) -> None:
+    heroku_url = "postgres://" + postgres_url.split("://", 1)[1]
+    assert current_revision(heroku_url) == head_revision()
+
+
+# --- migrations ------------------------------------------------------------------------------------
+
+
+def test_migrations_create_every_table(fresh_database_url: str, make_engine: EngineFactory) -> None:
+    assert current_revision(fresh_database_url) is None
+    upgrade_database(fresh_database_url)
+    assert head_revision() == "0001"
+    assert current_revision(fresh_database_url) == head_revision()
+    tables = set(inspect(make_engine(fresh_database_url)).get_table_names())
+    assert tables == {"interviews", "turns", "processed_events", "llm_usage", "alembic_version"}
+
+
+def test_migrated_schema_matches_the_models(fresh_database_url: str, make_engine: EngineFactory) -> None:
+    upgrade_database(fresh_database_url)
+    engine = make_engine(fresh_database_url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    indexes = {ix["name"]: ix for ix in inspect(engine).get_indexes("interviews")}
+    open_index = indexes[OPEN_INTERVIEW_INDEX]
+    assert open_index["unique"]
+    where = str(open_index["dialect_options"].get(f"{engine.dialect.name}_where"))
+    assert "active" in where and "paused" in where
+
+
+async def test_upgrade_twice_is_a_no_op(fresh_database_url: str) -> None:
+    upgrade_database(fresh_database_url)
+    store = SqlInterviewStore(create_db_engine(fresh_database_url))
+    interview = make_interview()
+    await store.create_interview(interview)
+    upgrade_database(fresh_database_url)
+    assert current_revision(fresh_database_url) == head_revision()
+    assert await store.get_interview(interview.id) == interview
+    await store.close()
+
+
+def test_downgrade_drops_everything(fresh_database_url: str, make_engine: EngineFactory) -> None:
+    upgrade_database(fresh_database_url)
+    command.downgrade(alembic_config(fresh_database_url), "base")
+    assert set(inspect(make_engine(fresh_database_url)).get_table_names()) == {"alembic_version"}
+    assert current_revision(fresh_database_url) is None
+    upgrade_database(fresh_database_url)
+    assert current_revision(fresh_database_url) == head_revision()
+
+
+_UPGRADE_AT_ONCE = """
+import sys, time
+from pathlib import Path
+from db.migrate import upgrade_database
+url, folder, count = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+(folder / str(time.monotonic_ns())).touch()
+while len(list(folder.iterdir())) < count:  # a barrier across processes: start together
+    time.sleep(0.001)
+upgrade_database(url)
+"""
+
+
+def test_concurrent_upgrades_of_a_fresh_database(fresh_database_url: str, tmp_path: Path) -> None:
+    barrier, count = tmp_path / "barrier", 6
+    barrier.mkdir()
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    args = [sys.executable, "-c", _UPGRADE_AT_ONCE, fresh_database_url, str(barrier), str(count)]
+    procs = [subprocess.Popen(args, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True) for _ in range(count)]
+    errors = [p.communicate(timeout=50)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * count, errors
+    assert current_revision(fresh_database_url) == head_revision()
+
+
+# --- interviews ------------------------------------------------------------------------------------
+
+
+async def test_round_trip_with_turns_and_grades(store: SqlInterviewStore) -> None:
+    conv = make_conv(platform="discord", workspace_id="", thread_id=None)
+    answered = question(
+        1,
+        question_index=0,
+        answer="We used k-fold cross validation.",
+        source=AnswerSource.VOICE,
+        answered_at=T0 + timedelta(minutes=1),
+        answer_event_id="m-1",
+        audio_seconds=12.25,
+        grade=grade(),
+    )
+    skipped = Turn(seq=2, kind=TurnKind.FOLLOW_UP, question="Why k=5?", question_index=0, skipped=True)
+    hinted = Turn(seq=3, kind=TurnKind.HINT, question="Think of variance.", hint_requested=True)
+    interview = make_interview(
+        conv,
+        level="senior",
+        language="en",
+        created_at=T0,
+        updated_at=T0 + timedelta(minutes=2),
+        overall_score=7.5,
+        summary="Solid.",
+        state={"plan": [0, 3, 1], "record": {"asked": 1}, "pending": None},
+        turns=[answered, skipped, hinted],
+    )
+    await store.create_interview(interview)
+
+    loaded = await store.get_interview(interview.id)
+    assert loaded == interview
+    assert loaded.conv.thread_id is None
+    assert loaded.turns[0].grade is not None and loaded.turns[0].grade.evidence == grade().evidence
+    assert isinstance(loaded.turns[0].grade.missed, tuple)
+    assert await store.get_interview(str(uuid.uuid4())) is None
+
+
+async def test_turns_come_back_ordered_by_seq(store: SqlInterviewStore) -> None:
+    interview = make_interview()
+    await store.create_interview(interview)
+    for seq in (3, 1, 2):
+        await store.add_turn(interview.id, question(seq))
+    loaded = await store.get_interview(interview.id)
+    assert [t.seq for t in loaded.turns] == [1, 2, 3]
+
+
+async def test_get_open_interview_sees_active_and_paused_only(store: SqlInterviewStore) -> None:
+    conv = make_conv()
+    assert await store.get_open_interview(conv) is None
+    interview = make_interview(conv, turns=[question(1)])
+    await store.create_interview(interview)
+    assert await store.get_open_interview(conv) == interview
+
+    interview.status = InterviewStatus.PAUSED
+    await store.update_interview(interview)
+    paused = await store.get_open_interview(conv)
+    assert paused is not None and paused.id == interview.id and paused.status is InterviewStatus.PAUSED
+
+    interview.status = InterviewStatus.COMPLETED
+    await store.update_interview(interview)
+    assert await store.get_open_interview(conv) is None
+    assert await store.get_open_interview(make_conv(user_id=conv.user_id, thread_id="other")) is None
+
+
+async def test_one_open_interview_per_conversation(store: SqlInterviewStore) -> None:
+    conv = make_conv(thread_id=None)
+    first = make_interview(conv)
+    await store.create_interview(first)
+    second = make_interview(conv)
+    with pytest.raises(ActiveInterviewExists):
+        await store.create_interview(second)
+    assert await store.get_interview(second.id) is None
+
+    await store.create_interview(make_interview(make_conv(user_id=conv.user_id, thread_id="1.2")))
+    await store.create_interview(make_interview(make_conv(thread_id=None, channel_id=conv.channel_id)))
+
+    first.status = InterviewStatus.COMPLETED
+    await store.update_interview(first)
+    await store.create_interview(second)
+    first.status = InterviewStatus.ACTIVE  # resuming the old one while the new one is open
+    with pytest.raises(ActiveInterviewExists):
+        await store.update_interview(first)
+
+
+async def test_update_interview_writes_the_header(store: SqlInterviewStore) -> None:
+    interview = make_interview(updated_at=T0)
+    await store.create_interview(interview)
+    interview.status = InterviewStatus.COMPLETED
+    interview.level, interview.language = "junior", "de"
+    interview.state = {"pending": ["grade", 2]}
+    interview.overall_score, interview.summary = 6.5, "Good start."
+    interview.ended_at = T0 + timedelta(hours=1)
+    await store.update_interview(interview)
+    loaded = await store.get_interview(interview.id)
+    assert loaded.updated_at > T0
+    loaded.updated_at = interview.updated_at
+    assert loaded == interview
+
+
+# --- turns -----------------------------------------------------------------------------------------
+
+
+async def test_add_turn_conflicts_on_an_existing_seq(store: SqlInterviewStore) -> None:
+    interview = make_interview(updated_at=T0, turns=[question(1)])
+    await store.create_interview(interview)
+    await store.add_turn(interview.id, question(2))
+    with pytest.raises(TurnConflict):
+        await store.add_turn(interview.id, question(2, question="A different question"))
+    loaded = await store.get_interview(interview.id)
+    assert [t.question for t in loaded.turns] == ["Question 1?", "Question 2?"]
+    assert loaded.updated_at > T0
+
+
+async def test_racing_add_turn_has_one_winner(store: SqlInterviewStore) -> None:
+    interview = make_interview()
+    await store.create_interview(interview)
+    results = await asyncio.gather(
+        *(store.add_turn(interview.id, question(1)) for _ in range(8)), return_exceptions=True
+    )
+    assert results.count(None) == 1
+    assert all(isinstance(r, TurnConflict) for r in results if r is not None)
+
+
+async def test_save_answer_once_only(store: SqlInterviewStore) -> None:
+    interview = make_interview(updated_at=T0, turns=[question(1)])
+    await store.create_interview(interview)
+    answered_at = T0 + timedelta(seconds=30)
+    await store.save_answer(
+        interview.id, 1, answer="first", source=AnswerSource.TEXT, answered_at=answered_at, event_id="e1"
+    )
+    with pytest.raises(TurnConflict):
+        await store.save_answer(
+            interview.id, 1, answer="second", source=AnswerSource.VOICE, answered_at=T0, audio_seconds=3.0
+        )
+    with pytest.raises(TurnConflict):
+        await store.save_answer(interview.id, 9, answer="x", source=AnswerSource.TEXT, answered_at=T0)
+    loaded = await store.get_interview(interview.id)
+    turn = loaded.turns[0]
+    assert (turn.answer, turn.source, turn.answered_at) == ("first", AnswerSource.TEXT, answered_at)
+    assert (turn.answer_event_id, turn.audio_seconds, turn.is_open) == ("e1", None, False)
+    assert loaded.updated_at > T0
+
+
+async def test_racing_save_answer_has_one_winner(store: SqlInterviewStore) -> None:
+    interview = make_interview(turns=[question(1)])
+    await store.create_interview(interview)
+    answers = [f"answer {i}" for i in range(8)]
+    results = await asyncio.gather(
+        *(store.save_answer(interview.id, 1, answer=a, source=AnswerSource.TEXT, answered_at=T0) for a in answers),
+        return_exceptions=True,
+    )
+    assert results.count(None) == 1
+    assert all(isinstance(r, TurnConflict) for r in results if r is not None)
+    loaded = await store.get_interview(interview.id)
+    assert loaded.turns[0].answer == answers[results.index(None)]
+
+
+async def test_close_turn(store: SqlInterviewStore) -> None:
+    interview = make_interview(turns=[question(1), question(2), question(3)])
+    await store.create_interview(interview)
+    await store.close_turn(interview.id, 1, skipped=True)
+    await store.close_turn(interview.id, 2, hint_requested=True)
+    await store.save_answer(interview.id, 3, answer="done", source=AnswerSource.TEXT, answered_at=T0)
+    for seq in (1, 2, 3):
+        with pytest.raises(TurnConflict):
+            await store.close_turn(interview.id, seq, skipped=True)
+    with pytest.raises(TurnConflict):
+        await store.save_answer(interview.id, 1, answer="late", source=AnswerSource.TEXT, answered_at=T0)
+    with pytest.raises(ValueError):
+        await store.close_turn(interview.id, 3)
+    turns = (await store.get_interview(interview.id)).turns
+    assert [(t.skipped, t.hint_requested, t.answer) for t in turns] == [
+        (True, False, None),
+        (False, True, None),
+        (False, False, "done"),
+    ]
+
+
+async def test_save_grade_sets_and_replaces(store: SqlInterviewStore, make_engine: EngineFactory) -> None:
+    interview = make_interview(turns=[question(1, answer="a", source=AnswerSource.TEXT, answered_at=T0)])
+    await store.create_interview(interview)
+    await store.save_grade(interview.id, 1, grade(4))
+    await store.save_grade(interview.id, 1, grade(9))
+    assert (await store.get_interview(interview.id)).turns[0].grade == grade(9)
+    engine = make_engine(store.engine.url.render_as_string(hide_password=False))
+    sql = "SELECT score FROM turns WHERE interview_id = :i AND seq = 1"
+    assert scalar(engine, sql, i=interview.id) == 9
+    sql = "SELECT COUNT(*) FROM turns WHERE interview_id = :i AND graded_at IS NOT NULL"
+    assert scalar(engine, sql, i=interview.id) == 1
+
+
+# --- events, history, usage ------------------------------------------------------------------------
+
+
+async def test_claim_event(store: SqlInterviewStore) -> None:
+    event_id = f"Ev{uuid.uuid4().hex}"
+    assert await store.claim_event("slack", event_id) is True
+    assert await store.claim_event("slack", event_id) is False
+    assert await store.claim_event("discord", event_id) is True
+
+
+def test_claim_event_race_between_independent_engines(database_url: str, make_engine: EngineFactory) -> None:
+    upgrade_database(database_url)
+    stores = [SqlInterviewStore(make_engine(database_url)) for _ in range(8)]
+    barrier = threading.Barrier(len(stores))
+    event_id = f"Ev{uuid.uuid4().hex}"
+
+    def claim(store: SqlInterviewStore) -> bool:
+        barrier.wait()
+        return asyncio.run(store.claim_event("slack", event_id))
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        results = list(pool.map(claim, stores))
+    assert sorted(results) == [False] * 7 + [True]
+
+
+async def test_list_interviews(store: SqlInterviewStore) -> None:
+    user = f"U{uuid.uuid4().hex}"
+    workspace = f"T{uuid.uuid4().hex}"
+    done = InterviewStatus.COMPLETED
+    answer = {"answer": "yes", "source": AnswerSource.TEXT, "answered_at": T0}
+    oldest = make_interview(
+        make_conv(user_id=user, workspace_id=workspace, thread_id="1"),
+        status=done,
+        created_at=T0,
+        overall_score=5.0,
+        turns=[question(1, **answer), question(2, skipped=True)],
+    )
+    middle = make_interview(make_conv(user_id=user, thread_id="2"), status=done, created_at=T0 + timedelta(1))
+    newest = make_interview(
+        make_conv(user_id=user, workspace_id=workspace, thread_id="3"),
+        created_at=T0 + timedelta(2),
+        turns=[question(1, **answer), question(2, **answer), question(3)],
+    )
+    elsewhere = make_interview(
+        make_conv(user_id=user, platform="discord", thread_id="4"), status=done, created_at=T0 + timedelta(3)
+    )
+    for interview in (middle, newest, oldest, elsewhere):
+        await store.create_interview(interview)
+
+    history = await store.list_interviews(user_id=user)
+    assert [(s.id, s.answered) for s in history] == [
+        (elsewhere.id, 0),
+        (newest.id, 2),
+        (middle.id, 0),
+        (oldest.id, 1),
+    ]
+    last = history[-1]
+    assert (last.role, last.status, last.overall_score, last.planned_questions) == ("data-science", done, 5.0, 5)
+    assert (last.user_id, last.platform, last.created_at) == (user, "slack", T0)
+    slack = await store.list_interviews(user_id=user, platform="slack")
+    assert [s.id for s in slack] == [newest.id, middle.id, oldest.id]
+    in_workspace = await store.list_interviews(workspace_id=workspace)
+    assert [s.id for s in in_workspace] == [newest.id, oldest.id]
+    assert [s.id for s in await store.list_interviews(user_id=user, limit=2)] == [elsewhere.id, newest.id]
+
+
+async def test_list_interviews_breaks_ties_by_id(store: SqlInterviewStore) -> None:
+    user = f"U{uuid.uuid4().hex}"
+    ids = sorted(str(uuid.uuid4()) for _ in range(3))
+    for n, interview_id in enumerate(reversed(ids)):
+        conv = make_conv(user_id=user, thread_id=str(n))
+        await store.create_interview(make_interview(conv, id=interview_id, created_at=T0))
+    assert [s.id for s in await store.list_interviews(user_id=user)] == ids
+
+
+async def test_find_interview_ids(store: SqlInterviewStore) -> None:
+    prefix = uuid.uuid4().hex[:8]
+    alice, bob = f"U{uuid.uuid4().hex}", f"U{uuid.uuid4().hex}"
+    made: dict[str, list[str]] = {alice: [], bob: []}
+    for n in range(12):
+        user = alice if n < 7 else bob
+        interview = make_interview(make_conv(user_id=user, thread_id=str(n)), id=prefix + str(uuid.uuid4())[8:])
+        await store.create_interview(interview)
+        made[user].append(interview.id)
+
+    found = await store.find_interview_ids(prefix.upper())
+    assert len(found) == 10 and set(found) <= set(made[alice] + made[bob])
+    assert sorted(await store.find_interview_ids(prefix, user_id=alice)) == sorted(made[alice])
+    one = made[bob][0]
+    assert await store.find_interview_ids(one[:20].upper(), user_id=bob) == [one]
+    assert await store.find_interview_ids(one[:20], user_id=alice) == []
+    assert await store.find_interview_ids("%") == []
+
+
+async def test_usage_totals(store: SqlInterviewStore) -> None:
+    interview, other = make_interview(), make_interview()
+    await store.create_interview(interview)
+    await store.create_interview(other)
+    assert await store.usage_totals(interview.id) == UsageTotals()
+    await store.record_usage(interview.id, Usage("interviewer", "gpt-x", 1000, 800, 50, 900))
+    await store.record_usage(interview.id, Usage("grader", "gpt-x", 400, 0, 120, 700))
+    await store.record_usage(interview.id, Usage("transcribe", "whisper-1", latency_ms=1500))
+    await store.record_usage(other.id, Usage("grader", "gpt-x", 99, 99, 99, 99))
+    assert await store.usage_totals(interview.id) == UsageTotals(
+        prompt_tokens=1400, cached_tokens=800, completion_tokens=170, calls=3
+    )
+
+
+# --- time and deletion -----------------------------------------------------------------------------
+
+
+async def test_datetimes_come_back_aware_in_utc(store: SqlInterviewStore) -> None:
+    user = f"U{uuid.uuid4().hex}"
+    india = timezone(timedelta(hours=5, minutes=30))
+    ten_in_india = datetime(2025, 1, 1, 10, 0, tzinfo=india)  # 04:30 UTC
+    early = make_interview(
+        make_conv(user_id=user, thread_id="a"),
+        created_at=ten_in_india,
+        updated_at=ten_in_india,
+        turns=[question(1, asked_at=ten_in_india)],
+    )
+    late = make_interview(make_conv(user_id=user, thread_id="b"), created_at=datetime(2025, 1, 1, 5, 0, tzinfo=UTC))
+    await store.create_interview(early)
+    await store.create_interview(late)
+
+    loaded = await store.get_interview(early.id)
+    assert loaded.created_at == early.created_at
+    assert loaded.created_at.tzinfo is not None and loaded.created_at.utcoffset() == timedelta(0)
+    assert (loaded.created_at.hour, loaded.created_at.minute) == (4, 30)
+    for value in (loaded.updated_at, loaded.turns[0].asked_at):
+        assert value == ten_in_india and value.utcoffset() == timedelta(0)
+    history = await store.list_interviews(user_id=user)
+    assert [s.id for s in history] == [late.id, early.id]
+    assert all(s.created_at.utcoffset() == timedelta(0) for s in history)
+    with pytest.raises(Exception, match="naive datetime"):
+        await store.create_interview(make_interview(created_at=datetime(2025, 1, 1, 10, 0)))
+
+
+async def test_deleting_an_interview_cascades(store: SqlInterviewStore, make_engine: EngineFactory) -> None:
+    interview = make_interview(turns=[question(1), question(2)])
+    await store.create_interview(interview)
+    await store.record_usage(interview.id, Usage("interviewer", "gpt-x", 10, 0, 5, 100))
+    engine = make_engine(store.engine.url.render_as_string(hide_password=False))
+    count_turns = "SELECT COUNT(*) FROM turns WHERE interview_id = :i"
+    count_usage = "SELECT COUNT(*) FROM llm_usage WHERE interview_id = :i"
+    assert (scalar(engine, count_turns, i=interview.id), scalar(engine, count_usage, i=interview.id)) == (2, 1)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM interviews WHERE id = :i"), {"i": interview.id})
+    assert (scalar(engine, count_turns, i=interview.id), scalar(engine, count_usage, i=interview.id)) == (0, 0)
+    assert await store.get_interview(interview.id) is None
