@@ -37,26 +37,45 @@ _SUFFIXES = (
 )
 
 
+# What may follow a term word in an answer word and still be the same word ("underfit" -> "underfitting").
+_INFLECTIONS = frozenset(
+    {"", "s", "es", "ed", "ing", "er", "ers", "ly", "ment", "ments", "ness", "ion", "ions", "ation", "ations", "al"}
+)
+MIN_STEM = 5  # shorter stems collide across meanings ("really" and "realised" share "real")
+
+
 @lru_cache(maxsize=4096)
 def stem(word: str) -> str:
-    """A crude stem: enough to match "regularisation" with "regularize" and "underfit" with "underfitting"."""
+    """A crude stem: enough to match "regularisation" with "regularize", not "really" with "realised"."""
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
             return word[: -len(suffix)]
     return word
 
 
+def _is_inflection(rest: str, stem_end: str) -> bool:
+    # A doubled final consonant is allowed before the suffix: "fit" -> "fitting".
+    return rest in _INFLECTIONS or (rest[:1] == stem_end and rest[1:] in _INFLECTIONS)
+
+
+@lru_cache(maxsize=65536)
 def _word_matches(term_word: str, answer_word: str) -> bool:
-    if len(term_word) <= 3:  # acronyms like sql, roi, kpi, api: exact only
-        return term_word == answer_word
-    if answer_word.startswith(term_word) or stem(answer_word) == stem(term_word):
+    if term_word == answer_word:
         return True
-    if len(term_word) >= 5 and len(answer_word) >= 4:
-        a, t = stem(answer_word), stem(term_word)
-        if a.startswith(t) or (t.startswith(a) and len(a) >= 5):
-            return True
-        return fuzz.ratio(answer_word, term_word) >= 85 or fuzz.ratio(a, t) >= 88
-    return False
+    if len(term_word) <= 3:  # acronyms like sql, roi, kpi, api: exact only
+        return False
+    term_stem, answer_stem = stem(term_word), stem(answer_word)
+    if term_stem == answer_stem:
+        return True
+    if len(term_word) >= MIN_STEM and answer_word.startswith(term_word):
+        return _is_inflection(answer_word[len(term_word) :], term_word[-1])
+    if len(term_word) >= MIN_STEM and term_word.endswith("e") and answer_word.startswith(term_word[:-1]):
+        return answer_word[len(term_word) - 1 :] in {"ing", "ion", "ions", "ation", "ations"}  # "cache" -> "caching"
+    if len(term_stem) >= MIN_STEM and answer_stem.startswith(term_stem) and len(answer_stem) - len(term_stem) <= 2:
+        return True  # "regulariz(ing)" against "regular(ization)"
+    # Typos and spelling variants; stricter for short words, where one letter changes the meaning.
+    threshold = 85 if len(term_word) >= 10 else 90
+    return len(answer_word) >= 4 and fuzz.ratio(answer_word, term_word) >= threshold
 
 
 def _term_found(term: str, answer_words: list[str]) -> int | None:

@@ -98,3 +98,21 @@ def test_model_grade_keeps_only_evidence_that_is_really_in_the_answer() -> None:
         answer,
     )
     assert grade.evidence == ("index on user_id",)
+
+
+@pytest.mark.parametrize(
+    ("term", "word", "same"),
+    [
+        ("underfit", "underfitting", True),
+        ("cache", "caching", True),
+        ("prioritise", "prioritize", True),
+        ("regression", "regresion", True),
+        ("under", "underlying", False),
+        ("realise", "really", False),
+        ("project", "protect", False),
+        ("compa", "company", False),
+    ],
+)
+def test_word_matching_accepts_inflections_and_typos_but_not_lookalikes(term: str, word: str, same: bool) -> None:
+    point = KeyPoint(point="A point", terms=(term,))
+    assert bool(measure_coverage(f"We talked about {word} today.", (point,)).covered) is same
