@@ -12,6 +12,9 @@ import shutil
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
 from bots.bootstrap import build_service
 from bots.terminal.render import TerminalStyle, render_history
 from bots.terminal.repl import SAVED_NOTE, LineReader, run_practice
@@ -61,8 +64,9 @@ def _pick_role(settings: Settings) -> str:
     catalog = load_catalog(settings.roles_dir)
     print("Which interview would you like to practise?")
     for number, pack in enumerate(catalog.packs.values(), 1):
-        print(f"  {number}. {pack.title:<24} {pack.description.split('. ')[0][:70]}")
+        print(f"  {number}. {pack.title}")
     choice = input(f"Number or name [{DEFAULT_ROLE}]: ").strip()
+    print()
     if choice.isdigit() and 1 <= int(choice) <= len(catalog.ids):
         return catalog.ids[int(choice) - 1]
     return choice or DEFAULT_ROLE
@@ -146,6 +150,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RolePackError as exc:
         print(f"Broken role pack: {exc}", file=sys.stderr)
         return 2
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in exc.errors())
+        print(f"Configuration error: {problems}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        # The URL may carry a password: name the kind of failure only.
+        print(f"Cannot use the database ({type(exc).__name__}). Check DATABASE_URL.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("\n" + SAVED_NOTE, file=sys.stderr)
         return 130

@@ -114,3 +114,14 @@ def test_roles_lists_every_role_and_db_upgrade_is_idempotent(env: dict[str, str]
 def test_report_of_an_unknown_id_says_so(env: dict[str, str]) -> None:
     missing = run_cli(["report", "deadbeef"], env)
     assert missing.returncode == 1 and "No interview has an id starting with `deadbeef`" in missing.stderr
+
+
+def test_bad_configuration_and_unreachable_database_fail_clearly_without_secrets(env: dict[str, str]) -> None:
+    env["MOCK_INTERVIEW_QUESTIONS"] = "many"
+    bad = run_cli(["history"], env)
+    assert bad.returncode == 2 and "MOCK_INTERVIEW_QUESTIONS" in bad.stderr
+    del env["MOCK_INTERVIEW_QUESTIONS"]
+    env["DATABASE_URL"] = "postgresql://coach:s3cret-pw@127.0.0.1:9/interviews"
+    down = run_cli(["history"], env)
+    assert down.returncode == 1 and "Check DATABASE_URL" in down.stderr
+    assert "s3cret-pw" not in down.stderr + down.stdout
