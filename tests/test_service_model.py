@@ -164,6 +164,7 @@ async def test_garbage_from_the_interviewer_degrades_to_the_role_pack(tmp_path: 
         # The offline coach takes over this move: the pack's own follow-up on the gaps in the answer.
         assert replies[0].kind is ReplyKind.FOLLOW_UP
         assert replies[0].text.split("\n\n", 1)[1] in planned(pack, interview, 1).follow_ups
+        await service.drain()  # the grade runs in the background
         assert len(fake.requests) == calls_before + 4  # each call was tried twice, then given up
         ended = await service.answer(conv, "end")
         card = ended[-1].scorecard
