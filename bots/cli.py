@@ -92,6 +92,8 @@ async def _practice(settings: Settings, args: argparse.Namespace) -> int:
             new=args.new,
             reader=LineReader(sys.stdin, interactive=interactive, out=sys.stdout),
             style=style,
+            # A model turn takes seconds: show that something is happening.
+            on_wait=(lambda: print(style.dim("…"), flush=True)) if interactive and settings.uses_model else None,
         )
     finally:
         await service.close()
