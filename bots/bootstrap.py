@@ -31,6 +31,7 @@ def build_service(settings: Settings, *, rng: random.Random | None = None) -> In
         max_pairs=settings.max_pairs,
         default_questions=settings.default_questions,
         max_answer_chars=settings.max_answer_chars,
+        turn_deadline_s=settings.turn_deadline_s,
     )
     offline_grader = OfflineGrader()
     chat: OpenAIChatModel | None = None
@@ -53,7 +54,7 @@ def build_service(settings: Settings, *, rng: random.Random | None = None) -> In
         grader=grader,
         fallback_grader=offline_grader,
         summarizer=summarizer,
-        wait_s=settings.model_timeout_s * (settings.model_max_retries + 1),
+        deadline_s=settings.turn_deadline_s,
     )
     return InterviewService(
         store=store,

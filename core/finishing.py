@@ -9,7 +9,7 @@ from typing import Any
 
 from core.flow import Grader
 from core.grading import apply_grade_rules
-from core.models import Grade, Interview, InterviewStatus, Turn, utcnow
+from core.models import Grade, Interview, InterviewStatus, Turn, Usage, utcnow
 from core.plan import grade_request
 from core.ports import InterviewStore, ModelError
 from core.replies import Reply, ReplyKind, info
@@ -33,13 +33,13 @@ class Finisher:
         grader: Grader,
         fallback_grader: Grader,
         summarizer: ModelSummarizer | None,
-        wait_s: float = 30.0,
+        deadline_s: float = 30.0,
     ) -> None:
         self._store = store
         self._grader = grader
         self._fallback = fallback_grader
         self._summarizer = summarizer
-        self._wait_s = wait_s
+        self._deadline_s = deadline_s  # the longest the candidate waits for the scorecard
         self._tasks: dict[str, set[asyncio.Task[Any]]] = {}
 
     def spawn_grade(self, job: Coroutine[Any, Any, Grade | None], interview_id: str) -> None:
@@ -57,28 +57,33 @@ class Finisher:
 
         task.add_done_callback(_done)
 
-    async def drain(self) -> None:
-        """Wait for every grade in flight."""
+    async def drain(self, timeout_s: float = 60.0) -> None:
+        """Wait for every grade in flight (before the process exits)."""
         pending = [t for tasks in self._tasks.values() for t in tasks]
         if pending:
-            await asyncio.wait(pending, timeout=self._wait_s)
+            await asyncio.wait(pending, timeout=timeout_s)
 
     async def finish(self, pack: RolePack, interview: Interview) -> list[Reply]:
         """End the interview and return its scorecard (or a note that nothing was answered)."""
+        deadline = asyncio.get_running_loop().time() + self._deadline_s
         in_flight = list(self._tasks.get(interview.id, ()))
         if in_flight:
-            await asyncio.wait(in_flight, timeout=self._wait_s)
+            _, late = await asyncio.wait(in_flight, timeout=self._deadline_s / 2)
+            for task in late:
+                task.cancel()  # regraded below: a late model grade must not overwrite the scorecard's
+            if late:
+                await asyncio.wait(late)
         fresh = await self._store.get_interview(interview.id) or interview
         fresh.state = interview.state  # the caller's state may hold notes not yet written
         ungraded = [t for t in fresh.turns if t.answer is not None and t.grade is None]
-        await asyncio.gather(*(self._regrade(pack, fresh, t) for t in ungraded))
+        await asyncio.gather(*(self._regrade(pack, fresh, t, deadline) for t in ungraded))
         fresh.ended_at = utcnow()
         if not any(t.answer is not None for t in fresh.turns):
             fresh.status = InterviewStatus.ABANDONED
             await self._store.update_interview(fresh)
             return [info(NO_ANSWERS, interview_id=fresh.id)]
         fresh.overall_score = overall_score(fresh.turns)
-        summary = await self._summary(pack, fresh)
+        summary = await self._summary(pack, fresh, deadline)
         fresh.status = InterviewStatus.COMPLETED
         fresh.summary = summary.summary
         fresh.state["summary"] = {"strengths": list(summary.strengths), "focus_next": list(summary.focus_next)}
@@ -87,28 +92,35 @@ class Finisher:
         card = build_scorecard(fresh, role_title=pack.title, summary=summary)
         return [Reply(ReplyKind.SCORECARD, scorecard_markdown(card), interview_id=fresh.id, scorecard=card)]
 
-    async def _regrade(self, pack: RolePack, interview: Interview, turn: Turn) -> None:
+    async def _regrade(self, pack: RolePack, interview: Interview, turn: Turn, deadline: float) -> None:
         request = grade_request(pack, interview, turn)
         try:
-            grade, usage = await self._grader.grade(request)
-        except ModelError:
-            # The model failed twice on this answer; the offline grade is honest and immediate.
+            async with asyncio.timeout_at(deadline):
+                grade, usage = await self._grader.grade(request)
+        except (ModelError, TimeoutError) as exc:
+            # The model failed on this answer again; the offline grade is honest and immediate.
+            await self._record(interview.id, getattr(exc, "usage", None))
             grade, usage = await self._fallback.grade(request)
         grade = apply_grade_rules(grade, answer=request.answer, kind=request.kind)
         await self._store.save_grade(interview.id, turn.seq, grade)
-        if usage is not None:
-            await self._store.record_usage(interview.id, usage)
+        await self._record(interview.id, usage)
         turn.grade = grade
 
-    async def _summary(self, pack: RolePack, interview: Interview) -> SummaryText:
+    async def _summary(self, pack: RolePack, interview: Interview, deadline: float) -> SummaryText:
         if self._summarizer is None:
             return offline_summary(interview, interview.overall_score)
         try:
-            summary, usage = await self._summarizer.summarize(
-                interview, role_title=pack.title, overall=interview.overall_score
-            )
-        except ModelError as exc:
+            async with asyncio.timeout_at(deadline):
+                summary, usage = await self._summarizer.summarize(
+                    interview, role_title=pack.title, overall=interview.overall_score
+                )
+        except (ModelError, TimeoutError) as exc:
             log.warning("summary for %s fell back to the offline one: %s", interview.id, type(exc).__name__)
+            await self._record(interview.id, getattr(exc, "usage", None))
             return offline_summary(interview, interview.overall_score)
-        await self._store.record_usage(interview.id, usage)
+        await self._record(interview.id, usage)
         return summary
+
+    async def _record(self, interview_id: str, usage: Usage | None) -> None:
+        if usage is not None:
+            await self._store.record_usage(interview_id, usage)

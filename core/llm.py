@@ -94,20 +94,19 @@ class OpenAIChatModel:
                 completion = None  # a 200 whose body is not JSON: the SDK fails to decode it
             self._remember(mode)
             data = _extract(completion, schema, tokens)
+            usage = Usage(
+                purpose=purpose,
+                model=self.model,
+                prompt_tokens=tokens[0],
+                cached_tokens=tokens[1],
+                completion_tokens=tokens[2],
+                latency_ms=round((time.perf_counter() - started) * 1000),
+            )
             if data is not None:
-                latency_ms = round((time.perf_counter() - started) * 1000)
-                usage = Usage(
-                    purpose=purpose,
-                    model=self.model,
-                    prompt_tokens=tokens[0],
-                    cached_tokens=tokens[1],
-                    completion_tokens=tokens[2],
-                    latency_ms=latency_ms,
-                )
                 return ChatResult(data=data, usage=usage)
             log.warning("%s: reply was not a valid %s object (retried=%s)", purpose, schema_name, nudged)
             if nudged:
-                raise ModelOutputInvalid(_INVALID)
+                raise ModelOutputInvalid(_INVALID, usage=usage)
             nudged = True
 
     async def close(self) -> None:

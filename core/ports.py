@@ -98,6 +98,10 @@ class InterviewStore(Protocol):
 class ModelError(Exception):
     """A model call failed; the message is safe to show to a user."""
 
+    def __init__(self, message: str, *, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage  # tokens already spent on replies that could not be used
+
 
 class ModelUnavailable(ModelError):
     """The model could not be reached or kept failing (timeouts, 429s, 5xx) after retries."""
@@ -119,6 +123,9 @@ class ChatModel(Protocol):
     """A chat model that answers with one JSON object."""
 
     model: str
+
+    async def close(self) -> None:
+        """Release the HTTP connections."""
 
     async def complete_json(
         self,

@@ -112,7 +112,7 @@ def _feedback_without_grade(turn: Turn) -> str:
     status = item_status(turn)
     return {
         "skipped": f"Skipped (counts as {SKIPPED_SCORE}/10).",
-        "hint_requested": "You asked for a hint here; your answer after the hint is graded below.",
+        "hint_requested": "You asked for a hint here.",
         "unanswered": "Not answered: the interview ended here.",
         "ungraded": "Could not be graded.",
     }.get(status, "")

@@ -40,6 +40,7 @@ class ServiceLimits:
     max_pairs: int = 25
     default_questions: int = 5
     max_answer_chars: int = 10_000
+    turn_deadline_s: float = 30.0  # the longest a candidate waits for the next question before being told
 
 
 class InterviewService:
@@ -207,6 +208,7 @@ class InterviewService:
             grade, usage = await self._grader.grade(request)
         except ModelError as exc:
             log.warning("grading interview %s seq %s failed: %s", interview.id, turn.seq, type(exc).__name__)
+            await self._record_usage(interview.id, exc.usage)
             return None  # left ungraded: graded again before the summary
         grade = apply_grade_rules(grade, answer=request.answer, kind=request.kind)
         await self.store.save_grade(interview.id, turn.seq, grade)
@@ -259,10 +261,14 @@ class InterviewService:
 
     async def _decide(self, ctx: MoveContext) -> tuple[Move, Usage | None]:
         try:
-            return await self._interviewer.next_move(ctx)
-        except ModelOutputInvalid:
+            async with asyncio.timeout(self.limits.turn_deadline_s):
+                return await self._interviewer.next_move(ctx)
+        except TimeoutError:
+            # SDK retries honour Retry-After and could keep a candidate waiting for minutes; we tell them instead.
+            raise ModelUnavailable("The AI interviewer is taking too long.") from None
+        except ModelOutputInvalid as exc:
             log.warning("interviewer reply unusable twice for interview %s; using the role pack", ctx.interview.id)
-            return decide_offline(ctx), None
+            return decide_offline(ctx), exc.usage
 
     # --- commands -------------------------------------------------------------------------------------------
 

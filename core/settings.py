@@ -26,11 +26,13 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     model: str = Field(default="gpt-4.1-mini", validation_alias="MOCK_INTERVIEW_MODEL")
-    model_timeout_s: float = Field(default=30.0, gt=0, validation_alias="MOCK_INTERVIEW_MODEL_TIMEOUT")
+    # Per request attempt; a chat turn is also bounded as a whole by turn_deadline_s.
+    model_timeout_s: float = Field(default=20.0, gt=0, validation_alias="MOCK_INTERVIEW_MODEL_TIMEOUT")
     model_max_retries: int = Field(default=2, ge=0, le=6, validation_alias="MOCK_INTERVIEW_MODEL_RETRIES")
     max_pairs: int = Field(default=25, ge=1, le=MAX_PAIRS_LIMIT, validation_alias="MOCK_INTERVIEW_MAX_PAIRS")
     default_questions: int = Field(default=5, ge=1, le=MAX_PAIRS_LIMIT, validation_alias="MOCK_INTERVIEW_QUESTIONS")
     max_answer_chars: int = Field(default=10_000, ge=100, validation_alias="MOCK_INTERVIEW_MAX_ANSWER_CHARS")
+    turn_deadline_s: float = Field(default=30.0, gt=0, validation_alias="MOCK_INTERVIEW_TURN_DEADLINE")
     roles_dir: Path | None = Field(default=None, validation_alias="MOCK_INTERVIEW_ROLES_DIR")
 
     @field_validator("openai_api_key", mode="before")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -187,3 +188,31 @@ async def test_a_server_without_json_schema_still_runs_the_interview(tmp_path: P
             assert formats[0] == "json_schema" and set(formats[1:]) == {"json_object"}
         finally:
             await service.close()
+
+
+async def test_a_slow_model_is_cut_off_at_the_turn_deadline_and_the_scorecard_still_comes(
+    tmp_path: Path, fake: FakeOpenAI
+) -> None:
+    service = model_service(tmp_path, fake, MOCK_INTERVIEW_TURN_DEADLINE=0.5)
+    conv = conv_for(f"u-{uuid.uuid4().hex[:6]}")
+    try:
+        await service.start(conv, role="ds", questions=2)
+        fake.latency = (3.0, 3.0)
+        started = time.perf_counter()
+        replies = await service.answer(conv, LONG_ANSWER)
+        assert time.perf_counter() - started < 2.0
+        assert replies[0].kind is ReplyKind.ERROR and "taking too long" in replies[0].text
+        assert "retry" in replies[0].actions
+        interview = await service.store.get_open_interview(conv)
+        assert interview is not None and interview.turns[0].answer == LONG_ANSWER.strip()
+        started = time.perf_counter()
+        ended = await service.answer(conv, "end")
+        assert time.perf_counter() - started < 2.0  # the in-flight grade is cut off too
+        card = ended[-1].scorecard
+        assert card is not None and card.items[0].score is not None
+        stored = await service.store.get_interview(card.interview_id)
+        assert stored is not None and stored.turns[0].grade is not None
+        assert stored.turns[0].grade.grader == "offline"  # graded offline rather than keep the candidate waiting
+    finally:
+        fake.latency = (0.0, 0.0)
+        await service.close()
