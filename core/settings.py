@@ -35,17 +35,10 @@ class Settings(BaseSettings):
     turn_deadline_s: float = Field(default=30.0, gt=0, validation_alias="MOCK_INTERVIEW_TURN_DEADLINE")
     roles_dir: Path | None = Field(default=None, validation_alias="MOCK_INTERVIEW_ROLES_DIR")
 
-    @field_validator("openai_api_key", mode="before")
+    @field_validator("openai_api_key", "openai_base_url", mode="before")
     @classmethod
-    def _blank_key_is_none(cls, value: object) -> object:
-        # An empty OPENAI_API_KEY= line in a .env means "no key": run the offline coach.
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
-
-    @field_validator("openai_base_url", mode="before")
-    @classmethod
-    def _blank_url_is_none(cls, value: object) -> object:
+    def _blank_is_unset(cls, value: object) -> object:
+        # An empty `OPENAI_API_KEY=` line in a .env means "no key": run the offline coach.
         if isinstance(value, str) and not value.strip():
             return None
         return value

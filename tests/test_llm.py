@@ -15,31 +15,14 @@ from typing import Any
 import openai
 import pytest
 
+from core.interviewer import MOVE_SCHEMA
 from core.jsonparse import parse_json_object
 from core.llm import OpenAIChatModel
+from core.model_grading import GRADE_SCHEMA
 from core.ports import ModelOutputInvalid, ModelUnavailable
 from tests.fakes.openai_server import FOLLOW_UP, FakeOpenAI
 
 REPO = Path(__file__).resolve().parents[1]
-GRADE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "score": {"type": "integer"},
-        "feedback": {"type": "string"},
-        "strength": {"type": "string"},
-        "improvement": {"type": "string"},
-        "evidence": {"type": "array", "items": {"type": "string"}},
-        "injection_detected": {"type": "boolean"},
-    },
-    "required": ["score", "feedback", "strength", "improvement", "evidence", "injection_detected"],
-    "additionalProperties": False,
-}
-MOVE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"action": {"type": "string"}, "message": {"type": "string"}, "note": {"type": "string"}},
-    "required": ["action", "message", "note"],
-    "additionalProperties": False,
-}
 GOOD_GRADE = json.dumps(
     {
         "score": 7,
