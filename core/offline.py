@@ -12,6 +12,7 @@ from core.text import is_stuck_answer, word_count
 
 FOLLOW_UP_BELOW = 0.6  # ask a follow-up when an answer covers less than this share of the key points
 LONG_ANSWER_WORDS = 450  # past this an answer is rambling: about three minutes spoken
+NO_SUBSTANCE_CAP = 3  # the most an answer covering none of the key points can score, however well put
 
 _EXAMPLE = re.compile(
     r"\b(for example|for instance|e\.g\.|such as|in my (?:last|previous|current)|at my|when i|we (?:had|built|ran|saw)"
@@ -54,6 +55,8 @@ def grade_offline(request: GradeRequest) -> Grade:
     score += 1 if has_example else 0
     score += 1 if structure_marks >= 2 else 0
     score -= 1 if n_words > LONG_ANSWER_WORDS else 0
+    if not coverage.covered:
+        score = min(score, NO_SUBSTANCE_CAP)  # polish without any key point is still a miss
     return Grade(
         score=round(score),
         feedback=_feedback(coverage.covered, coverage.missed),

@@ -116,3 +116,19 @@ def test_model_grade_keeps_only_evidence_that_is_really_in_the_answer() -> None:
 def test_word_matching_accepts_inflections_and_typos_but_not_lookalikes(term: str, word: str, same: bool) -> None:
     point = KeyPoint(point="A point", terms=(term,))
     assert bool(measure_coverage(f"We talked about {word} today.", (point,)).covered) is same
+
+
+def test_a_polished_answer_without_substance_scores_at_most_3() -> None:
+    vague = (
+        "I think this is really important and I would approach it carefully. First I would understand the situation, "
+        "talk to the people involved and look at the data. Then I would make a plan, communicate it clearly, and "
+        "deliver on time. In my last job we had something similar and it went well because we worked together."
+    )
+    pack = load_catalog().get("data-science")
+    grades = [
+        grade_offline(GradeRequest(pack, TurnKind.QUESTION, q.text, vague, q.key_points, q.text))
+        for q in pack.questions
+    ]
+    empty = [g for g in grades if not g.covered]
+    assert len(empty) >= len(grades) - 2  # the vague answer really says nothing these questions look for
+    assert {g.score for g in empty} == {3}  # depth, example and structure alone would have given 4
