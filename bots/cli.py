@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import json
 import logging
@@ -74,6 +75,10 @@ def _pick_role(settings: Settings) -> str:
 
 async def _practice(settings: Settings, args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty()
+    if interactive:
+        # Line editing and history for input(); without it arrow keys type escape sequences.
+        with contextlib.suppress(ImportError):  # not available on every platform
+            import readline  # noqa: F401
     role = args.role or (_pick_role(settings) if interactive else DEFAULT_ROLE)
     if args.questions is not None and not 1 <= args.questions <= MAX_PAIRS_LIMIT:
         print(f"--questions must be between 1 and {MAX_PAIRS_LIMIT}.", file=sys.stderr)

@@ -36,8 +36,9 @@ def intro(pack: RolePack, interview: Interview) -> str:
 def already_running(pack: RolePack, interview: Interview) -> str:
     """Shown when a start is asked for where an interview is already open."""
     answered = sum(1 for t in interview.turns if t.answer is not None)
+    answers = f"{answered} answer{'' if answered == 1 else 's'}"
     return (
-        f"You already have a {pack.title} interview open here ({answered} answers so far). "
+        f"You already have a {pack.title} interview open here ({answers} so far). "
         "Here is where you left off; type `end` to finish it first if you want a new one."
     )
 

@@ -86,12 +86,12 @@ def _strength(covered: tuple, has_example: bool, structure_marks: int) -> str:
         return "You grounded the answer in a concrete example."
     if structure_marks >= 2:
         return "The answer has a clear line of reasoning."
-    return "You engaged with the question."
+    return ""
 
 
 def _improvement(missed: tuple, has_example: bool, n_words: int) -> str:
     if missed:
-        tip = f"Cover {missed[0].point[0].lower()}{missed[0].point[1:]}."
+        tip = f"Add this key point: {missed[0].point.rstrip('.')}."
     elif not has_example:
         tip = "Back the answer with a concrete example or a number from your experience."
     else:

@@ -7,7 +7,8 @@ from typing import Any
 
 from core.models import Interview, UsageTotals
 from core.replies import Scorecard
-from core.scorecard import band, item_status
+from core.scorecard import band, format_score, item_status
+from core.text import join_phrases
 
 REPORT_VERSION = 1
 
@@ -64,10 +65,6 @@ def report_json(interview: Interview, *, role_title: str, usage: UsageTotals) ->
     }
 
 
-def _score(value: float | int | None) -> str:
-    return "–" if value is None else f"{value:g}/10"
-
-
 def _quote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
 
@@ -81,7 +78,7 @@ def report_markdown(interview: Interview, *, role_title: str, usage: UsageTotals
         f"- Id: `{data['id']}`",
         f"- Date: {interview.created_at:%Y-%m-%d %H:%M} UTC",
         f"- Status: {data['status']}",
-        f"- Overall: {_score(data['overall_score'])} ({band(data['overall_score'])})",
+        f"- Overall: {format_score(data['overall_score'])} ({band(data['overall_score'])})",
     ]
     if interview.summary:
         lines += ["", interview.summary]
@@ -89,7 +86,7 @@ def report_markdown(interview: Interview, *, role_title: str, usage: UsageTotals
         lines += ["", f"## {t['seq']}. {t['kind'].replace('_', '-')}", "", t["question"], ""]
         if t["answer"] is not None:
             lines += [_quote(t["answer"]), ""]
-            lines.append(f"**Score:** {_score(t['score'])}" + (f" · {t['source']}" if t["source"] else ""))
+            lines.append(f"**Score:** {format_score(t['score'])}" + (f" · {t['source']}" if t["source"] else ""))
         else:
             lines.append(f"_{t['status'].replace('_', ' ')}_")
         if t["feedback"]:
@@ -105,21 +102,22 @@ def report_markdown(interview: Interview, *, role_title: str, usage: UsageTotals
 
 def scorecard_markdown(card: Scorecard) -> str:
     """The scorecard as Markdown, for platforms without a richer layout."""
+    overall = f"**{format_score(card.overall_score)}** ({band(card.overall_score)})"
     lines = [
-        f"**Scorecard: {card.role_title}**: overall **{_score(card.overall_score)}** ({band(card.overall_score)}), "
+        f"**Scorecard: {card.role_title}**: overall {overall}, "
         f"{card.answered} of {card.planned_questions} main questions answered.",
     ]
     if card.summary:
         lines += ["", card.summary]
     for item in card.items:
-        lines += ["", f"**{item.seq}. {item.kind.replace('_', '-')}** · {_score(item.score)}", item.question]
+        lines += ["", f"**{item.seq}. {item.kind.replace('_', '-')}** · {format_score(item.score)}", item.question]
         if item.answer:
             lines.append(_quote(item.answer if len(item.answer) < 400 else item.answer[:399] + "…"))
         if item.feedback:
             lines.append(item.feedback)
     if card.strengths:
-        lines += ["", "**Strengths:** " + "; ".join(card.strengths)]
+        lines += ["", "**Strengths:** " + join_phrases(card.strengths)]
     if card.focus_next:
-        lines += ["", "**Practise next:** " + "; ".join(card.focus_next)]
+        lines += ["", "**Practise next:** " + join_phrases(card.focus_next)]
     lines += ["", f"Interview id: `{card.interview_id}`"]
     return "\n".join(lines)

@@ -45,6 +45,13 @@ def answered_main_questions(interview: Interview) -> int:
     return len({t.question_index for t in interview.turns if t.answer is not None and t.question_index is not None})
 
 
+def format_score(value: float | None) -> str:
+    """A score for people: "7/10" for an answer, "6.5/10" for an overall mean, "–" when there is none."""
+    if value is None:
+        return "–"
+    return f"{value}/10" if isinstance(value, int) else f"{value:.1f}/10"
+
+
 def band(score: float | None) -> str:
     """A plain-words reading of an overall score."""
     if score is None:
@@ -65,17 +72,20 @@ def offline_summary(interview: Interview, overall: float | None) -> SummaryText:
     if overall is None:
         return SummaryText("No answers were graded, so there is no score yet. Start a new interview when ready.")
     text = (
-        f"You answered {answered} of {interview.planned_questions} main questions; overall {overall}/10 "
+        f"You answered {answered} of {interview.planned_questions} main questions; overall {overall:.1f}/10 "
         f"({band(overall)})."
     )
     best = sorted(graded, key=lambda t: -t.grade.score)[:2]  # type: ignore[union-attr]
-    strengths = tuple(t.grade.strength for t in best if t.grade and t.grade.strength)
+    # Only answers that went well earn a strength on the summary; duplicates say nothing new.
+    strengths = tuple(
+        dict.fromkeys(t.grade.strength for t in best if t.grade and t.grade.strength and t.grade.score >= 6)
+    )
     missed = Counter(point for t in graded if t.grade for point in t.grade.missed)
     focus = [point for point, _ in missed.most_common(3)]
     if not focus:
         worst = sorted(graded, key=lambda t: t.grade.score)[:2]  # type: ignore[union-attr]
         focus = [t.grade.improvement for t in worst if t.grade and t.grade.improvement]
-    return SummaryText(text, strengths, tuple(focus[:3]))
+    return SummaryText(text, strengths, tuple(dict.fromkeys(focus))[:3])
 
 
 def build_scorecard(interview: Interview, *, role_title: str, summary: SummaryText) -> Scorecard:

@@ -28,7 +28,7 @@ from core.ports import (
 from core.records import InterviewRecords
 from core.replies import Reply, error, info
 from core.roles import RoleCatalog, RolePack, UnknownRole
-from core.text import is_stuck_answer, parse_command
+from core.text import clean_text, is_stuck_answer, parse_command
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +146,7 @@ class InterviewService:
         """Take a typed answer (or a command word); a duplicate event id gives no reply."""
         if event_id is not None and not await self.store.claim_event(conv.platform, event_id):
             return []
+        text = clean_text(text)
         command = parse_command(text)
         if command:
             return await self.command(conv, command)

@@ -29,6 +29,14 @@ _STUCK = re.compile(
 )
 
 
+_TERMINAL_NOISE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """text without escape sequences and control characters (stray keys such as arrows, pasted colour codes)."""
+    return _TERMINAL_NOISE.sub("", text)
+
+
 def words(text: str) -> list[str]:
     """The words of text, lowercased."""
     return [w.lower() for w in _WORD.findall(text.replace("’", "'"))]
@@ -48,6 +56,11 @@ def parse_command(text: str) -> str | None:
 def is_stuck_answer(text: str) -> bool:
     """Whether the answer is essentially "I don't know" (short, and saying so)."""
     return word_count(text) <= 10 and bool(_STUCK.match(text.strip()))
+
+
+def join_phrases(phrases: tuple[str, ...] | list[str]) -> str:
+    """Sentences joined into one line with semicolons ("A; b; c.")."""
+    return "; ".join(p.strip().rstrip(".") for p in phrases if p.strip()) + "."
 
 
 def shorten(text: str, limit: int) -> str:

@@ -235,3 +235,13 @@ async def test_report_json_is_complete_and_prefix_lookup_works(service: Intervie
     assert document["usage"] == {"prompt_tokens": 0, "cached_tokens": 0, "completion_tokens": 0, "calls": 0}
     markdown = await service.records.report(interview_id[:6], fmt="md")
     assert isinstance(markdown, str) and interview_id in markdown and "Score:" in markdown
+
+
+async def test_escape_sequences_and_control_characters_are_not_answers(service: InterviewService) -> None:
+    conv = conv_for(_user())
+    await service.start(conv, role="ds", questions=2)
+    replies = await service.answer(conv, "\x1b[4~\x1b[A\x07")  # the End and Up keys and a bell: nothing typed
+    assert [r.kind for r in replies] == [ReplyKind.HINT]
+    await service.answer(conv, "Duplicate \x1b[31mkeys\x1b[0m fan out\x00 rows.")
+    interview = await service.store.get_open_interview(conv)
+    assert interview is not None and interview.turns[1].answer == "Duplicate keys fan out rows."

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from core.models import InterviewSummary
 from core.replies import Reply, ReplyKind, Scorecard
-from core.scorecard import band
+from core.scorecard import band, format_score
+from core.text import join_phrases
 
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 _BOLD_MD = re.compile(r"\*\*(.+?)\*\*")
@@ -51,10 +52,6 @@ def render_reply(reply: Reply, style: TerminalStyle) -> str:
     return style.dim(text) if reply.kind is ReplyKind.INFO else text
 
 
-def _score(value: float | int | None) -> str:
-    return "–" if value is None else f"{value:g}/10"
-
-
 def render_scorecard(card: Scorecard, style: TerminalStyle) -> str:
     """The scorecard: overall first, then every pair with its score and feedback."""
     rule = "═" * min(style.width, 72)
@@ -62,7 +59,7 @@ def render_scorecard(card: Scorecard, style: TerminalStyle) -> str:
         "",
         rule,
         style.bold(f"Scorecard · {card.role_title}"),
-        f"Overall {style.bold(_score(card.overall_score))} · {band(card.overall_score)} · "
+        f"Overall {style.bold(format_score(card.overall_score))} · {band(card.overall_score)} · "
         f"{card.answered} of {card.planned_questions} main questions answered",
         rule,
     ]
@@ -70,7 +67,7 @@ def render_scorecard(card: Scorecard, style: TerminalStyle) -> str:
         out += [style.wrap(card.summary), ""]
     for item in card.items:
         label = item.kind.replace("_", "-")
-        out.append(style.bold(f"{item.seq:>2}. {label:<9} {_score(item.score):>6}"))
+        out.append(style.bold(f"{item.seq:>2}. {label:<9} {format_score(item.score):>6}"))
         out.append(style.wrap("Q: " + " ".join(item.question.split()), "    "))
         if item.answer:
             answer = " ".join(item.answer.split())
@@ -83,9 +80,9 @@ def render_scorecard(card: Scorecard, style: TerminalStyle) -> str:
             out.append(style.wrap("→ " + item.improvement, "    "))
         out.append("")
     if card.strengths:
-        out.append(style.wrap("Strengths: " + "; ".join(card.strengths)))
+        out.append(style.wrap("Strengths: " + join_phrases(card.strengths)))
     if card.focus_next:
-        out.append(style.wrap("Practise next: " + "; ".join(card.focus_next)))
+        out.append(style.wrap("Practise next: " + join_phrases(card.focus_next)))
     out += [rule, f"Saved as {card.interview_id}: `mock-interview report {card.interview_id[:8]}` shows it again."]
     return "\n".join(out)
 
@@ -98,6 +95,6 @@ def render_history(rows: Sequence[InterviewSummary], titles: dict[str, str]) -> 
     for r in rows:
         lines.append(
             f"{r.id[:8]:<8}  {r.created_at:%Y-%m-%d %H:%M}  {titles.get(r.role, r.role)[:24]:<24}  "
-            f"{r.status.value:<10}  {r.answered:>8}  {_score(r.overall_score)}"
+            f"{r.status.value:<10}  {r.answered:>8}  {format_score(r.overall_score)}"
         )
     return "\n".join(lines)

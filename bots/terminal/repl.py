@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
 from collections.abc import Callable
 from typing import TextIO
 
@@ -32,7 +34,21 @@ class LineReader:
 
     async def read(self) -> str | None:
         """The next answer, or None at end of input."""
-        return await asyncio.to_thread(self._read_blocking)
+        # A daemon thread, not the default executor: on Ctrl-C asyncio.run would wait for a pending input().
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[str | None] = loop.create_future()
+
+        def deliver(value: str | None) -> None:
+            if not answer.done():
+                answer.set_result(value)
+
+        def read_in_thread() -> None:
+            value = self._read_blocking()
+            with contextlib.suppress(RuntimeError):  # the loop is gone: the program is exiting
+                loop.call_soon_threadsafe(deliver, value)
+
+        threading.Thread(target=read_in_thread, daemon=True).start()
+        return await answer
 
     def _read_blocking(self) -> str | None:
         if self._interactive:
@@ -68,7 +84,7 @@ async def run_practice(
         for reply in replies:
             print(render_reply(reply, style), file=out, flush=True)
 
-    print(style.dim(f"Mock Interview Coach · {service.mode} · type `help` for commands"), file=out)
+    print(style.dim(f"Mock Interview Coach · {service.mode} · `help` for commands, `quit` to leave"), file=out)
     replies = await service.start(conv, role=role, questions=questions, level=level, replace=new)
     show(replies)
     if not any(r.interview_id for r in replies):
