@@ -20,7 +20,8 @@ from core.jsonparse import parse_json_object
 from core.llm import OpenAIChatModel
 from core.model_grading import GRADE_SCHEMA
 from core.ports import ModelOutputInvalid, ModelUnavailable
-from tests.fakes.openai_server import FOLLOW_UP, FakeOpenAI
+from tests.fakes.openai_responder import FOLLOW_UP
+from tests.fakes.openai_server import FakeOpenAI
 
 REPO = Path(__file__).resolve().parents[1]
 GOOD_GRADE = json.dumps(

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
-import re
 import signal
 import time
 from collections import deque
@@ -19,28 +17,16 @@ from typing import Any
 from aiohttp import web
 from multidict import CIMultiDict
 
+from tests.fakes.openai_responder import default_content, message_text
+
 FAULT_KINDS = ("429", "500", "timeout", "malformed", "empty_choices", "bad_body")
 TRANSPORT_FAULTS = ("429", "500", "timeout", "bad_body")  # the ones that make sense for transcriptions too
 MALFORMED_CONTENT = "Sure! Here is my answer: score nine"
-SCHEMA_NAMES = ("interviewer_move", "answer_grade", "interview_summary")
-FOLLOW_UP = "Can you go deeper: what trade-offs would you weigh there?"
-_ANSWER_RE = re.compile(r"<candidate_answer>(.*?)</candidate_answer>", re.S)
-_QUESTION_RE = re.compile(r"<question>(.*?)</question>", re.S)
 _CACHE_MIN_TOKENS = 1024  # OpenAI caches prompts from 1024 tokens on, in 128-token steps
 _CACHE_STEP = 128
 _PROMPT_MEMORY = 256  # earlier prompts remembered for prefix caching
 
 Responder = Callable[[dict[str, Any]], str]
-
-
-def message_text(message: dict[str, Any]) -> str:
-    """The text of a chat message whose content is a string or a list of parts."""
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
-    return ""
 
 
 def _shared_prefix_len(a: str, b: str) -> int:
@@ -284,70 +270,9 @@ class FakeOpenAI:
             "system_fingerprint": "fp_fake",
         }
 
-    # -- the default responder -------------------------------------------------------------------------
-
     def default_responder(self, body: dict[str, Any]) -> str:
-        """Plausible JSON for our schemas, chosen by json_schema name or by the schema named in the prompt."""
-        messages = [m for m in body.get("messages", []) if isinstance(m, dict)]
-        users = [message_text(m) for m in messages if m.get("role") == "user"]
-        # The last user message that carries the turn (a retry nudge may come after it).
-        turn = next((t for t in reversed(users) if "<candidate_answer>" in t or "Instruction:" in t), "")
-        turn = turn or (users[-1] if users else "")
-        # The last block is the answer just given; earlier ones are recent exchanges kept for context.
-        found = ([*_ANSWER_RE.finditer(turn)] or [None])[-1]
-        answer = found.group(1).strip() if found else ""
-        words = answer.split()
-        name = self._schema_name(body, messages)
-        if name == "interviewer_move":
-            data: dict[str, Any] = self._interviewer_move(turn, found is not None, words)
-        elif name == "answer_grade":
-            data = {
-                "score": min(10, 2 + len(words) // 8),
-                "feedback": "Clear answer; add a concrete example and the trade-offs you weighed.",
-                "strength": "Explains the core idea clearly.",
-                "improvement": "Quantify the impact and name the alternatives.",
-                "evidence": [" ".join(words[:6])],
-                "injection_detected": "ignore previous" in answer.lower(),
-            }
-        elif name == "interview_summary":
-            data = {
-                "summary": "A solid interview: clear explanations, with room for more depth on trade-offs.",
-                "top_strengths": ["Clear structure"],
-                "focus_next": ["Quantify trade-offs with concrete numbers"],
-            }
-        else:
-            data = {"ok": True}
-        return json.dumps(data)
-
-    @staticmethod
-    def _schema_name(body: dict[str, Any], messages: list[dict[str, Any]]) -> str | None:
-        fmt = body.get("response_format")
-        if isinstance(fmt, dict) and isinstance(fmt.get("json_schema"), dict) and fmt["json_schema"].get("name"):
-            return str(fmt["json_schema"]["name"])
-        # Our client names the schema in a system message for json_object and plain-text servers.
-        ordered = [m for m in reversed(messages) if m.get("role") == "system"] + messages
-        for text in map(message_text, ordered):
-            for name in SCHEMA_NAMES:
-                if name in text:
-                    return name
-        return None
-
-    def _interviewer_move(self, turn: str, has_answer: bool, words: list[str]) -> dict[str, Any]:
-        note = " ".join(words[:8])
-        hint = any(line.strip().lower().startswith("instruction: give a hint") for line in turn.splitlines())
-        if hint:
-            found = _QUESTION_RE.search(turn)
-            question = found.group(1).strip() if found else "What would you weigh first?"
-            return {
-                "action": "hint",
-                "message": f"Hint: think about the trade-offs. {question}",
-                "note": note,
-            }
-        if has_answer and len(words) < 12:
-            return {"action": "follow_up", "message": FOLLOW_UP, "note": note}
-        n = self.answered
-        message = f"Fake question {n}: tell me about a time you had to debug a hard problem."
-        return {"action": "next_question", "message": message, "note": note}
+        """Plausible JSON for our schemas (see openai_responder)."""
+        return default_content(body, self.answered)
 
     # -- audio transcriptions --------------------------------------------------------------------------
 
