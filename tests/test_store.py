@@ -1,8 +1,9 @@
-"""SqlInterviewStore, the migrations and the engine, against a real SQLite file and a real PostgreSQL."""
+"""SqlInterviewStore against a real SQLite file and a real PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -19,12 +20,21 @@ from core.models import (
     Usage,
     UsageTotals,
 )
-from core.ports import ActiveInterviewExists, TurnConflict
+from core.ports import ActiveInterviewExists, InterviewStore, TurnConflict
 from db.migrate import upgrade_database
 from db.store import SqlInterviewStore
 from tests.store_support import EngineFactory, grade, make_conv, make_interview, question, scalar
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def test_store_implements_the_port_exactly() -> None:
+    methods = [name for name, value in vars(InterviewStore).items() if callable(value) and name[0] != "_"]
+    assert len(methods) == 14
+    for name in methods:
+        implementation = getattr(SqlInterviewStore, name)
+        assert inspect.iscoroutinefunction(implementation), name
+        assert inspect.signature(implementation) == inspect.signature(getattr(InterviewStore, name)), name
 
 
 # --- interviews ------------------------------------------------------------------------------------
@@ -209,10 +219,12 @@ async def test_close_turn(store: SqlInterviewStore) -> None:
 async def test_save_grade_sets_and_replaces(store: SqlInterviewStore, make_engine: EngineFactory) -> None:
     interview = make_interview(turns=[question(1, answer="a", source=AnswerSource.TEXT, answered_at=T0)])
     await store.create_interview(interview)
+    engine = make_engine(store.engine.url.render_as_string(hide_password=False))
+    ungraded = "SELECT COUNT(*) FROM turns WHERE interview_id = :i AND grade IS NULL AND score IS NULL"
+    assert scalar(engine, ungraded, i=interview.id) == 1  # SQL NULL, not the JSON text 'null'
     await store.save_grade(interview.id, 1, grade(4))
     await store.save_grade(interview.id, 1, grade(9))
     assert (await store.get_interview(interview.id)).turns[0].grade == grade(9)
-    engine = make_engine(store.engine.url.render_as_string(hide_password=False))
     sql = "SELECT score FROM turns WHERE interview_id = :i AND seq = 1"
     assert scalar(engine, sql, i=interview.id) == 9
     sql = "SELECT COUNT(*) FROM turns WHERE interview_id = :i AND graded_at IS NOT NULL"
@@ -288,7 +300,7 @@ async def test_list_interviews(store: SqlInterviewStore) -> None:
 async def test_list_interviews_breaks_ties_by_id(store: SqlInterviewStore) -> None:
     user = f"U{uuid.uuid4().hex}"
     ids = sorted(str(uuid.uuid4()) for _ in range(3))
-    for n, interview_id in enumerate(reversed(ids)):
+    for n, interview_id in enumerate([ids[1], ids[2], ids[0]]):  # neither insertion order nor its reverse
         conv = make_conv(user_id=user, thread_id=str(n))
         await store.create_interview(make_interview(conv, id=interview_id, created_at=T0))
     assert [s.id for s in await store.list_interviews(user_id=user)] == ids
