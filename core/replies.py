@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -63,7 +63,6 @@ class Reply:
     seq: int | None = None  # the turn a question reply belongs to
     actions: tuple[str, ...] = ()  # commands worth offering as buttons under this message
     scorecard: Scorecard | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_question(self) -> bool:

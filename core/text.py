@@ -70,8 +70,3 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0]
     return cut + "…"
-
-
-def neutralise_mentions(text: str) -> str:
-    """Defuse @everyone/@here/@channel so echoing user text never pings a whole channel."""
-    return re.sub(r"@(everyone|here|channel)\b", "@\u200b\\1", text, flags=re.IGNORECASE)
