@@ -7,9 +7,9 @@ import random
 from core.finishing import Finisher
 from core.flow import Grader, Interviewer
 from core.interviewer import ModelInterviewer
-from core.llm import OpenAIChatModel
 from core.model_grading import ModelGrader
 from core.offline import OfflineGrader, OfflineInterviewer
+from core.ports import ChatModel
 from core.roles import load_catalog
 from core.service import InterviewService, ServiceLimits
 from core.settings import Settings
@@ -34,11 +34,14 @@ def build_service(settings: Settings, *, rng: random.Random | None = None) -> In
         turn_deadline_s=settings.turn_deadline_s,
     )
     offline_grader = OfflineGrader()
-    chat: OpenAIChatModel | None = None
+    chat: ChatModel | None = None
     interviewer: Interviewer = OfflineInterviewer()
     grader: Grader = offline_grader
     summarizer: ModelSummarizer | None = None
     if settings.openai_api_key is not None:
+        # Imported here: the openai SDK takes over a second to import, which offline runs never need.
+        from core.llm import OpenAIChatModel
+
         chat = OpenAIChatModel(
             api_key=settings.openai_api_key.get_secret_value(),
             base_url=settings.openai_base_url,
