@@ -72,7 +72,11 @@ class InterviewStore(Protocol):
         event_id: str | None = None,
         audio_seconds: float | None = None,
     ) -> None:
-        """Store the answer of an open turn; raise TurnConflict if it was answered, skipped or hinted already."""
+        """Store the answer of an open turn; raise TurnConflict if it was answered, skipped or hinted already.
+
+        With an event_id the event is recorded as processed in the same transaction, so an event is marked
+        processed exactly when its answer is stored; a duplicate event raises TurnConflict and stores nothing.
+        """
 
     async def close_turn(
         self, interview_id: str, seq: int, *, skipped: bool = False, hint_requested: bool = False
@@ -90,6 +94,9 @@ class InterviewStore(Protocol):
 
     async def claim_event(self, platform: str, event_id: str) -> bool:
         """Record a platform event id; True the first time, False for a duplicate."""
+
+    async def event_seen(self, platform: str, event_id: str) -> bool:
+        """Whether a platform event id was recorded already (by claim_event or save_answer)."""
 
     async def close(self) -> None:
         """Release connections."""

@@ -63,6 +63,7 @@ def _violates(err: IntegrityError, constraint: str, sqlite_columns: str) -> bool
     return f"UNIQUE constraint failed: {sqlite_columns}" in str(err.orig)
 
 
+_EVENT_COLUMNS = "processed_events.platform, processed_events.event_id"
 _OPEN_INTERVIEW_COLUMNS = ", ".join(
     f"interviews.{c}" for c in ("platform", "workspace_id", "channel_id", "thread_key", "user_id")
 )
@@ -188,16 +189,27 @@ class SqlInterviewStore:
         event_id: str | None = None,
         audio_seconds: float | None = None,
     ) -> None:
-        """Store the answer of an open turn; TurnConflict if it was answered, skipped or hinted already."""
-        self._close_open_turn(
-            interview_id,
-            seq,
-            answer=answer,
-            source=source.value,
-            answered_at=answered_at,
-            answer_event_id=event_id,
-            audio_seconds=audio_seconds,
-        )
+        """Store the answer of an open turn (and its event as processed, atomically); TurnConflict otherwise."""
+        values = {
+            "answer": answer,
+            "source": source.value,
+            "answered_at": answered_at,
+            "answer_event_id": event_id,
+            "audio_seconds": audio_seconds,
+        }
+        try:
+            with self._sessions.begin() as session:
+                if event_id is not None:
+                    # Same transaction as the answer: a crash can never leave the event marked but the answer lost.
+                    platform = select(InterviewRow.platform).where(InterviewRow.id == interview_id).scalar_subquery()
+                    session.execute(
+                        insert(ProcessedEventRow).values(platform=platform, event_id=event_id, created_at=utcnow())
+                    )
+                self._close_open_turn_in(session, interview_id, seq, values)
+        except IntegrityError as err:
+            if _violates(err, "pk_processed_events", _EVENT_COLUMNS):
+                raise TurnConflict(f"event {event_id} was processed already") from err
+            raise
 
     @_in_thread
     def close_turn(self, interview_id: str, seq: int, *, skipped: bool = False, hint_requested: bool = False) -> None:
@@ -207,6 +219,11 @@ class SqlInterviewStore:
         self._close_open_turn(interview_id, seq, skipped=skipped, hint_requested=hint_requested)
 
     def _close_open_turn(self, interview_id: str, seq: int, **values: Any) -> None:
+        with self._sessions.begin() as session:
+            self._close_open_turn_in(session, interview_id, seq, values)
+
+    @staticmethod
+    def _close_open_turn_in(session: Session, interview_id: str, seq: int, values: dict[str, Any]) -> None:
         """Write values to the turn only while it is open; the database arbitrates between workers."""
         query = (
             update(TurnRow)
@@ -220,10 +237,9 @@ class SqlInterviewStore:
             .values(values)
             .execution_options(synchronize_session=False)
         )
-        with self._sessions.begin() as session:
-            if session.execute(query).rowcount == 0:
-                raise TurnConflict(f"turn {seq} of {interview_id} is not open")
-            _touch(session, interview_id)
+        if session.execute(query).rowcount == 0:
+            raise TurnConflict(f"turn {seq} of {interview_id} is not open")
+        _touch(session, interview_id)
 
     @_in_thread
     def save_grade(self, interview_id: str, seq: int, grade: Grade) -> None:
@@ -283,10 +299,19 @@ class SqlInterviewStore:
             with self._sessions.begin() as session:
                 session.execute(insert(ProcessedEventRow).values(row))
         except IntegrityError as err:
-            if _violates(err, "pk_processed_events", "processed_events.platform, processed_events.event_id"):
+            if _violates(err, "pk_processed_events", _EVENT_COLUMNS):
                 return False
             raise
         return True
+
+    @_in_thread
+    def event_seen(self, platform: str, event_id: str) -> bool:
+        """Whether a platform event id was recorded already."""
+        query = select(ProcessedEventRow.event_id).where(
+            ProcessedEventRow.platform == platform, ProcessedEventRow.event_id == event_id
+        )
+        with self._sessions.begin() as session:
+            return session.execute(query).first() is not None
 
     async def close(self) -> None:
         """Release connections."""

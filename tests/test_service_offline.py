@@ -176,6 +176,11 @@ async def test_a_duplicate_event_gives_no_second_reply_or_answer(service: Interv
     assert first and again == []
     interview = await service.store.get_open_interview(conv)
     assert interview is not None and sum(1 for t in interview.turns if t.answer) == 1
+    assert interview.current_turn is not None and interview.current_turn.seq == 2  # the replay did not answer it
+    hint = await service.answer(conv, "hint", event_id="Ev124")
+    assert [r.kind for r in hint] == [ReplyKind.HINT] and await service.answer(conv, "hint", event_id="Ev124") == []
+    empty = await service.answer(conv, "", event_id="Ev125")
+    assert empty and await service.answer(conv, "", event_id="Ev125") == []
 
 
 async def test_the_pair_cap_ends_the_interview(sqlite_url: str) -> None:

@@ -30,7 +30,7 @@ T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 def test_store_implements_the_port_exactly() -> None:
     methods = [name for name, value in vars(InterviewStore).items() if callable(value) and name[0] != "_"]
-    assert len(methods) == 14
+    assert len(methods) == 15
     for name in methods:
         implementation = getattr(SqlInterviewStore, name)
         assert inspect.iscoroutinefunction(implementation), name
@@ -239,6 +239,34 @@ async def test_claim_event(store: SqlInterviewStore) -> None:
     assert await store.claim_event("slack", event_id) is True
     assert await store.claim_event("slack", event_id) is False
     assert await store.claim_event("discord", event_id) is True
+
+
+async def test_an_answer_and_its_event_are_stored_together_or_not_at_all(store: SqlInterviewStore) -> None:
+    interview = make_interview(turns=[question(1, answer="earlier", source=AnswerSource.TEXT), question(2)])
+    interview.turns[0].answered_at = T0
+    await store.create_interview(interview)
+    event_id = f"Ev{uuid.uuid4().hex}"
+    # The turn is not open: nothing is stored, and the event is not marked, so its redelivery can still land.
+    with pytest.raises(TurnConflict):
+        await store.save_answer(
+            interview.id, 1, answer="late", source=AnswerSource.TEXT, answered_at=T0, event_id=event_id
+        )
+    assert await store.event_seen("slack", event_id) is False
+    await store.save_answer(
+        interview.id, 2, answer="on time", source=AnswerSource.TEXT, answered_at=T0, event_id=event_id
+    )
+    assert await store.event_seen("slack", event_id) is True
+    assert await store.event_seen("discord", event_id) is False  # events are per platform
+    # The same event again, even for another open turn, stores nothing.
+    await store.add_turn(interview.id, question(3))
+    with pytest.raises(TurnConflict):
+        await store.save_answer(
+            interview.id, 3, answer="again", source=AnswerSource.TEXT, answered_at=T0, event_id=event_id
+        )
+    stored = await store.get_interview(interview.id)
+    assert stored is not None
+    assert [t.answer for t in stored.turns] == ["earlier", "on time", None]
+    assert stored.turns[1].answer_event_id == event_id
 
 
 def test_claim_event_race_between_independent_engines(database_url: str, make_engine: EngineFactory) -> None:
