@@ -21,12 +21,19 @@ from core.models import (
     InterviewStatus,
     InterviewSummary,
     Turn,
-    TurnKind,
     Usage,
     UsageTotals,
     utcnow,
 )
 from core.ports import ActiveInterviewExists, TurnConflict
+from db.mapping import (
+    HEADER_FIELDS,
+    interview_from_row,
+    interview_row,
+    summary_from_row,
+    turn_from_row,
+    turn_row,
+)
 from db.tables import (
     OPEN_INTERVIEW_INDEX,
     TURN_SEQ_CONSTRAINT,
@@ -82,9 +89,9 @@ class SqlInterviewStore:
         """Insert a new interview and its turns; ActiveInterviewExists if its conversation has one open."""
         try:
             with self._sessions.begin() as session:
-                session.add(_interview_row(interview))
+                session.add(interview_row(interview))
                 session.flush()  # the interview row before its turns, for the foreign key
-                session.add_all(_turn_row(interview.id, turn) for turn in interview.turns)
+                session.add_all(turn_row(interview.id, turn) for turn in interview.turns)
         except IntegrityError as err:
             if _violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
                 raise ActiveInterviewExists(f"{interview.conv} has an open interview already") from err
@@ -149,12 +156,12 @@ class SqlInterviewStore:
                 query = query.where(column == value)
         query = query.order_by(InterviewRow.created_at.desc(), InterviewRow.id).limit(max(limit, 0))
         with self._sessions.begin() as session:
-            return [_summary(row, count) for row, count in session.execute(query)]
+            return [summary_from_row(row, count) for row, count in session.execute(query)]
 
     @_in_thread
     def update_interview(self, interview: Interview) -> None:
         """Write the header fields: status, level, language, state, overall_score, summary, ended_at."""
-        values = {name: getattr(interview, name) for name in _HEADER_FIELDS}
+        values = {name: getattr(interview, name) for name in HEADER_FIELDS}
         values.update(status=interview.status.value, updated_at=utcnow())
         try:
             with self._sessions.begin() as session:
@@ -169,7 +176,7 @@ class SqlInterviewStore:
         """Insert a turn; raise TurnConflict if (interview_id, seq) exists already."""
         try:
             with self._sessions.begin() as session:
-                session.add(_turn_row(interview_id, turn))
+                session.add(turn_row(interview_id, turn))
                 session.flush()
                 _touch(session, interview_id)
         except IntegrityError as err:
@@ -326,82 +333,4 @@ def _touch(session: Session, interview_id: str) -> None:
 def _load(session: Session, row: InterviewRow) -> Interview:
     """The Interview of row with its turns, read in the same transaction."""
     turns = session.scalars(select(TurnRow).where(TurnRow.interview_id == row.id).order_by(TurnRow.seq))
-    return _interview(row, [_turn(t) for t in turns])
-
-
-# Fields with the same name and value in the dataclass and the row; the rest is converted by hand.
-_INTERVIEW_FIELDS = (
-    "id", "role", "planned_questions", "level", "language", "created_at", "updated_at", "ended_at",
-    "overall_score", "summary", "state",
-)  # fmt: skip
-_HEADER_FIELDS = ("level", "language", "state", "overall_score", "summary", "ended_at")
-_TURN_FIELDS = (
-    "seq", "question", "question_index", "asked_at", "answer", "answered_at", "answer_event_id",
-    "audio_seconds", "skipped", "hint_requested",
-)  # fmt: skip
-
-
-def _interview_row(interview: Interview) -> InterviewRow:
-    """The row of a new interview."""
-    conv = interview.conv
-    return InterviewRow(
-        platform=conv.platform,
-        workspace_id=conv.workspace_id,
-        channel_id=conv.channel_id,
-        thread_key=conv.thread_id or "",
-        user_id=conv.user_id,
-        status=interview.status.value,
-        **{name: getattr(interview, name) for name in _INTERVIEW_FIELDS},
-    )
-
-
-def _interview(row: InterviewRow, turns: list[Turn]) -> Interview:
-    """The Interview of a row."""
-    conv = ConversationRef(
-        platform=row.platform,
-        workspace_id=row.workspace_id,
-        channel_id=row.channel_id,
-        thread_id=row.thread_key or None,
-        user_id=row.user_id,
-    )
-    fields = {name: getattr(row, name) for name in _INTERVIEW_FIELDS}
-    return Interview(**fields, conv=conv, status=InterviewStatus(row.status), turns=turns)
-
-
-def _turn_row(interview_id: str, turn: Turn) -> TurnRow:
-    """The row of a turn."""
-    grade = turn.grade
-    return TurnRow(
-        interview_id=interview_id,
-        kind=turn.kind.value,
-        source=turn.source.value if turn.source else None,
-        score=grade.score if grade else None,
-        grade=grade.to_dict() if grade else None,
-        graded_at=utcnow() if grade else None,
-        **{name: getattr(turn, name) for name in _TURN_FIELDS},
-    )
-
-
-def _turn(row: TurnRow) -> Turn:
-    """The Turn of a row."""
-    return Turn(
-        kind=TurnKind(row.kind),
-        source=AnswerSource(row.source) if row.source else None,
-        grade=Grade.from_dict(row.grade) if row.grade is not None else None,
-        **{name: getattr(row, name) for name in _TURN_FIELDS},
-    )
-
-
-def _summary(row: InterviewRow, answered: int) -> InterviewSummary:
-    """One line of history."""
-    return InterviewSummary(
-        id=row.id,
-        role=row.role,
-        status=InterviewStatus(row.status),
-        created_at=row.created_at,
-        overall_score=row.overall_score,
-        user_id=row.user_id,
-        platform=row.platform,
-        answered=int(answered),
-        planned_questions=row.planned_questions,
-    )
+    return interview_from_row(row, [turn_from_row(t) for t in turns])
