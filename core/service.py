@@ -144,34 +144,29 @@ class InterviewService:
 
     async def answer(self, conv: ConversationRef, text: str, *, event_id: str | None = None) -> list[Reply]:
         """Take a typed answer (or a command word); a duplicate event id gives no reply."""
-        if event_id is not None and await self.store.event_seen(conv.platform, event_id):
-            return []
         text = clean_text(text)
         command = parse_command(text)
         if command:
             return await self.command(conv, command) if await self._claim(conv, event_id) else []
         async with self._lock(conv):
             if event_id is not None and await self.store.event_seen(conv.platform, event_id):
-                return []  # its twin was taken while this one waited for the lock
+                return []
             interview, pack, refusal = await self._open_for_answer(conv)
             answer = text.strip()
-            if refusal is None and answer and len(answer) <= self.limits.max_answer_chars:
-                # The answer and its event id are stored in one transaction: never one without the other.
-                turn = interview.current_turn
-                assert turn is not None  # _open_for_answer guarantees an open turn
-                return await self._take_answer(
-                    pack, interview, turn, answer, source=AnswerSource.TEXT, event_id=event_id
-                )
-            # Nothing to store from here on: claim the event first so a redelivery gets no second reply.
-            if not await self._claim(conv, event_id):
+            storable = refusal is None and answer and len(answer) <= self.limits.max_answer_chars
+            # A storable answer records its event id in the same transaction as the answer (never one without
+            # the other); anything else stores nothing, so claim its event first: a redelivery gets no reply.
+            if not storable and not await self._claim(conv, event_id):
                 return []
             if refusal is not None:
                 return refusal
             turn = interview.current_turn
-            assert turn is not None
+            assert turn is not None  # _open_for_answer guarantees an open turn
             if not answer:
                 return await self._hint(pack, interview, turn)
-            return [error(messages.too_long(len(answer), self.limits.max_answer_chars), interview_id=interview.id)]
+            if not storable:
+                return [error(messages.too_long(len(answer), self.limits.max_answer_chars), interview_id=interview.id)]
+            return await self._take_answer(pack, interview, turn, answer, source=AnswerSource.TEXT, event_id=event_id)
 
     async def _claim(self, conv: ConversationRef, event_id: str | None) -> bool:
         """Mark an event processed; False for a duplicate (events without an id always pass)."""
