@@ -55,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("id", help="interview id, or a unique prefix of at least 4 characters")
     report.add_argument("--format", choices=["md", "json"], default="md")
 
+    slack = sub.add_parser("slack", help="run the Slack app (Socket Mode; --http serves the Events API instead)")
+    slack.add_argument("--http", action="store_true", help="serve events, commands and interactivity over HTTP")
+    slack.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", "3000")), help="HTTP port (default $PORT or 3000)"
+    )
+
+    sub.add_parser("discord", help="run the Discord bot")
+
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     return parser
@@ -152,6 +160,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             upgrade_database(settings.database_url)
             print("Database is up to date.")
             return 0
+        if args.command == "slack":
+            from bots.slack.runner import run_slack  # imported here: slack_bolt is only needed by this command
+
+            return run_slack(settings, http=args.http, port=args.port)
+        if args.command == "discord":
+            from bots.discord.runner import run_discord  # imported here: discord.py is only needed by this command
+
+            return run_discord(settings)
         runner = {"practice": _practice, "history": _history, "report": _report}[args.command]
         return asyncio.run(runner(settings, args))
     except RolePackError as exc:

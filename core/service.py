@@ -41,6 +41,8 @@ class ServiceLimits:
     default_questions: int = 5
     max_answer_chars: int = 10_000
     turn_deadline_s: float = 30.0  # the longest a candidate waits for the next question before being told
+    max_audio_seconds: float = 300.0
+    max_download_bytes: int = 100 * 1024 * 1024  # adapters stop downloading a voice note past this size
 
 
 class InterviewService:

@@ -35,7 +35,40 @@ class Settings(BaseSettings):
     turn_deadline_s: float = Field(default=30.0, gt=0, validation_alias="MOCK_INTERVIEW_TURN_DEADLINE")
     roles_dir: Path | None = Field(default=None, validation_alias="MOCK_INTERVIEW_ROLES_DIR")
 
-    @field_validator("openai_api_key", "openai_base_url", mode="before")
+    # Voice answers (speech to text through the same OpenAI-compatible endpoint).
+    stt_model: str = Field(default="whisper-1", validation_alias="MOCK_INTERVIEW_STT_MODEL")
+    max_audio_seconds: float = Field(default=300.0, gt=0, validation_alias="MOCK_INTERVIEW_MAX_AUDIO_SECONDS")
+    ffmpeg: str = Field(default="ffmpeg", validation_alias="MOCK_INTERVIEW_FFMPEG")
+
+    # Slack: Socket Mode needs the app token; HTTP mode the signing secret; several workspaces the OAuth pair.
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_client_id: str | None = Field(default=None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")
+    slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
+
+    # Discord.
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_shards: str | None = Field(default=None, validation_alias="DISCORD_SHARDS")
+    discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")
+    discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+
+    @field_validator(
+        "openai_api_key",
+        "openai_base_url",
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "slack_client_id",
+        "slack_client_secret",
+        "slack_api_url",
+        "discord_token",
+        "discord_shards",
+        "discord_api_url",
+        "discord_gateway_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # An empty `OPENAI_API_KEY=` line in a .env means "no key": run the offline coach.
