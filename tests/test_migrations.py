@@ -11,7 +11,9 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import MetaData, inspect
 
 from db.engine import create_db_engine, normalize_database_url
 from db.migrate import alembic_config, current_revision, head_revision, upgrade_database
@@ -20,6 +22,18 @@ from db.tables import OPEN_INTERVIEW_INDEX, Base
 from tests.store_support import EngineFactory, make_interview, scalar
 
 ROOT = Path(__file__).resolve().parents[1]
+SLACK_TABLES = {"slack_installations", "slack_bots", "slack_oauth_states"}
+
+
+def _all_metadata() -> MetaData:
+    """Our models plus the tables slack_sdk's installation and OAuth state stores define (migration 0002)."""
+    metadata = MetaData(naming_convention=Base.metadata.naming_convention)
+    for table in Base.metadata.tables.values():
+        table.to_metadata(metadata)
+    SQLAlchemyInstallationStore.build_installations_table(metadata, "slack_installations")
+    SQLAlchemyInstallationStore.build_bots_table(metadata, "slack_bots")
+    SQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, "slack_oauth_states")
+    return metadata
 
 
 # --- engine and URLs -------------------------------------------------------------------------------
@@ -74,17 +88,17 @@ def test_heroku_style_url_reaches_postgres(postgres_url: str) -> None:
 def test_migrations_create_every_table(fresh_database_url: str, make_engine: EngineFactory) -> None:
     assert current_revision(fresh_database_url) is None
     upgrade_database(fresh_database_url)
-    assert head_revision() == "0001"
+    assert head_revision() == "0002"
     assert current_revision(fresh_database_url) == head_revision()
     tables = set(inspect(make_engine(fresh_database_url)).get_table_names())
-    assert tables == {"interviews", "turns", "processed_events", "llm_usage", "alembic_version"}
+    assert tables == {"interviews", "turns", "processed_events", "llm_usage", "alembic_version"} | SLACK_TABLES
 
 
 def test_migrated_schema_matches_the_models(fresh_database_url: str, make_engine: EngineFactory) -> None:
     upgrade_database(fresh_database_url)
     engine = make_engine(fresh_database_url)
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn), _all_metadata()) == []
     indexes = {ix["name"]: ix for ix in inspect(engine).get_indexes("interviews")}
     open_index = indexes[OPEN_INTERVIEW_INDEX]
     assert open_index["unique"]

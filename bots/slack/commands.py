@@ -1,0 +1,154 @@
+"""`/mock-interview`: start an interview in a new thread, or help, roles, history, report and end."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bots.slack import render
+from bots.slack.inbound import PLATFORM, BadCommand, StartRequest, SubCommand, parse_command_text
+from bots.slack.threads import ThreadOwners, open_interview_in_channel, parent_metadata, post_replies, update_parent
+from core import messages
+from core.models import ConversationRef
+from core.records import InterviewNotFound
+from core.roles import UnknownRole
+from core.service import InterviewService
+
+log = logging.getLogger(__name__)
+
+Respond = Callable[..., Awaitable[Any]]
+
+CANNOT_POST = (
+    "I can't post in this conversation. Add me to the channel first (`/invite @Mock Interview Coach`), "
+    "or run `/mock-interview` in a DM with me."
+)
+FAILED = "Something went wrong on my side. Nothing you typed was lost: please try again in a moment."
+
+
+class SlashCommands:
+    """Handles `/mock-interview` after it was acknowledged."""
+
+    def __init__(self, service: InterviewService, owners: ThreadOwners) -> None:
+        self.service = service
+        self.owners = owners
+
+    async def handle(self, command: dict[str, Any], *, client: AsyncWebClient, respond: Respond) -> None:
+        """Act on one slash command (already acknowledged), answering privately where nobody else needs to see."""
+        # Slack never retries a slash command, but a Socket Mode reconnect can redeliver one: once per trigger.
+        trigger = command.get("trigger_id")
+        if trigger and not await self.service.store.claim_event(PLATFORM, f"command:{trigger}"):
+            return
+        parsed = parse_command_text(command.get("text") or "")
+        team, channel, user = command.get("team_id", ""), command.get("channel_id", ""), command.get("user_id", "")
+
+        async def tell(text: str) -> None:
+            await respond(text=text, response_type="ephemeral", replace_original=False)
+
+        try:
+            if isinstance(parsed, BadCommand):
+                await tell(parsed.message)
+            elif isinstance(parsed, StartRequest):
+                await self.start(parsed, client=client, tell=tell, team=team, channel=channel, user=user)
+            else:
+                await self.sub_command(parsed, client=client, tell=tell, team=team, channel=channel, user=user)
+        except Exception:
+            log.exception("slash command failed")
+            await tell(FAILED)
+
+    async def start(
+        self, request: StartRequest, *, client: AsyncWebClient, tell: Callable[[str], Awaitable[None]], **where: str
+    ) -> None:
+        """Post the parent message and run the new interview in its thread."""
+        team, channel, user = where["team"], where["channel"], where["user"]
+        try:
+            pack = self.service.catalog.resolve(request.role)
+        except UnknownRole as exc:
+            await tell(render.defuse(messages.unknown_role(exc.name, self.service.catalog)))
+            return
+        existing = await open_interview_in_channel(self.service, team_id=team, channel_id=channel, user_id=user)
+        if existing is not None:
+            title = self.service.records.role_title(existing.role)
+            await tell(
+                f"You already have a *{render.defuse(title)}* interview open in this channel: answer in its thread, "
+                "or finish it with `/mock-interview end` first."
+            )
+            return
+        try:
+            parent = await client.chat_postMessage(
+                channel=channel,
+                text=render.parent_text(
+                    user_id=user, role_title=pack.title, status=":hourglass_flowing_sand: setting up…"
+                ),
+                metadata=parent_metadata(user),
+            )
+        except SlackApiError as exc:
+            log.info("cannot post the parent message: %s", exc.response.get("error"))
+            await tell(CANNOT_POST)
+            return
+        thread_ts = str(parent["ts"])
+        self.owners.remember(channel, thread_ts, user)
+        conv = ConversationRef(PLATFORM, team, channel, thread_ts, user)
+        replies = await self.service.start(
+            conv, role=pack.id, questions=request.questions, level=request.level, language=request.language
+        )
+        started = any(r.is_question for r in replies)
+        status = "reply in this thread to answer :thread:" if started else "could not start"
+        await update_parent(client, conv, role_title=pack.title, status=status)
+        await post_replies(client, conv, replies)
+
+    async def sub_command(
+        self, command: SubCommand, *, client: AsyncWebClient, tell: Callable[[str], Awaitable[None]], **where: str
+    ) -> None:
+        """help, roles, history, report and end."""
+        team, channel, user = where["team"], where["channel"], where["user"]
+        if command.name == "help":
+            await tell(render.SLACK_HELP)
+        elif command.name == "roles":
+            packs = [(p.id, p.title, p.aliases) for p in self.service.catalog.packs.values()]
+            await tell(render.roles_text(packs))
+        elif command.name == "history":
+            rows = await self.service.records.history(user_id=user, platform=PLATFORM, workspace_id=team, limit=15)
+            titles = {rid: p.title for rid, p in self.service.catalog.packs.items()}
+            await tell(render.history_text(rows, titles))
+        elif command.name == "report":
+            await self.report(command.arg, client=client, tell=tell, channel=channel, user=user)
+        elif command.name == "end":
+            interview = await open_interview_in_channel(self.service, team_id=team, channel_id=channel, user_id=user)
+            if interview is None:
+                await tell("You have no open interview in this channel.")
+                return
+            replies = await self.service.command(interview.conv, "end")
+            await post_replies(client, interview.conv, replies)
+            await tell("Your interview is finished: the scorecard is in its thread.")
+
+    async def report(
+        self, id_prefix: str, *, client: AsyncWebClient, tell: Callable[[str], Awaitable[None]], channel: str, user: str
+    ) -> None:
+        """Upload one of the user's interviews as a Markdown file (ephemeral messages cannot carry files)."""
+        try:
+            document = await self.service.records.report(id_prefix, fmt="md", user_id=user)
+        except InterviewNotFound as exc:
+            await tell(render.defuse(str(exc)))
+            return
+        assert isinstance(document, str)
+        interview = await self.service.records.find(id_prefix, user_id=user)
+        short = interview.id[:8]
+        try:
+            await client.files_upload_v2(
+                channel=channel,
+                content=document,
+                filename=f"mock-interview-{short}.md",
+                title=f"Mock interview {short}",
+                initial_comment=f"Report of mock interview `{short}`, as asked by {render.mention(user)}.",
+            )
+        except SlackApiError as exc:
+            log.info("report upload failed: %s", exc.response.get("error"))
+            await tell(
+                f"I couldn't upload the report here ({CANNOT_POST}) Its beginning:\n```"
+                + render.cap(render.defuse(document), 2500)
+                + "```"
+            )

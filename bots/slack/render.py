@@ -1,0 +1,264 @@
+"""Reply values -> Slack messages (mrkdwn text and Block Kit), split at Slack's limits. Pure: no I/O."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bots.slack.inbound import ACTION_PREFIX, button_value
+from core.models import InterviewSummary
+from core.replies import Reply, ReplyKind, Scorecard, ScoreItem
+from core.scorecard import band, format_score
+from core.text import join_phrases, shorten
+
+SECTION_LIMIT = 3000  # characters in a section block's text
+HEADER_LIMIT = 150  # characters in a header block
+MAX_BLOCKS = 50  # blocks in one message
+SCORECARD_BLOCKS = 40  # blocks per scorecard message, leaving room under MAX_BLOCKS
+SCORECARD_CHARS = 12_000  # text per scorecard message: long messages are cut off or refused as msg_too_long
+FALLBACK_LIMIT = 300  # the notification text shown beside blocks
+BUTTON_LABELS = {"hint": "Hint", "skip": "Skip", "end": "End interview", "retry": "Retry"}
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+_HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
+_BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """One chat.postMessage worth: fallback text plus Block Kit blocks."""
+
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+
+# --- text ------------------------------------------------------------------------------------------------
+
+
+def defuse(text: str) -> str:
+    """text safe to post: Slack's control characters escaped, so no mention or broadcast can fire."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # A word joiner keeps "@here" readable while no client can take it for a broadcast.
+    return _BROADCAST.sub(lambda m: "@\u2060" + m.group(1), escaped)
+
+
+def mrkdwn(markdown: str) -> str:
+    """The core's Markdown as Slack mrkdwn: **bold** -> *bold*, headings bold, everything else defused."""
+    text = defuse(markdown)
+    text = _HEADING.sub(lambda m: f"**{m.group(1)}**", text)
+    return _BOLD.sub(lambda m: f"*{m.group(1)}*", text)
+
+
+def mention(user_id: str) -> str:
+    """A user mention (only ever of the interview's own candidate)."""
+    return f"<@{user_id}>"
+
+
+def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """text in pieces of at most limit characters, cut at paragraph, then line, then word boundaries."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
+        if cut < limit // 2:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not pieces:
+        pieces.append(rest)
+    return pieces
+
+
+def cap(text: str, limit: int = SECTION_LIMIT) -> str:
+    """text cut to limit characters, line breaks kept (an escape such as `&amp;` is never cut in half)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
+def _fallback(text: str) -> str:
+    return shorten(text.replace("*", ""), FALLBACK_LIMIT) or "Mock interview"
+
+
+# --- blocks ----------------------------------------------------------------------------------------------
+
+
+def section(text: str) -> dict[str, Any]:
+    """A mrkdwn section block (text must be within SECTION_LIMIT)."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def context(text: str) -> dict[str, Any]:
+    """A small grey context line."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": shorten(text, 2000)}]}
+
+
+def buttons(actions: Sequence[str], *, interview_id: str | None, seq: int | None) -> dict[str, Any]:
+    """An actions block with one button per command."""
+    elements = []
+    for name in actions:
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": ACTION_PREFIX + name,
+            "text": {"type": "plain_text", "text": BUTTON_LABELS.get(name, name.title())},
+            "value": button_value(interview_id, seq),
+        }
+        if name == "end":
+            button["style"] = "danger"
+        elif name == "retry":
+            button["style"] = "primary"
+        elements.append(button)
+    return {"type": "actions", "block_id": f"mi-actions-{seq or 0}", "elements": elements}
+
+
+def text_blocks(text: str) -> list[dict[str, Any]]:
+    """mrkdwn text as as many section blocks as its length needs."""
+    return [section(piece) for piece in split_text(text)]
+
+
+# --- replies ---------------------------------------------------------------------------------------------
+
+
+def reply_messages(reply: Reply) -> list[SlackMessage]:
+    """One core reply as one or more Slack messages."""
+    if reply.kind is ReplyKind.SCORECARD and reply.scorecard is not None:
+        return scorecard_messages(reply.scorecard)
+    text = mrkdwn(reply.text)
+    if reply.kind is ReplyKind.TRANSCRIPT:
+        text = ":studio_microphone: " + text
+    elif reply.kind is ReplyKind.ERROR:
+        text = ":warning: " + text
+    blocks = text_blocks(text)
+    if reply.actions and reply.interview_id:
+        blocks.append(buttons(reply.actions, interview_id=reply.interview_id, seq=reply.seq))
+    # Very long text (a 10,000-character answer echoed back) needs more than one message.
+    messages = [blocks[i : i + MAX_BLOCKS - 1] for i in range(0, len(blocks), MAX_BLOCKS - 1)]
+    return [SlackMessage(_fallback(text), chunk) for chunk in messages]
+
+
+def clicked_blocks(blocks: list[dict[str, Any]], *, user_id: str, command: str) -> list[dict[str, Any]]:
+    """A message's blocks after a button press: the buttons replaced by a note of what was chosen."""
+    label = BUTTON_LABELS.get(command, command)
+    kept = [b for b in blocks if b.get("type") != "actions"]
+    return [*kept, context(f"{mention(user_id)} chose *{label}*")]
+
+
+# --- the scorecard ---------------------------------------------------------------------------------------
+
+
+def scorecard_messages(card: Scorecard) -> list[SlackMessage]:
+    """The scorecard: the overall score first, then every answer with its score and feedback, in Slack-sized parts."""
+    title = f"Scorecard · {card.role_title}"
+    overall = format_score(card.overall_score)
+    head = [
+        {"type": "header", "text": {"type": "plain_text", "text": shorten(title, HEADER_LIMIT)}},
+        section(
+            f"*Overall {overall}* · {band(card.overall_score)} · "
+            f"{card.answered} of {card.planned_questions} main questions answered"
+        ),
+    ]
+    if card.summary:
+        head += text_blocks(mrkdwn(card.summary))
+    head.append({"type": "divider"})
+    body = [section(_item_text(item)) for item in card.items]
+    tail: list[dict[str, Any]] = []
+    if card.strengths:
+        tail.append(section(shorten("*Strengths:* " + mrkdwn(join_phrases(card.strengths)), SECTION_LIMIT)))
+    if card.focus_next:
+        tail.append(section(shorten("*Practise next:* " + mrkdwn(join_phrases(card.focus_next)), SECTION_LIMIT)))
+    short_id = card.interview_id[:8]
+    tail.append(context(f"Saved as `{short_id}`. `/mock-interview report {short_id}` shows it again."))
+    parts = _pack([*head, *body, *tail])
+    fallback = f"{title}: overall {overall}"
+    if len(parts) == 1:
+        return [SlackMessage(fallback, parts[0])]
+    return [
+        SlackMessage(
+            f"{fallback} (part {n} of {len(parts)})",
+            blocks if n == 1 else [context(f"{title} · part {n} of {len(parts)}"), *blocks],
+        )
+        for n, blocks in enumerate(parts, 1)
+    ]
+
+
+def _item_text(item: ScoreItem) -> str:
+    label = {"question": "Question", "follow_up": "Follow-up", "hint": "Hint"}.get(item.kind, item.kind)
+    lines = [f"*{item.seq}. {label}* · *{format_score(item.score)}*", "> " + mrkdwn(shorten(item.question, 600))]
+    if item.answer:
+        lines.append("_Your answer:_ " + mrkdwn(shorten(item.answer, 500)))
+    if item.feedback:
+        lines.append(mrkdwn(shorten(item.feedback, 800)))
+    if item.strength:
+        lines.append(":white_check_mark: " + mrkdwn(shorten(item.strength, 400)))
+    if item.improvement:
+        lines.append(":arrow_right: " + mrkdwn(shorten(item.improvement, 400)))
+    return cap("\n".join(lines))
+
+
+def _block_chars(block: dict[str, Any]) -> int:
+    return len(str(block))
+
+
+def _pack(blocks: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Blocks in messages of at most SCORECARD_BLOCKS blocks and SCORECARD_CHARS characters."""
+    parts: list[list[dict[str, Any]]] = [[]]
+    chars = 0
+    for block in blocks:
+        size = _block_chars(block)
+        if parts[-1] and (len(parts[-1]) >= SCORECARD_BLOCKS or chars + size > SCORECARD_CHARS):
+            parts.append([])
+            chars = 0
+        parts[-1].append(block)
+        chars += size
+    return parts
+
+
+# --- fixed texts ------------------------------------------------------------------------------------------
+
+
+def parent_text(*, user_id: str, role_title: str, status: str) -> str:
+    """The channel message an interview thread hangs from."""
+    return f":briefcase: {mention(user_id)} · *{defuse(role_title)}* mock interview · {status}"
+
+
+def history_text(rows: Sequence[InterviewSummary], titles: dict[str, str]) -> str:
+    """A user's interviews, newest first, as mrkdwn lines."""
+    if not rows:
+        return "No interviews yet. Start one with `/mock-interview ROLE`."
+    lines = ["*Your interviews* (newest first)"]
+    for r in rows:
+        answers = f"{r.answered} answer{'' if r.answered == 1 else 's'}"
+        lines.append(
+            f"• `{r.id[:8]}` {r.created_at:%Y-%m-%d %H:%M} · {defuse(titles.get(r.role, r.role))} · "
+            f"{r.status.value} · {answers} · {format_score(r.overall_score)}"
+        )
+    lines.append("`/mock-interview report ID` shows one whole.")
+    return cap("\n".join(lines))
+
+
+def roles_text(packs: Sequence[tuple[str, str, Sequence[str]]]) -> str:
+    """The roles as mrkdwn lines: id, title and aliases."""
+    lines = ["*Roles* (use the id, an alias or the title)"]
+    for role_id, title, aliases in packs:
+        extra = f" (also {', '.join(f'`{a}`' for a in aliases)})" if aliases else ""
+        lines.append(f"• `{role_id}` {defuse(title)}{extra}")
+    return "\n".join(lines)
+
+
+SLACK_HELP = (
+    "*Mock Interview Coach*\n"
+    "• `/mock-interview ROLE [questions=N] [level=junior|mid|senior] [language=...]` starts an interview: "
+    "I post a message here and ask the questions in its thread.\n"
+    "• Answer by replying in that thread, in text or with an audio clip.\n"
+    "• Under each question: *Hint*, *Skip* and *End interview*. In the thread you can also type "
+    "`hint`, `skip`, `repeat`, `pause`, `resume`, `retry` or `end`.\n"
+    "• `/mock-interview roles` lists the roles, `history` your interviews, `report ID` one whole, "
+    "`end` finishes your open interview in this channel."
+)
