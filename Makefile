@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean system-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,19 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/mock-interview practice $(ARGS)
 
+# The voice tests re-encode an oversized recording with ffmpeg; install it where we can (Debian, as root).
+system-tools:
+	@command -v ffmpeg >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing ffmpeg for the voice tests..."; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q ffmpeg >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q ffmpeg >/dev/null; }; \
+	  else \
+	    echo "ffmpeg is not installed: install it (apt-get install ffmpeg, brew install ffmpeg) for the voice tests."; \
+	  fi; }
+
 ## Lint, then the whole test suite.
-test: $(STAMP)
+test: $(STAMP) system-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -9,11 +9,12 @@ from core.flow import Grader, Interviewer
 from core.interviewer import ModelInterviewer
 from core.model_grading import ModelGrader
 from core.offline import OfflineGrader, OfflineInterviewer
-from core.ports import ChatModel
+from core.ports import ChatModel, Transcriber
 from core.roles import load_catalog
 from core.service import InterviewService, ServiceLimits
 from core.settings import Settings
 from core.summary import ModelSummarizer
+from core.voice import VoiceLimits, VoicePipeline
 from db.engine import create_db_engine
 from db.migrate import upgrade_database
 from db.store import SqlInterviewStore
@@ -32,15 +33,18 @@ def build_service(settings: Settings, *, rng: random.Random | None = None) -> In
         default_questions=settings.default_questions,
         max_answer_chars=settings.max_answer_chars,
         turn_deadline_s=settings.turn_deadline_s,
+        max_audio_seconds=settings.max_audio_seconds,
     )
     offline_grader = OfflineGrader()
     chat: ChatModel | None = None
     interviewer: Interviewer = OfflineInterviewer()
     grader: Grader = offline_grader
     summarizer: ModelSummarizer | None = None
+    transcriber: Transcriber | None = None
     if settings.openai_api_key is not None:
         # Imported here: the openai SDK takes over a second to import, which offline runs never need.
         from core.llm import OpenAIChatModel
+        from core.transcribe import WhisperTranscriber
 
         chat = OpenAIChatModel(
             api_key=settings.openai_api_key.get_secret_value(),
@@ -52,6 +56,19 @@ def build_service(settings: Settings, *, rng: random.Random | None = None) -> In
         interviewer = ModelInterviewer(chat, max_pairs=limits.max_pairs)
         grader = ModelGrader(chat)
         summarizer = ModelSummarizer(chat)
+        transcriber = WhisperTranscriber(
+            api_key=settings.openai_api_key.get_secret_value(),
+            base_url=settings.openai_base_url,
+            model=settings.stt_model,
+            # A five-minute recording takes Whisper a while; the turn deadline still bounds the wait.
+            timeout_s=max(settings.model_timeout_s, settings.turn_deadline_s),
+            max_retries=settings.model_max_retries,
+        )
+    voice = VoicePipeline(
+        transcriber=transcriber,
+        limits=VoiceLimits(max_seconds=limits.max_audio_seconds, max_bytes=limits.max_download_bytes),
+        ffmpeg=settings.ffmpeg,
+    )
     finisher = Finisher(
         store=store,
         grader=grader,
@@ -65,8 +82,9 @@ def build_service(settings: Settings, *, rng: random.Random | None = None) -> In
         interviewer=interviewer,
         grader=grader,
         finisher=finisher,
+        voice=voice,
         limits=limits,
         rng=rng,
         mode=f"AI interviewer ({settings.model})" if chat else "offline coach",
-        closers=[chat.close] if chat else [],
+        closers=[chat.close, transcriber.close] if chat and transcriber else [],
     )

@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--role", help=f"role id, alias or title (default: ask, or {DEFAULT_ROLE} when piped)")
     practice.add_argument("--questions", type=int, help="number of main questions (default 5)")
     practice.add_argument("--level", choices=["junior", "mid", "senior"], help="the seniority to interview at")
+    practice.add_argument("--language", help="the language you will speak in voice answers (e.g. en, hi, es)")
     practice.add_argument("--user", default=_default_user(), help="whose interview this is (default: you)")
     practice.add_argument("--new", action="store_true", help="abandon an unfinished interview and start afresh")
 
@@ -102,6 +103,7 @@ async def _practice(settings: Settings, args: argparse.Namespace) -> int:
             role=role,
             questions=args.questions,
             level=args.level,
+            language=args.language,
             new=args.new,
             reader=LineReader(sys.stdin, interactive=interactive, out=sys.stdout),
             style=style,

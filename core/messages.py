@@ -75,3 +75,58 @@ def cap_reached(max_pairs: int) -> str:
 def unknown_command(name: str) -> str:
     """Shown for a command the core does not know."""
     return f"Unknown command `{name}`. Type `help` to see what you can do."
+
+
+# --- voice answers -------------------------------------------------------------------------------------------
+
+_TYPE_INSTEAD = "Your question is still open: record it again, or type your answer."
+VOICE_EMPTY = f"That voice note is empty: nothing was recorded. {_TYPE_INSTEAD}"
+VOICE_TOO_SHORT = f"That voice note is too short to hold an answer. {_TYPE_INSTEAD}"
+VOICE_DAMAGED = f"I couldn't read that recording: it looks damaged or incomplete. {_TYPE_INSTEAD}"
+VOICE_NOISE = (
+    "I couldn't hear an answer in that recording (only silence or noise). "
+    "Try again closer to the microphone, or type your answer. Your question is still open."
+)
+VOICE_UNAVAILABLE = (
+    "Voice answers need a speech-to-text service, and none is configured here (set OPENAI_API_KEY, and "
+    "OPENAI_BASE_URL for a self-hosted server). Please type your answer: your question is still open."
+)
+
+
+def voice_not_audio(what: str, supported: str) -> str:
+    """A file that is not a recording we can read."""
+    return f"{what} I can transcribe {supported} recordings. {_TYPE_INSTEAD}"
+
+
+def voice_too_long(seconds: float, limit: float) -> str:
+    """A recording over the length limit."""
+    return (
+        f"That recording is {clock(seconds)} long; answers can be at most {clock(limit)}. "
+        f"Please record a shorter answer, or type it. Your question is still open."
+    )
+
+
+def voice_too_large(size: int, limit: int) -> str:
+    """A recording too large to transcribe, with no way to shrink it here."""
+    return (
+        f"That recording is {size / 1_048_576:.0f} MB; I can take at most {limit / 1_048_576:.0f} MB. "
+        f"Please send a compressed voice note (ogg, m4a or mp3) or type your answer. Your question is still open."
+    )
+
+
+def voice_failed(reason: str) -> str:
+    """The transcription service is down or slow; the user records again later."""
+    return f"{reason} I couldn't transcribe your voice note. Please send it again in a moment, or type your answer."
+
+
+def heard(transcript: str, seconds: float | None, delivery_line: str) -> str:
+    """The transcript of a voice answer, shown before anything else."""
+    length = f" ({clock(seconds)})" if seconds else ""
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in transcript.splitlines())
+    return f"🎙️ **I heard**{length}:\n{quoted}\n_{delivery_line}_"
+
+
+def clock(seconds: float) -> str:
+    """Seconds as m:ss."""
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"

@@ -143,3 +143,31 @@ class ChatModel(Protocol):
         schema: dict[str, Any],
     ) -> ChatResult:
         """Ask for one JSON object matching schema; raise ModelUnavailable or ModelOutputInvalid."""
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What a speech-to-text model heard in one recording."""
+
+    text: str
+    duration_s: float | None = None  # as the model measured it, when it says
+    language: str | None = None
+    silent: bool = False  # the model itself judged every segment to be no speech
+
+
+class AudioRejected(Exception):
+    """The transcription service could not decode the recording; the message is user-facing."""
+
+
+class Transcriber(Protocol):
+    """Speech to text for voice answers."""
+
+    model: str
+
+    async def close(self) -> None:
+        """Release the HTTP connections."""
+
+    async def transcribe(
+        self, audio: bytes, *, filename: str, mime: str, prompt: str, language: str | None
+    ) -> tuple[Transcript, Usage]:
+        """Transcribe one recording; raise ModelUnavailable (service down) or AudioRejected (bad audio)."""

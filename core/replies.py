@@ -35,6 +35,7 @@ class ScoreItem:
     strength: str = ""
     improvement: str = ""
     status: str = "graded"  # graded | ungraded | skipped | hint_requested | unanswered
+    delivery: str = ""  # for a spoken answer: pace and filler words, one line
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Scorecard:
     summary: str = ""
     strengths: tuple[str, ...] = ()
     focus_next: tuple[str, ...] = ()
+    delivery: str = ""  # over every spoken answer: pace and filler words, one line
 
 
 @dataclass(frozen=True)

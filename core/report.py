@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from core.delivery import Delivery, describe, interview_delivery, turn_delivery
 from core.models import Interview, UsageTotals
 from core.replies import Scorecard
 from core.scorecard import band, format_score, item_status
@@ -53,9 +54,11 @@ def report_json(interview: Interview, *, role_title: str, usage: UsageTotals) ->
                 "asked_at": _iso(t.asked_at),
                 "answered_at": _iso(t.answered_at),
                 "audio_seconds": t.audio_seconds,
+                "delivery": _delivery_dict(turn_delivery(t)),
             }
             for t in interview.turns
         ],
+        "delivery": _delivery_dict(interview_delivery(interview.turns)),
         "usage": {
             "prompt_tokens": usage.prompt_tokens,
             "cached_tokens": usage.cached_tokens,
@@ -63,6 +66,10 @@ def report_json(interview: Interview, *, role_title: str, usage: UsageTotals) ->
             "calls": usage.calls,
         },
     }
+
+
+def _delivery_dict(delivery: Delivery | None) -> dict[str, object] | None:
+    return delivery.to_dict() if delivery else None
 
 
 def _quote(text: str) -> str:
@@ -82,11 +89,17 @@ def report_markdown(interview: Interview, *, role_title: str, usage: UsageTotals
     ]
     if interview.summary:
         lines += ["", interview.summary]
-    for t in data["turns"]:
+    spoken = interview_delivery(interview.turns)
+    if spoken:
+        lines += ["", f"**Spoken delivery:** {describe(spoken)}"]
+    for t, turn in zip(data["turns"], interview.turns, strict=True):
         lines += ["", f"## {t['seq']}. {t['kind'].replace('_', '-')}", "", t["question"], ""]
         if t["answer"] is not None:
             lines += [_quote(t["answer"]), ""]
             lines.append(f"**Score:** {format_score(t['score'])}" + (f" · {t['source']}" if t["source"] else ""))
+            spoken_turn = turn_delivery(turn)
+            if spoken_turn:
+                lines.append(f"**Delivery:** {describe(spoken_turn)}")
         else:
             lines.append(f"_{t['status'].replace('_', ' ')}_")
         if t["feedback"]:
@@ -115,6 +128,10 @@ def scorecard_markdown(card: Scorecard) -> str:
             lines.append(_quote(item.answer if len(item.answer) < 400 else item.answer[:399] + "…"))
         if item.feedback:
             lines.append(item.feedback)
+        if item.delivery:
+            lines.append(f"_Delivery: {item.delivery}_")
+    if card.delivery:
+        lines += ["", f"**Spoken delivery:** {card.delivery}"]
     if card.strengths:
         lines += ["", "**Strengths:** " + join_phrases(card.strengths)]
     if card.focus_next:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from core.delivery import Delivery, describe, interview_delivery, turn_delivery
 from core.models import Interview, Turn
 from core.replies import Scorecard, ScoreItem
 
@@ -101,6 +102,7 @@ def build_scorecard(interview: Interview, *, role_title: str, summary: SummaryTe
             strength=t.grade.strength if t.grade else "",
             improvement=t.grade.improvement if t.grade else "",
             status=item_status(t),
+            delivery=_delivery_line(turn_delivery(t)),
         )
         for t in interview.turns
     )
@@ -115,7 +117,12 @@ def build_scorecard(interview: Interview, *, role_title: str, summary: SummaryTe
         summary=summary.summary,
         strengths=summary.strengths,
         focus_next=summary.focus_next,
+        delivery=_delivery_line(interview_delivery(interview.turns)),
     )
+
+
+def _delivery_line(delivery: Delivery | None) -> str:
+    return describe(delivery) if delivery else ""
 
 
 def _feedback_without_grade(turn: Turn) -> str:

@@ -11,12 +11,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from core import messages
+from core.delivery import analyse, describe
 from core.finishing import Finisher
 from core.flow import Action, Grader, Instruction, Interviewer, Move, MoveContext
 from core.grading import apply_grade_rules
+from core.languages import UnknownLanguage, normalize_language
 from core.models import AnswerSource, ConversationRef, Grade, Interview, InterviewStatus, Turn, TurnKind, Usage, utcnow
 from core.offline import decide_offline
-from core.plan import grade_request, make_plan, move_context, next_main_index, question_reply
+from core.plan import grade_request, make_plan, move_context, next_main_index, planned_question, question_reply
 from core.ports import (
     ActiveInterviewExists,
     InterviewStore,
@@ -26,9 +28,11 @@ from core.ports import (
     TurnConflict,
 )
 from core.records import InterviewRecords
-from core.replies import Reply, error, info
+from core.replies import Reply, ReplyKind, error, info
 from core.roles import RoleCatalog, RolePack, UnknownRole
 from core.text import clean_text, is_stuck_answer, parse_command
+from core.voice import VoiceLimits, VoicePipeline, VoiceProblem, is_noise
+from core.voice_prompt import transcription_prompt
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,7 @@ class InterviewService:
         interviewer: Interviewer,
         grader: Grader,
         finisher: Finisher,
+        voice: VoicePipeline | None = None,
         limits: ServiceLimits = ServiceLimits(),
         rng: random.Random | None = None,
         mode: str = "offline coach",
@@ -70,6 +75,10 @@ class InterviewService:
         self._interviewer = interviewer
         self._grader = grader
         self._finisher = finisher
+        self._voice = voice or VoicePipeline(
+            transcriber=None,
+            limits=VoiceLimits(max_seconds=limits.max_audio_seconds, max_bytes=limits.max_download_bytes),
+        )
         self._rng = rng or random.Random()
         # One lock per conversation: turns of one interview never interleave inside this process.
         self._locks: weakref.WeakValueDictionary[ConversationRef, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -102,6 +111,10 @@ class InterviewService:
         most = min(self.limits.max_pairs, len(pack.questions))
         if not 1 <= count <= most:
             return [error(messages.bad_question_count(count, most, pack.title))]
+        try:
+            language = normalize_language(language) if language else None
+        except UnknownLanguage as exc:
+            return [error(str(exc))]
         async with self._lock(conv):
             existing = await self.store.get_open_interview(conv)
             if existing and not replace:
@@ -169,6 +182,64 @@ class InterviewService:
             if not storable:
                 return [error(messages.too_long(len(answer), self.limits.max_answer_chars), interview_id=interview.id)]
             return await self._take_answer(pack, interview, turn, answer, source=AnswerSource.TEXT, event_id=event_id)
+
+    async def voice(
+        self,
+        conv: ConversationRef,
+        audio: bytes,
+        *,
+        filename: str,
+        mime: str | None = None,
+        duration_s: float | None = None,
+        event_id: str | None = None,
+    ) -> list[Reply]:
+        """Take a voice answer: check it, transcribe it, show the transcript, then go on as with a typed answer.
+
+        mime is the platform's claim and only a hint: the format is read from the bytes. The audio is not kept.
+        """
+        async with self._lock(conv):
+            if event_id is not None and await self.store.event_seen(conv.platform, event_id):
+                return []
+            interview, pack, refusal = await self._open_for_answer(conv)
+            if refusal is not None:
+                return refusal if await self._claim(conv, event_id) else []
+            turn = interview.current_turn
+            assert turn is not None  # _open_for_answer guarantees an open turn
+            prompt = transcription_prompt(
+                question=turn.question,
+                glossary=pack.glossary,
+                main=planned_question(pack, interview, turn.question_index),
+            )
+            try:
+                prepared = await self._voice.prepare(audio, filename=filename, duration_s=duration_s)
+                transcript, usage = await self._voice.transcribe(
+                    prepared, prompt=prompt, language=interview.language, deadline_s=self.limits.turn_deadline_s
+                )
+            except VoiceProblem as exc:
+                # Nothing is stored for an unusable recording, so claim the event: a redelivery gets no second reply.
+                return [error(str(exc), interview_id=interview.id)] if await self._claim(conv, event_id) else []
+            await self._record_usage(interview.id, usage)
+            text = clean_text(transcript.text).strip()
+            if is_noise(transcript, prompt=prompt) or len(text) > self.limits.max_answer_chars:
+                if not await self._claim(conv, event_id):
+                    return []
+                return [error(messages.VOICE_NOISE, interview_id=interview.id)]
+            seconds = prepared.seconds or transcript.duration_s
+            heard = Reply(
+                ReplyKind.TRANSCRIPT,
+                messages.heard(text, seconds, describe(analyse(text, seconds or 0.0))),
+                interview_id=interview.id,
+                seq=turn.seq,
+            )
+            command = parse_command(text)
+            if command:  # a spoken "hint" or "skip" is that command, not an answer
+                if not await self._claim(conv, event_id):
+                    return []
+                return [heard, *await self._run_command(pack, interview, command)]
+            replies = await self._take_answer(
+                pack, interview, turn, text, source=AnswerSource.VOICE, event_id=event_id, audio_seconds=seconds
+            )
+            return [heard, *replies] if replies else []
 
     async def _claim(self, conv: ConversationRef, event_id: str | None) -> bool:
         """Mark an event processed; False for a duplicate (events without an id always pass)."""
@@ -292,19 +363,23 @@ class InterviewService:
             interview = await self.store.get_open_interview(conv)
             if interview is None:
                 return [info(messages.NO_INTERVIEW)]
-            pack = self.catalog.resolve(interview.role)
-            handler = {
-                "hint": self._cmd_hint,
-                "skip": self._cmd_skip,
-                "repeat": self._cmd_repeat,
-                "end": self._cmd_end,
-                "retry": self._cmd_retry,
-                "pause": self._cmd_pause,
-                "resume": self._cmd_resume,
-            }.get(name)
-            if handler is None:
-                return [error(messages.unknown_command(name))]
-            return await handler(pack, interview)
+            return await self._run_command(self.catalog.resolve(interview.role), interview, name)
+
+    async def _run_command(self, pack: RolePack, interview: Interview, name: str) -> list[Reply]:
+        if name == "help":
+            return [info(messages.HELP)]
+        handler = {
+            "hint": self._cmd_hint,
+            "skip": self._cmd_skip,
+            "repeat": self._cmd_repeat,
+            "end": self._cmd_end,
+            "retry": self._cmd_retry,
+            "pause": self._cmd_pause,
+            "resume": self._cmd_resume,
+        }.get(name)
+        if handler is None:
+            return [error(messages.unknown_command(name))]
+        return await handler(pack, interview)
 
     async def _cmd_hint(self, pack: RolePack, interview: Interview) -> list[Reply]:
         turn = interview.current_turn

@@ -84,6 +84,25 @@ def test_model_practice_through_the_fake_server(env: dict[str, str], fake_server
     assert usage["prompt_tokens"] > 0 and usage["completion_tokens"] > 0 and usage["calls"] >= len(graded)
 
 
+def test_an_at_path_answer_is_a_voice_answer(env: dict[str, str], fake_server_url: str) -> None:
+    env.update(OPENAI_API_KEY="sk-test-key-for-fake", OPENAI_BASE_URL=fake_server_url)
+    recording = ROOT / "tests" / "fixtures" / "audio" / "voice-message.ogg"
+    answers = f"@{recording}\n@missing-answer.ogg\n@Transactional marks the method\nend\n"
+    done = run_cli(["practice", "--role", "swe", "--questions", "2", "--user", "vo", "--language", "en"], env, answers)
+    assert done.returncode == 0, done.stderr
+    assert "I heard (0:06)" in done.stdout and "This is a transcribed answer." in done.stdout
+    assert "There is no file at missing-answer.ogg" in done.stdout
+    document = json.loads(run_cli(["report", _only_id(env, "vo"), "--format", "json"], env).stdout)
+    assert [t["source"] for t in document["turns"] if t["answer"]] == ["voice", "text"]
+    assert document["language"] == "en"
+    assert document["turns"][0]["audio_seconds"] == pytest.approx(6.0, abs=0.1)
+
+
+def _only_id(env: dict[str, str], user: str) -> str:
+    history = run_cli(["history", "--user", user], env)
+    return history.stdout.splitlines()[1].split()[0]
+
+
 def test_end_of_input_keeps_the_interview_and_the_next_run_resumes_it(env: dict[str, str]) -> None:
     first = run_cli(["practice", "--role", "law", "--questions", "2", "--user", "lin"], env, GOOD + "\n")
     assert first.returncode == 0 and "saved" in first.stdout

@@ -78,7 +78,11 @@ def render_scorecard(card: Scorecard, style: TerminalStyle) -> str:
             out.append(style.wrap("+ " + item.strength, "    "))
         if item.improvement:
             out.append(style.wrap("→ " + item.improvement, "    "))
+        if item.delivery:
+            out.append(style.dim(style.wrap("🎙 " + item.delivery, "    ")))
         out.append("")
+    if card.delivery:
+        out.append(style.wrap("Spoken delivery: " + card.delivery))
     if card.strengths:
         out.append(style.wrap("Strengths: " + join_phrases(card.strengths)))
     if card.focus_next:

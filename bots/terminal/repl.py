@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import mimetypes
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from bots.terminal.render import TerminalStyle, render_reply
 from core.models import ConversationRef
-from core.replies import Reply
+from core.replies import Reply, error
 from core.service import InterviewService
 
 # Words that leave the terminal without ending the interview; it stays open to resume later.
 LEAVE_WORDS = {"quit", "exit", ":q"}
 SAVED_NOTE = "Your interview is saved. Run `mock-interview practice` again to pick up where you left off."
+_AUDIO_SUFFIXES = {".ogg", ".oga", ".opus", ".webm", ".m4a", ".mp4", ".mp3", ".wav", ".flac"}
 
 
 def terminal_conversation(user_id: str) -> ConversationRef:
@@ -73,6 +76,7 @@ async def run_practice(
     level: str | None,
     new: bool,
     reader: LineReader,
+    language: str | None = None,
     style: TerminalStyle,
     out: TextIO = sys.stdout,
     on_wait: Callable[[], None] | None = None,
@@ -84,8 +88,14 @@ async def run_practice(
         for reply in replies:
             print(render_reply(reply, style), file=out, flush=True)
 
-    print(style.dim(f"Mock Interview Coach · {service.mode} · `help` for commands, `quit` to leave"), file=out)
-    replies = await service.start(conv, role=role, questions=questions, level=level, replace=new)
+    print(
+        style.dim(
+            f"Mock Interview Coach · {service.mode} · `help` for commands, `@answer.ogg` answers with a recording, "
+            "`quit` to leave"
+        ),
+        file=out,
+    )
+    replies = await service.start(conv, role=role, questions=questions, level=level, language=language, replace=new)
     show(replies)
     if not any(r.interview_id for r in replies):
         return 2  # unknown role or bad count: the reply said why
@@ -96,6 +106,33 @@ async def run_practice(
             return 0
         if on_wait:
             on_wait()
-        show(await service.answer(conv, line))
+        recording = voice_file_path(line)
+        show(await answer_with_file(service, conv, recording) if recording else await service.answer(conv, line))
         if await service.store.get_open_interview(conv) is None:
             return 0
+
+
+def voice_file_path(line: str) -> Path | None:
+    """The recording an `@path` answer names, or None for a typed answer (such as "@Transactional marks...")."""
+    text = line.strip()
+    if not text.startswith("@") or len(text) < 2:
+        return None
+    path = Path(text[1:].strip().strip("'\"")).expanduser()
+    if path.is_file() or (" " not in text and path.suffix.lower() in _AUDIO_SUFFIXES):
+        return path
+    return None
+
+
+async def answer_with_file(service: InterviewService, conv: ConversationRef, path: Path) -> list[Reply]:
+    """Send a recording from disk as a voice answer."""
+    try:
+        size = (await asyncio.to_thread(path.stat)).st_size
+        if size > service.limits.max_download_bytes:  # not read into memory at all
+            return [error(f"{path.name} is {size / 1_048_576:.0f} MB: too large to use as an answer.")]
+        audio = await asyncio.to_thread(path.read_bytes)
+    except FileNotFoundError:
+        return [error(f"There is no file at {path}. Your question is still open.")]
+    except OSError as exc:
+        return [error(f"Could not read {path} ({exc.strerror or type(exc).__name__}). Your question is still open.")]
+    mime, _ = mimetypes.guess_type(path.name)
+    return await service.voice(conv, audio, filename=path.name, mime=mime)

@@ -20,6 +20,8 @@ from multidict import CIMultiDict
 from tests.fakes.openai_responder import default_content, message_text
 
 FAULT_KINDS = ("429", "500", "timeout", "malformed", "empty_choices", "bad_body")
+# Containers a transcription service decodes (mp4 is recognised by its "ftyp" box at offset 4).
+_AUDIO_MAGIC = (b"OggS", b"\x1a\x45\xdf\xa3", b"ID3", b"\xff\xfb", b"\xff\xf3", b"RIFF", b"fLaC")
 TRANSPORT_FAULTS = ("429", "500", "timeout", "bad_body")  # the ones that make sense for transcriptions too
 MALFORMED_CONTENT = "Sure! Here is my answer: score nine"
 _CACHE_MIN_TOKENS = 1024  # OpenAI caches prompts from 1024 tokens on, in 128-token steps
@@ -68,6 +70,7 @@ class FakeOpenAI:
         retry_after: float = 0.05,
         hang_seconds: float = 30.0,
         transcript_text: str = "This is a transcribed answer.",
+        supports_verbose_json: bool = True,
     ) -> None:
         self.host, self.port = host, port
         self.supports_json_schema = supports_json_schema
@@ -78,6 +81,9 @@ class FakeOpenAI:
         self.retry_after = retry_after
         self.hang_seconds = hang_seconds
         self.transcript_text = transcript_text
+        self.supports_verbose_json = supports_verbose_json
+        self.transcript_duration = 6.0  # what verbose_json reports as the audio's duration
+        self.transcript_silent = False  # segments scored as no speech, as Whisper does for silence
         self.responder: Responder = self.default_responder
         self.requests: list[dict[str, Any]] = []
         self.transcriptions: list[dict[str, Any]] = []
@@ -299,9 +305,50 @@ class FakeOpenAI:
             response = await self._transport_fault(step[1])
             if response is not None:
                 return response
-        if fields["response_format"] in ("text", "srt", "vtt"):
+        response_format = fields["response_format"] or "json"
+        if response_format == "verbose_json" and not self.supports_verbose_json:
+            return _error(
+                400,
+                f"response_format 'verbose_json' is not compatible with model '{fields['model']}'.",
+                kind="invalid_request_error",
+                code="unsupported_value",
+                param="response_format",
+            )
+        if not audio.startswith(_AUDIO_MAGIC) and audio[4:8] != b"ftyp":
+            # What OpenAI answers for bytes it cannot decode.
+            return _error(
+                400,
+                "The audio file could not be decoded or its format is not supported.",
+                kind="invalid_request_error",
+                param="file",
+            )
+        if response_format in ("text", "srt", "vtt"):
             return web.Response(text=self.transcript_text)
+        if response_format == "verbose_json":
+            return web.json_response(self._verbose(fields["language"]))
         return web.json_response({"text": self.transcript_text})
+
+    def _verbose(self, language: str | None) -> dict[str, Any]:
+        no_speech, logprob = (0.92, -1.6) if self.transcript_silent else (0.01, -0.2)
+        segment = {
+            "id": 0,
+            "seek": 0,
+            "start": 0.0,
+            "end": self.transcript_duration,
+            "text": self.transcript_text,
+            "tokens": [50364, 400],
+            "temperature": 0.0,
+            "avg_logprob": logprob,
+            "compression_ratio": 1.2,
+            "no_speech_prob": no_speech,
+        }
+        return {
+            "task": "transcribe",
+            "language": {"hi": "hindi", "en": "english"}.get(language or "en", language),
+            "duration": self.transcript_duration,
+            "text": self.transcript_text,
+            "segments": [segment],
+        }
 
 
 async def _serve(args: argparse.Namespace) -> None:

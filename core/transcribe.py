@@ -1,0 +1,104 @@
+"""Speech to text over an OpenAI-compatible audio.transcriptions endpoint (OpenAI Whisper or a self-hosted server)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Literal
+
+import openai
+
+from core.models import Usage
+from core.ports import AudioRejected, ModelUnavailable, Transcript
+
+log = logging.getLogger(__name__)
+
+Format = Literal["verbose_json", "json"]
+# Whisper's own rule for a segment that holds no speech (openai/whisper transcribe.py defaults).
+_NO_SPEECH_PROB = 0.6
+_LOW_LOGPROB = -1.0
+_FRIENDLY: tuple[tuple[type[Exception], str], ...] = (
+    (openai.APITimeoutError, "The transcription service timed out."),
+    (openai.APIConnectionError, "Could not reach the transcription service."),
+    (openai.AuthenticationError, "The transcription service rejected the API key."),
+    (openai.PermissionDeniedError, "The transcription service refused this API key access to the model."),
+    (openai.NotFoundError, "The transcription service does not offer the configured speech model."),
+    (openai.RateLimitError, "The transcription service is rate-limiting us."),
+    (openai.InternalServerError, "The transcription service is having problems."),
+    (openai.APIStatusError, "The transcription service returned an error."),
+)
+
+
+class WhisperTranscriber:
+    """A Transcriber over openai.AsyncOpenAI audio.transcriptions."""
+
+    def __init__(
+        self, *, api_key: str, base_url: str | None = None, model: str, timeout_s: float = 60.0, max_retries: int = 2
+    ) -> None:
+        self.model = model
+        # The SDK retries 408/409/429/5xx, timeouts and connection errors itself, honouring Retry-After.
+        self._client = openai.AsyncOpenAI(
+            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
+        )
+        # verbose_json adds the duration and per-segment silence scores; gpt-4o-transcribe and some servers reject it.
+        self._format: Format = "verbose_json"
+
+    async def close(self) -> None:
+        """Release the HTTP connections."""
+        await self._client.close()
+
+    async def transcribe(
+        self, audio: bytes, *, filename: str, mime: str, prompt: str, language: str | None
+    ) -> tuple[Transcript, Usage]:
+        """Transcribe one recording; raise ModelUnavailable (service down) or AudioRejected (bad audio)."""
+        started = time.perf_counter()
+        while True:
+            try:
+                result = await self._client.audio.transcriptions.create(
+                    file=(filename, audio, mime),
+                    model=self.model,
+                    prompt=prompt or openai.omit,
+                    language=language or openai.omit,
+                    response_format=self._format,
+                )
+                break
+            except openai.BadRequestError as exc:
+                if self._format == "verbose_json" and _mentions_format(exc):
+                    log.info("transcription server rejects verbose_json; using json")
+                    self._format = "json"
+                    continue
+                log.warning("transcription rejected: status=%s request_id=%s", exc.status_code, exc.request_id)
+                raise AudioRejected("The transcription service could not read that recording.") from exc
+            except openai.OpenAIError as exc:
+                raise _unavailable(exc) from exc
+        usage = Usage(purpose="transcribe", model=self.model, latency_ms=int((time.perf_counter() - started) * 1000))
+        return _transcript(result), usage
+
+
+def _mentions_format(exc: openai.BadRequestError) -> bool:
+    text = f"{exc.message} {exc.param or ''}".lower()
+    return "response_format" in text or "verbose_json" in text
+
+
+def _transcript(result: Any) -> Transcript:
+    if isinstance(result, str):  # a server that answers plain text whatever was asked
+        return Transcript(text=result.strip())
+    segments = getattr(result, "segments", None) or []
+    silent = bool(segments) and all(
+        s.no_speech_prob > _NO_SPEECH_PROB and s.avg_logprob < _LOW_LOGPROB for s in segments
+    )
+    duration = getattr(result, "duration", None)
+    return Transcript(
+        text=(result.text or "").strip(),
+        duration_s=float(duration) if duration else None,
+        language=getattr(result, "language", None),
+        silent=silent,
+    )
+
+
+def _unavailable(exc: Exception) -> ModelUnavailable:
+    """A ModelUnavailable with a friendly message; logs the error type and status, never the body."""
+    status = getattr(exc, "status_code", None)
+    log.warning("transcription failed: %s status=%s", type(exc).__name__, status)
+    message = next((text for kind, text in _FRIENDLY if isinstance(exc, kind)), "The transcription service failed.")
+    return ModelUnavailable(message)
