@@ -1,0 +1,1 @@
+"""The Discord adapter: DMs with voice messages, /mock-interview in servers, one thread per interview."""

@@ -1,0 +1,79 @@
+"""Hint / Skip / Repeat / End / Retry buttons that keep working after a restart, on any shard or process.
+
+The custom id carries the command and the candidate's user id ("mi:hint:<user id>"), so a click needs no
+state in memory: any worker can serve it, and a click by anyone else is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from re import Match
+from typing import Any
+
+import discord
+
+CUSTOM_ID_PREFIX = "mi"
+_LABELS = {
+    "hint": ("Hint", discord.ButtonStyle.secondary, "💡"),
+    "skip": ("Skip", discord.ButtonStyle.secondary, "⏭️"),
+    "repeat": ("Repeat", discord.ButtonStyle.secondary, "🔁"),
+    "end": ("End", discord.ButtonStyle.danger, "🏁"),
+    "retry": ("Retry", discord.ButtonStyle.primary, "🔄"),
+    "resume": ("Resume", discord.ButtonStyle.primary, "▶️"),
+}
+
+# Set by the client at start: what a click does (the candidate check happens before it is called).
+ClickHandler = Callable[[discord.Interaction[Any], str, int], Awaitable[None]]
+
+
+def custom_id(command: str, user_id: int) -> str:
+    """The custom id of a button: the command and whose interview it belongs to."""
+    return f"{CUSTOM_ID_PREFIX}:{command}:{user_id}"
+
+
+def parse_custom_id(value: str) -> tuple[str, int] | None:
+    """(command, user id) from a button's custom id, or None when it is not one of ours."""
+    parts = value.split(":")
+    if len(parts) != 3 or parts[0] != CUSTOM_ID_PREFIX or parts[1] not in _LABELS or not parts[2].isdigit():
+        return None
+    return parts[1], int(parts[2])
+
+
+class CommandButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"{CUSTOM_ID_PREFIX}:(?P<command>[a-z]+):(?P<user>[0-9]+)"
+):
+    """A button that runs one interview command for one candidate."""
+
+    def __init__(self, command: str, user_id: int) -> None:
+        label, style, emoji = _LABELS[command]
+        super().__init__(
+            discord.ui.Button(label=label, style=style, emoji=emoji, custom_id=custom_id(command, user_id))
+        )
+        self.command = command
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Match[str], /
+    ) -> CommandButton:
+        """Rebuild the button from a click (called by discord.py for every matching custom id)."""
+        command = match["command"]
+        if command not in _LABELS:
+            raise ValueError(f"unknown button command {command!r}")
+        return cls(command, int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Hand the click to the client, which knows the service."""
+        handler: ClickHandler = interaction.client.on_command_button  # type: ignore[attr-defined]
+        await handler(interaction, self.command, self.user_id)
+
+
+def controls_view(commands: Sequence[str], *, user_id: int) -> discord.ui.View | None:
+    """A row of buttons for these commands (unknown ones left out), or None when there are none."""
+    known = [c for c in commands if c in _LABELS]
+    if not known:
+        return None
+    view = discord.ui.View(timeout=None)
+    for command in known[:5]:  # one action row holds five buttons
+        view.add_item(CommandButton(command, user_id))
+    return view

@@ -1,0 +1,168 @@
+"""Messages in DMs and in interview threads: typed answers, voice messages, and `start`/`roles`/`help` in DMs."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+import discord
+
+from bots.discord import texts
+from bots.discord.delivery import send_messages
+from bots.discord.download import DownloadFailed, TooLarge, download
+from bots.discord.inbound import (
+    PLATFORM,
+    Answer,
+    Intent,
+    NotAnAnswer,
+    ShowHelp,
+    ShowRoles,
+    StartRequest,
+    VoiceAnswer,
+    dm_conv,
+    read_message,
+    thread_conv,
+)
+from bots.discord.render import OutMessage, render_replies
+from core import messages
+from core.models import ConversationRef
+from core.replies import Reply, ReplyKind, error, info
+from core.service import InterviewService
+
+log = logging.getLogger(__name__)
+
+# Only what people type: system messages (pins, thread renames, joins) are never answers.
+_ANSWER_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def is_no_interview(replies: list[Reply]) -> bool:
+    """Whether the core said there is no interview in this conversation."""
+    return len(replies) == 1 and replies[0].kind is ReplyKind.INFO and replies[0].text == messages.NO_INTERVIEW
+
+
+@contextlib.asynccontextmanager
+async def typing(channel: discord.abc.Messageable) -> AsyncIterator[None]:
+    """Show "typing…" while the interviewer works; a failure to show it must not cost the answer."""
+    try:
+        indicator = channel.typing()
+        await indicator.__aenter__()
+    except (discord.HTTPException, AttributeError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(discord.HTTPException):
+            await indicator.__aexit__(None, None, None)
+
+
+async def conversation_of(
+    message: discord.Message, *, service: InterviewService, bot_user_id: int
+) -> ConversationRef | None:
+    """The interview conversation a message belongs to, or None when the bot should stay out of it.
+
+    DMs always belong to their author. In a server the bot only listens in threads it opened, and only to the
+    candidate of an open interview there: everybody else in a study-group thread is talking among themselves.
+    """
+    if message.author.bot or message.type not in _ANSWER_TYPES:
+        return None
+    if message.guild is None:
+        return dm_conv(channel_id=message.channel.id, user_id=message.author.id)
+    channel = message.channel
+    if not isinstance(channel, discord.Thread) or channel.owner_id != bot_user_id or channel.parent_id is None:
+        return None
+    conv = thread_conv(
+        guild_id=message.guild.id, parent_id=channel.parent_id, thread_id=channel.id, user_id=message.author.id
+    )
+    if await service.store.get_open_interview(conv) is None:
+        return None
+    return conv
+
+
+async def handle_message(
+    message: discord.Message, *, service: InterviewService, session: aiohttp.ClientSession, bot_user_id: int
+) -> None:
+    """Answer one message if it is the candidate's, exactly once however often Discord delivers it."""
+    conv = await conversation_of(message, service=service, bot_user_id=bot_user_id)
+    if conv is None:
+        return
+    in_dm = message.guild is None
+    intent = read_message(
+        message.content, message.attachments, flags=message.flags.value, in_dm=in_dm, catalog=service.catalog
+    )
+    try:
+        async with typing(message.channel):
+            out = await respond(intent, conv=conv, event_id=str(message.id), service=service, session=session)
+    except Exception:
+        log.exception("handling Discord message %s failed", message.id)
+        out = render_replies([error(texts.SOMETHING_WENT_WRONG)])
+    await send_messages(message.channel.send, out, candidate_id=message.author.id, reply_to=None if in_dm else message)
+
+
+async def respond(
+    intent: Intent, *, conv: ConversationRef, event_id: str, service: InterviewService, session: aiohttp.ClientSession
+) -> list[OutMessage]:
+    """The messages that answer one intent; [] for a duplicate delivery."""
+    in_dm = conv.thread_id is None
+    if isinstance(intent, Answer):
+        replies = await service.answer(conv, intent.text, event_id=event_id)
+        if in_dm and is_no_interview(replies):
+            if intent.maybe_start is not None and intent.maybe_start.role:
+                replies = [error(messages.unknown_role(intent.maybe_start.role, service.catalog))]
+            else:
+                replies = [info(texts.NO_INTERVIEW_DM)]
+        return render_replies(replies)
+    if isinstance(intent, VoiceAnswer):
+        return await _voice(intent, conv=conv, event_id=event_id, service=service, session=session)
+    # Everything else stores nothing in the core, so this event is claimed here: a redelivery gets no reply.
+    if not await service.store.claim_event(PLATFORM, event_id):
+        return []
+    if isinstance(intent, StartRequest):
+        if intent.role is None:
+            return render_replies([info(texts.roles_list(service.catalog))])
+        replies = await service.start(conv, role=intent.role, questions=intent.questions, level=intent.level)
+        return render_replies(replies)
+    if isinstance(intent, ShowRoles):
+        return render_replies([info(texts.roles_list(service.catalog))])
+    if isinstance(intent, ShowHelp):
+        return render_replies([info(texts.DM_HELP)])
+    assert isinstance(intent, NotAnAnswer)
+    return render_replies([error(intent.text)])
+
+
+async def _voice(
+    intent: VoiceAnswer,
+    *,
+    conv: ConversationRef,
+    event_id: str,
+    service: InterviewService,
+    session: aiohttp.ClientSession,
+) -> list[OutMessage]:
+    note = intent.note
+    limit = service.limits.max_download_bytes
+    # A redelivered voice message is answered already: don't download it again to find that out.
+    if await service.store.event_seen(PLATFORM, event_id):
+        return []
+    try:
+        if note.size > limit:
+            raise TooLarge(note.size)
+        audio = await download(session, note.url, limit=limit)
+    except TooLarge as exc:
+        return await _refusal(texts.too_large(exc.size, limit), event_id=event_id, service=service)
+    except DownloadFailed as exc:
+        log.warning("voice message download failed: %s", exc)
+        return render_replies([error(texts.DOWNLOAD_FAILED)])  # not claimed: sending it again can work
+    replies = await service.voice(
+        conv, audio, filename=note.filename, mime=note.mime, duration_s=note.duration_s, event_id=event_id
+    )
+    if conv.thread_id is None and is_no_interview(replies):
+        replies = [info(texts.NO_INTERVIEW_DM)]
+    return render_replies(replies)
+
+
+async def _refusal(text: str, *, event_id: str, service: InterviewService) -> list[OutMessage]:
+    if not await service.store.claim_event(PLATFORM, event_id):
+        return []
+    return render_replies([error(text)])

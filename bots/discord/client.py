@@ -1,0 +1,150 @@
+"""The discord.py client: intents, the slash command, buttons and message routing to the chat handlers."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+import aiohttp
+import discord
+from discord import app_commands
+
+from bots.discord import texts
+from bots.discord.buttons import CommandButton
+from bots.discord.chat import handle_message
+from bots.discord.delivery import send_messages
+from bots.discord.inbound import PLATFORM, dm_conv, thread_conv
+from bots.discord.render import render_replies
+from bots.discord.slash import mock_interview
+from core.models import ConversationRef
+from core.service import InterviewService
+
+log = logging.getLogger(__name__)
+
+
+def bot_intents() -> discord.Intents:
+    """Exactly the gateway intents the bot uses.
+
+    guilds: threads and channels in the cache; guild_messages and dm_messages: answers; message_content: the text
+    and attachments of answers in server threads (privileged; DMs carry content without it).
+    """
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = True
+    return intents
+
+
+class InterviewBotMixin:
+    """What both the single-connection and the sharded client add to discord.py."""
+
+    service: InterviewService
+    session: aiohttp.ClientSession | None
+    tree: app_commands.CommandTree[Any]
+    sync_commands: bool
+
+    def _setup_interview_bot(self, service: InterviewService, *, sync_commands: bool) -> None:
+        self.service = service
+        self.session = None
+        self.sync_commands = sync_commands
+        self.tree = app_commands.CommandTree(self)  # type: ignore[arg-type]
+        self.tree.add_command(mock_interview)
+        self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
+
+    async def _on_app_command_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        log.error("/mock-interview failed", exc_info=error)
+        with contextlib.suppress(discord.HTTPException):
+            if interaction.response.is_done():
+                await interaction.followup.send(texts.SOMETHING_WENT_WRONG, ephemeral=True)
+            else:
+                await interaction.response.send_message(texts.SOMETHING_WENT_WRONG, ephemeral=True)
+
+    async def setup_hook(self) -> None:
+        """Register the buttons, open the download session and publish the slash command."""
+        self.add_dynamic_items(CommandButton)  # type: ignore[attr-defined]
+        self.session = aiohttp.ClientSession()
+        if self.sync_commands:
+            # A bulk overwrite is idempotent: every start (and every process) publishes the same definition.
+            await self.tree.sync()
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Route a message to the interview it answers, if any."""
+        me = self.user  # type: ignore[attr-defined]
+        if me is None or self.session is None:
+            return
+        await handle_message(message, service=self.service, session=self.session, bot_user_id=me.id)
+
+    async def on_command_button(self, interaction: discord.Interaction[Any], command: str, owner_id: int) -> None:
+        """A Hint / Skip / Repeat / End / Retry click: only the candidate's count, and each click only once."""
+        if interaction.user.id != owner_id:
+            await interaction.response.send_message(texts.ONLY_CANDIDATE, ephemeral=True)
+            return
+        await interaction.response.defer()  # acknowledge now: the next question can take longer than 3 seconds
+        if not await self.service.store.claim_event(PLATFORM, str(interaction.id)):
+            return
+        conv = interaction_conv(interaction)
+        if conv is None:
+            return
+        with contextlib.suppress(discord.HTTPException):
+            await interaction.edit_original_response(view=None)  # the pressed question's buttons are spent
+        replies = await self.service.command(conv, command)
+        channel = interaction.channel
+        send = channel.send if isinstance(channel, discord.abc.Messageable) else interaction.followup.send
+        await send_messages(send, render_replies(replies), candidate_id=owner_id)
+
+    async def close(self) -> None:
+        """Close the gateway and the download session."""
+        await super().close()  # type: ignore[misc]
+        if self.session is not None:
+            await self.session.close()
+
+
+def interaction_conv(interaction: discord.Interaction[Any]) -> ConversationRef | None:
+    """The interview conversation a button press belongs to: the DM, or the thread it was pressed in."""
+    if interaction.guild_id is None:
+        return dm_conv(channel_id=interaction.channel_id or 0, user_id=interaction.user.id)
+    channel = interaction.channel
+    if isinstance(channel, discord.Thread) and channel.parent_id is not None:
+        return thread_conv(
+            guild_id=interaction.guild_id,
+            parent_id=channel.parent_id,
+            thread_id=channel.id,
+            user_id=interaction.user.id,
+        )
+    return None
+
+
+class InterviewBot(InterviewBotMixin, discord.Client):
+    """One gateway connection: enough for most bots."""
+
+    def __init__(self, service: InterviewService, *, sync_commands: bool = True, **options: Any) -> None:
+        super().__init__(intents=bot_intents(), max_messages=None, chunk_guilds_at_startup=False, **options)
+        self._setup_interview_bot(service, sync_commands=sync_commands)
+
+
+class ShardedInterviewBot(InterviewBotMixin, discord.AutoShardedClient):
+    """Several shards in one process (DISCORD_SHARDS); the database is the only state they share."""
+
+    def __init__(
+        self, service: InterviewService, *, shard_count: int | None, sync_commands: bool = True, **options: Any
+    ) -> None:
+        super().__init__(
+            intents=bot_intents(),
+            max_messages=None,
+            chunk_guilds_at_startup=False,
+            shard_count=shard_count,
+            **options,
+        )
+        self._setup_interview_bot(service, sync_commands=sync_commands)
+
+
+def create_bot(service: InterviewService, *, shards: str | None) -> discord.Client:
+    """The client for DISCORD_SHARDS: unset -> one connection; a number or `auto` -> AutoShardedClient."""
+    if shards is None:
+        return InterviewBot(service)
+    count = None if shards.strip().lower() == "auto" else int(shards)
+    return ShardedInterviewBot(service, shard_count=count)

@@ -1,0 +1,142 @@
+"""`/mock-interview role:<choice> questions:<n> private:<bool>`: in a server it opens a thread, in a DM it runs there."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal, Optional
+
+import discord
+from discord import app_commands
+
+from bots.discord import texts
+from bots.discord.delivery import NO_PINGS, send_messages
+from bots.discord.inbound import PLATFORM, dm_conv, most_questions, role_choices, thread_conv, thread_name
+from bots.discord.render import render_replies
+from core import messages
+from core.roles import RolePack, UnknownRole
+from core.service import InterviewService
+from core.settings import MAX_PAIRS_LIMIT
+
+log = logging.getLogger(__name__)
+
+THREAD_ARCHIVE_MINUTES = 1440  # a day of quiet before Discord hides the thread; a message brings it back
+# What the bot needs in the channel to run an interview thread (the README's invite URL asks for exactly these).
+_THREAD_PERMISSIONS = {
+    "view_channel": "View Channels",
+    "send_messages_in_threads": "Send Messages in Threads",
+    "embed_links": "Embed Links",
+}
+
+
+def _service(interaction: discord.Interaction[Any]) -> InterviewService:
+    return interaction.client.service  # type: ignore[attr-defined,no-any-return]
+
+
+@app_commands.command(name="mock-interview", description="Start a mock job interview with follow-ups and a scorecard")
+@app_commands.describe(
+    role="The job to interview for",
+    questions="How many main questions (default 5)",
+    private="Only you (and the bot) see the thread; default: public, so a study group can follow along",
+    level="The seniority to interview at",
+)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+@app_commands.allowed_installs(guilds=True, users=False)
+async def mock_interview(
+    interaction: discord.Interaction[Any],
+    role: str,
+    questions: Optional[app_commands.Range[int, 1, MAX_PAIRS_LIMIT]] = None,  # noqa: UP045 - discord.py reads it
+    private: bool = False,
+    level: Optional[Literal["junior", "mid", "senior"]] = None,  # noqa: UP045
+) -> None:
+    """Start an interview: a thread in a server channel, or right here in a DM."""
+    service = _service(interaction)
+    try:
+        pack = service.catalog.resolve(role)
+    except UnknownRole:
+        await interaction.response.send_message(messages.unknown_role(role, service.catalog), ephemeral=True)
+        return
+    most = most_questions(service.catalog, pack.id, max_pairs=service.limits.max_pairs)
+    if questions is not None and questions > most:
+        await interaction.response.send_message(
+            messages.bad_question_count(questions, most, pack.title), ephemeral=True
+        )
+        return
+    if interaction.guild_id is None:
+        await _start_in_dm(interaction, service, pack=pack, questions=questions, level=level)
+    else:
+        await _start_in_thread(interaction, service, pack=pack, questions=questions, level=level, private=private)
+
+
+@mock_interview.autocomplete("role")
+async def _role_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=n, value=v) for n, v in role_choices(_service(interaction).catalog, current)]
+
+
+async def _start_in_dm(
+    interaction: discord.Interaction[Any],
+    service: InterviewService,
+    *,
+    pack: RolePack,
+    questions: int | None,
+    level: str | None,
+) -> None:
+    await interaction.response.defer(thinking=True)  # the AI interviewer can take longer than Discord's 3 seconds
+    if not await service.store.claim_event(PLATFORM, str(interaction.id)):
+        return  # the same interaction delivered twice: the first delivery answers it
+    conv = dm_conv(channel_id=interaction.channel_id or 0, user_id=interaction.user.id)
+    replies = await service.start(conv, role=pack.id, questions=questions, level=level)
+    await send_messages(interaction.followup.send, render_replies(replies), candidate_id=interaction.user.id)
+
+
+def _missing_permissions(interaction: discord.Interaction[Any], *, private: bool) -> list[str]:
+    perms = interaction.app_permissions
+    needed = dict(_THREAD_PERMISSIONS)
+    if private:
+        needed["create_private_threads"] = "Create Private Threads"
+    else:
+        needed["create_public_threads"] = "Create Public Threads"
+    return [label for flag, label in needed.items() if not getattr(perms, flag)]
+
+
+async def _start_in_thread(
+    interaction: discord.Interaction[Any],
+    service: InterviewService,
+    *,
+    pack: RolePack,
+    questions: int | None,
+    level: str | None,
+    private: bool,
+) -> None:
+    channel = interaction.channel
+    if not isinstance(channel, discord.TextChannel):
+        await interaction.response.send_message(texts.THREAD_ONLY_IN_TEXT_CHANNEL, ephemeral=True)
+        return
+    missing = _missing_permissions(interaction, private=private)
+    if missing:
+        await interaction.response.send_message(texts.missing_permissions(missing), ephemeral=True)
+        return
+    await interaction.response.defer(ephemeral=private, thinking=True)
+    if not await service.store.claim_event(PLATFORM, str(interaction.id)):
+        return
+    user = interaction.user
+    try:
+        thread = await channel.create_thread(
+            name=thread_name(role_title=pack.title, candidate=user.display_name),
+            type=discord.ChannelType.private_thread if private else discord.ChannelType.public_thread,
+            auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+            invitable=False,  # private: only the candidate; moderators can still add people
+            reason=f"Mock interview for {user}",
+        )
+        if private:
+            await thread.add_user(user)
+    except discord.Forbidden:
+        label = "Create Private Threads" if private else "Create Public Threads"
+        await interaction.edit_original_response(content=texts.missing_permissions([label]), allowed_mentions=NO_PINGS)
+        return
+    conv = thread_conv(guild_id=channel.guild.id, parent_id=channel.id, thread_id=thread.id, user_id=user.id)
+    replies = await service.start(conv, role=pack.id, questions=questions, level=level)
+    await send_messages(thread.send, render_replies(replies), candidate_id=user.id, mention_candidate=True)
+    notice = texts.thread_started(
+        candidate_mention=user.mention, role_title=pack.title, thread_mention=thread.mention, private=private
+    )
+    await interaction.edit_original_response(content=notice, allowed_mentions=NO_PINGS)
