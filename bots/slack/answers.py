@@ -85,7 +85,7 @@ class ThreadAnswers:
         except Exception:
             log.exception("answer failed")
             replies = [error(FAILED, actions=())]
-        await post_replies(client, conv, replies)
+        await post_replies(client, conv, replies, service=self.service)
 
     async def _answer(
         self, message: ThreadMessage, conv: ConversationRef, *, client: AsyncWebClient, token: str
@@ -201,7 +201,7 @@ class ThreadAnswers:
             return
         await self._mark_clicked(body, press, client=client)
         replies = await self.service.command(conv, press.command)
-        await post_replies(client, conv, replies)
+        await post_replies(client, conv, replies, service=self.service)
 
     async def _mark_clicked(self, body: dict[str, Any], press: ButtonPress, *, client: AsyncWebClient) -> None:
         """Replace the clicked buttons by a note of the choice, so they cannot be pressed again."""

@@ -98,7 +98,7 @@ class SlashCommands:
         started = any(r.is_question for r in replies)
         status = "reply in this thread to answer :thread:" if started else "could not start"
         await update_parent(client, conv, role_title=pack.title, status=status)
-        await post_replies(client, conv, replies)
+        await post_replies(client, conv, replies, service=self.service)
 
     async def sub_command(
         self, command: SubCommand, *, client: AsyncWebClient, tell: Callable[[str], Awaitable[None]], **where: str
@@ -122,7 +122,7 @@ class SlashCommands:
                 await tell("You have no open interview in this channel.")
                 return
             replies = await self.service.command(interview.conv, "end")
-            await post_replies(client, interview.conv, replies)
+            await post_replies(client, interview.conv, replies, service=self.service)
             await tell("Your interview is finished: the scorecard is in its thread.")
 
     async def report(

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.inbound import PLATFORM
 from bots.slack.render import parent_text, reply_messages
+from core.finishing import NO_ANSWERS
 from core.models import ConversationRef, Interview
 from core.replies import Reply, ReplyKind
 from core.scorecard import format_score
@@ -26,7 +27,9 @@ _FIRST_MENTION = re.compile(r"<@([A-Z0-9]+)>")
 _OWNER_CACHE_SIZE = 10_000
 
 
-async def post_replies(client: AsyncWebClient, conv: ConversationRef, replies: Sequence[Reply]) -> None:
+async def post_replies(
+    client: AsyncWebClient, conv: ConversationRef, replies: Sequence[Reply], *, service: InterviewService
+) -> None:
     """Post the core's replies in the interview's thread, in order; on a scorecard, mark the parent finished."""
     for reply in replies:
         for message in reply_messages(reply):
@@ -42,6 +45,10 @@ async def post_replies(client: AsyncWebClient, conv: ConversationRef, replies: S
             card = reply.scorecard
             status = f"finished · overall *{format_score(card.overall_score)}*"
             await update_parent(client, conv, role_title=card.role_title, status=status)
+        elif reply.text == NO_ANSWERS and reply.interview_id and conv.thread_id:
+            interview = await service.store.get_interview(reply.interview_id)
+            title = service.records.role_title(interview.role) if interview else "Mock"
+            await update_parent(client, conv, role_title=title, status="ended before any answer")
 
 
 async def update_parent(client: AsyncWebClient, conv: ConversationRef, *, role_title: str, status: str) -> None:

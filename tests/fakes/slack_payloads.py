@@ -1,0 +1,176 @@
+"""Requests exactly as Slack sends them: slash command forms, event callbacks, block_actions, and their signatures."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.fakes.slack_server import BOT_USER_ID, TEAM_ID
+
+APP_ID = "A0FAKE"
+_counter = itertools.count(1)
+
+
+def signed_headers(secret: str, body: bytes, *, timestamp: int | None = None, content_type: str) -> dict[str, str]:
+    """The X-Slack-Signature headers Slack adds (v0 HMAC-SHA256 over "v0:timestamp:body")."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    return {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+def slash_command(text: str, *, user: str, channel: str, response_url: str, team: str = TEAM_ID) -> dict[str, str]:
+    """The form fields of a `/mock-interview` invocation."""
+    n = next(_counter)
+    return {
+        "token": "legacy-verification-token",
+        "team_id": team,
+        "team_domain": "fake",
+        "channel_id": channel,
+        "channel_name": "directmessage" if channel.startswith("D") else "practice",
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": "/mock-interview",
+        "text": text,
+        "api_app_id": APP_ID,
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": f"{n}.1234567890.{uuid.uuid4().hex[:24]}",
+    }
+
+
+def form_body(fields: dict[str, str]) -> bytes:
+    """A form-encoded body, as Slack posts commands and interactivity."""
+    return urlencode(fields).encode()
+
+
+def _ts() -> str:
+    return f"{1_790_000_000 + next(_counter)}.{next(_counter):06d}"
+
+
+def thread_reply(
+    text: str, *, user: str, channel: str, thread_ts: str, channel_type: str = "channel", **extra: Any
+) -> dict[str, Any]:
+    """A `message` event for a reply in a thread the bot started."""
+    ts = _ts()
+    event = {
+        "type": "message",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "team": TEAM_ID,
+        "client_msg_id": str(uuid.uuid4()),
+        "thread_ts": thread_ts,
+        "parent_user_id": BOT_USER_ID,
+        "channel": channel,
+        "event_ts": ts,
+        "channel_type": channel_type,
+        "blocks": [
+            {
+                "type": "rich_text",
+                "block_id": "x1",
+                "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
+            }
+        ],
+    }
+    event.update(extra)
+    return event
+
+
+def audio_reply(file: dict[str, Any], *, user: str, channel: str, thread_ts: str) -> dict[str, Any]:
+    """A thread reply carrying a Slack audio clip (subtype file_share, the file with subtype slack_audio)."""
+    event = thread_reply("", user=user, channel=channel, thread_ts=thread_ts, subtype="file_share", upload=False)
+    event.pop("client_msg_id")
+    event.pop("blocks")
+    event["files"] = [file]
+    return event
+
+
+def audio_file(name: str, *, mimetype: str, filetype: str, user: str, duration_ms: int = 6000) -> dict[str, Any]:
+    """The file object of an audio clip recorded in Slack (before the fake adds its URLs)."""
+    return {
+        "id": f"F0CLIP{next(_counter):04d}",
+        "created": 1_790_000_000,
+        "timestamp": 1_790_000_000,
+        "name": name,
+        "title": name,
+        "mimetype": mimetype,
+        "filetype": filetype,
+        "pretty_type": "Audio",
+        "user": user,
+        "user_team": TEAM_ID,
+        "editable": False,
+        "mode": "hosted",
+        "is_external": False,
+        "is_public": False,
+        "subtype": "slack_audio",
+        "transcription": {"status": "none"},
+        "duration_ms": duration_ms,
+        "media_display_type": "audio",
+    }
+
+
+def event_callback(event: dict[str, Any], *, event_id: str | None = None, team: str = TEAM_ID) -> dict[str, Any]:
+    """The Events API envelope around an event."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": team,
+        "context_team_id": team,
+        "api_app_id": APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team,
+                "user_id": BOT_USER_ID,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": f"4-{uuid.uuid4().hex}",
+    }
+
+
+def block_actions(
+    message: dict[str, Any], action_id: str, *, user: str, channel: str, response_url: str
+) -> dict[str, Any]:
+    """A block_actions payload for a click on one of the buttons of message (as the fake stored it)."""
+    button = next(
+        e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == action_id
+    )
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": message["ts"],
+            "channel_id": channel,
+            "is_ephemeral": False,
+            "thread_ts": message.get("thread_ts"),
+        },
+        "trigger_id": f"{next(_counter)}.1234567890.{uuid.uuid4().hex[:24]}",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel, "name": "practice"},
+        "message": message,
+        "state": {"values": {}},
+        "response_url": response_url,
+        "actions": [{**button, "block_id": "mi", "action_ts": _ts()}],
+    }
+
+
+def interactivity_body(payload: dict[str, Any]) -> bytes:
+    """The form body Slack posts for interactivity: one `payload` field of JSON."""
+    return form_body({"payload": json.dumps(payload)})
