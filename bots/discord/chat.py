@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
 import discord
@@ -35,6 +35,29 @@ log = logging.getLogger(__name__)
 
 # Only what people type: system messages (pins, thread renames, joins) are never answers.
 _ANSWER_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+class InFlight:
+    """Message ids being handled in this process: a copy that arrives meanwhile is dropped before any work.
+
+    The database decides exactly-once across processes; this only spares a concurrent duplicate a download and a
+    "typing…" indicator.
+    """
+
+    def __init__(self) -> None:
+        self._ids: set[int] = set()
+
+    @contextlib.contextmanager
+    def hold(self, message_id: int) -> Iterator[bool]:
+        """True for the first holder of message_id, False for a copy while the first is still running."""
+        if message_id in self._ids:
+            yield False
+            return
+        self._ids.add(message_id)
+        try:
+            yield True
+        finally:
+            self._ids.discard(message_id)
 
 
 def is_no_interview(replies: list[Reply]) -> bool:
@@ -82,9 +105,22 @@ async def conversation_of(
 
 
 async def handle_message(
-    message: discord.Message, *, service: InterviewService, session: aiohttp.ClientSession, bot_user_id: int
+    message: discord.Message,
+    *,
+    service: InterviewService,
+    session: aiohttp.ClientSession,
+    bot_user_id: int,
+    in_flight: InFlight,
 ) -> None:
     """Answer one message if it is the candidate's, exactly once however often Discord delivers it."""
+    with in_flight.hold(message.id) as first:
+        if first:
+            await _handle(message, service=service, session=session, bot_user_id=bot_user_id)
+
+
+async def _handle(
+    message: discord.Message, *, service: InterviewService, session: aiohttp.ClientSession, bot_user_id: int
+) -> None:
     conv = await conversation_of(message, service=service, bot_user_id=bot_user_id)
     if conv is None:
         return

@@ -12,8 +12,8 @@ from discord import app_commands
 
 from bots.discord import texts
 from bots.discord.buttons import CommandButton
-from bots.discord.chat import handle_message
-from bots.discord.delivery import send_messages
+from bots.discord.chat import InFlight, handle_message
+from bots.discord.delivery import acknowledge, send_messages
 from bots.discord.inbound import PLATFORM, dm_conv, thread_conv
 from bots.discord.render import render_replies
 from bots.discord.slash import mock_interview
@@ -44,10 +44,12 @@ class InterviewBotMixin:
     session: aiohttp.ClientSession | None
     tree: app_commands.CommandTree[Any]
     sync_commands: bool
+    in_flight: InFlight
 
     def _setup_interview_bot(self, service: InterviewService, *, sync_commands: bool) -> None:
         self.service = service
         self.session = None
+        self.in_flight = InFlight()
         self.sync_commands = sync_commands
         self.tree = app_commands.CommandTree(self)  # type: ignore[arg-type]
         self.tree.add_command(mock_interview)
@@ -76,14 +78,18 @@ class InterviewBotMixin:
         me = self.user  # type: ignore[attr-defined]
         if me is None or self.session is None:
             return
-        await handle_message(message, service=self.service, session=self.session, bot_user_id=me.id)
+        await handle_message(
+            message, service=self.service, session=self.session, bot_user_id=me.id, in_flight=self.in_flight
+        )
 
     async def on_command_button(self, interaction: discord.Interaction[Any], command: str, owner_id: int) -> None:
         """A Hint / Skip / Repeat / End / Retry click: only the candidate's count, and each click only once."""
         if interaction.user.id != owner_id:
             await interaction.response.send_message(texts.ONLY_CANDIDATE, ephemeral=True)
             return
-        await interaction.response.defer()  # acknowledge now: the next question can take longer than 3 seconds
+        # Acknowledged at once: the next question can take longer than Discord's 3 seconds.
+        if not await acknowledge(interaction):
+            return
         if not await self.service.store.claim_event(PLATFORM, str(interaction.id)):
             return
         conv = interaction_conv(interaction)

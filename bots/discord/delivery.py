@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bots.discord.buttons import controls_view
-from bots.discord.render import OutMessage
+from bots.discord.render import CONTENT_LIMIT, OutMessage
 
 # Nothing the bot sends pings anybody: user text is echoed (transcripts, scorecards) and must stay inert.
 NO_PINGS = discord.AllowedMentions.none()
@@ -16,6 +16,21 @@ NO_PINGS = discord.AllowedMentions.none()
 REPLY_PING = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=True)
 
 Sender = Callable[..., Awaitable[Any]]
+ALREADY_ACKNOWLEDGED = 40060  # Discord's error code when an interaction is answered twice
+
+
+async def acknowledge(interaction: discord.Interaction[Any], *, ephemeral: bool = False, thinking: bool = True) -> bool:
+    """Defer an interaction; False when it was answered already (the same interaction delivered twice)."""
+    try:
+        if interaction.type is discord.InteractionType.component:
+            await interaction.response.defer()  # an update: no "thinking…" message under the buttons
+        else:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=thinking)
+    except discord.HTTPException as exc:
+        if exc.code == ALREADY_ACKNOWLEDGED:
+            return False
+        raise
+    return True
 
 
 def message_kwargs(out: OutMessage, *, candidate_id: int) -> dict[str, Any]:
@@ -43,10 +58,16 @@ async def send_messages(
     for index, out in enumerate(messages):
         kwargs = message_kwargs(out, candidate_id=candidate_id)
         if index == 0 and mention_candidate:
-            kwargs["content"] = f"<@{candidate_id}> " + kwargs.get("content", "")
-            kwargs["allowed_mentions"] = discord.AllowedMentions(
+            # The mention notifies the candidate and, in a thread, adds them to it; it pings nobody else.
+            ping = discord.AllowedMentions(
                 everyone=False, roles=False, replied_user=False, users=[discord.Object(candidate_id)]
             )
+            mention, content = f"<@{candidate_id}>", kwargs.get("content", "")
+            if len(mention) + 1 + len(content) <= CONTENT_LIMIT:
+                kwargs["content"] = f"{mention} {content}".strip()
+                kwargs["allowed_mentions"] = ping
+            else:
+                await send(content=mention, allowed_mentions=ping)
         elif index == 0 and reply_to is not None:
             kwargs["reference"] = reply_to.to_reference(fail_if_not_exists=False)
             kwargs["allowed_mentions"] = REPLY_PING

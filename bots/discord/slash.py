@@ -1,4 +1,4 @@
-"""`/mock-interview role:<choice> questions:<n> private:<bool>`: in a server it opens a thread, in a DM it runs there."""
+"""`/mock-interview role:<choice> questions:<n> private:<bool>`: a thread in a server, or the DM it is used in."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from bots.discord import texts
-from bots.discord.delivery import NO_PINGS, send_messages
+from bots.discord.delivery import NO_PINGS, acknowledge, send_messages
 from bots.discord.inbound import PLATFORM, dm_conv, most_questions, role_choices, thread_conv, thread_name
 from bots.discord.render import render_replies
 from core import messages
@@ -80,7 +80,9 @@ async def _start_in_dm(
     questions: int | None,
     level: str | None,
 ) -> None:
-    await interaction.response.defer(thinking=True)  # the AI interviewer can take longer than Discord's 3 seconds
+    # Deferring first: Discord wants an answer within 3 seconds, and the AI interviewer can take longer.
+    if not await acknowledge(interaction):
+        return
     if not await service.store.claim_event(PLATFORM, str(interaction.id)):
         return  # the same interaction delivered twice: the first delivery answers it
     conv = dm_conv(channel_id=interaction.channel_id or 0, user_id=interaction.user.id)
@@ -115,7 +117,8 @@ async def _start_in_thread(
     if missing:
         await interaction.response.send_message(texts.missing_permissions(missing), ephemeral=True)
         return
-    await interaction.response.defer(ephemeral=private, thinking=True)
+    if not await acknowledge(interaction, ephemeral=private):
+        return
     if not await service.store.claim_event(PLATFORM, str(interaction.id)):
         return
     user = interaction.user

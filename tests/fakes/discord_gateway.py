@@ -57,6 +57,7 @@ class FakeGateway:
         self.sessions: dict[str, Session] = {}
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
+        self.replayed: list[dict[str, Any]] = []  # events sent again on RESUME
         self.connect_queries: list[dict[str, str]] = []
         self.heartbeats = 0
         self.resume_overlap = 0  # events before the client's seq replayed on RESUME: at-least-once delivery
@@ -132,6 +133,7 @@ class FakeGateway:
         session.socket = conn
         since = int(data.get("seq") or 0) - self.resume_overlap
         for event in [e for e in session.events if e["s"] > since]:
+            self.replayed.append(event)
             await conn.send(event)
         await self._send_event(session, "RESUMED", {})
         async with self._ready_changed:
@@ -178,14 +180,14 @@ class FakeGateway:
         assert session.socket is not None
         await session.socket.send({"op": RECONNECT, "d": None, "s": None, "t": None})
 
-    async def wait_sessions(self, count: int, *, resumed: int = 0, timeout: float = 10.0) -> None:
+    async def wait_sessions(self, count: int, *, resumed: int = 0, within_s: float = 10.0) -> None:
         """Wait until count sessions are live (and resumed RESUMEs happened)."""
 
         def done() -> bool:
             return len(self.live_sessions()) >= count and len(self.resumes) >= resumed
 
         async with self._ready_changed:
-            await asyncio.wait_for(self._ready_changed.wait_for(done), timeout)
+            await asyncio.wait_for(self._ready_changed.wait_for(done), within_s)
 
     async def close_all(self) -> None:
         """Close every socket (the server is stopping)."""

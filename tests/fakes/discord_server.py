@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,7 @@ class FakeDiscord:
         self.interactions: dict[str, dict[str, Any]] = {}  # by token: the interaction and its response state
         self.callbacks: list[dict[str, Any]] = []
         self.cdn: dict[str, bytes] = {}
+        self.cdn_requests: list[str] = []  # paths downloaded from the CDN
         self.rate_limits: list[RateLimit] = []
         self.gateway = FakeGateway(self)
         self._changed = asyncio.Condition()
@@ -253,15 +255,15 @@ class FakeDiscord:
         """Threads the bot created."""
         return [c for c in self.channels.values() if c.get("thread_metadata")]
 
-    async def wait_until(self, predicate: Callable[[], Any], *, timeout: float = 10.0) -> Any:
+    async def wait_until(self, predicate: Callable[[], Any], *, within_s: float = 10.0) -> Any:
         """Wait for a condition over the recorded state; returns its first truthy value."""
         async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+            await asyncio.wait_for(self._changed.wait_for(predicate), within_s)
         return predicate()
 
-    async def wait_for_messages(self, channel_id: str, count: int, *, timeout: float = 10.0) -> list[dict[str, Any]]:
+    async def wait_for_messages(self, channel_id: str, count: int, *, within_s: float = 10.0) -> list[dict[str, Any]]:
         """Wait until the bot has created at least count messages in a channel; all of them."""
-        await self.wait_until(lambda: len(self.sent_in(channel_id)) >= count, timeout=timeout)
+        await self.wait_until(lambda: len(self.sent_in(channel_id)) >= count, within_s=within_s)
         return self.sent_in(channel_id)
 
     async def _changed_now(self) -> None:
@@ -286,6 +288,7 @@ class FakeDiscord:
             body = self._parse_body(raw, request.content_type)
         auth = request.headers.get("Authorization", "")
         record = {"method": request.method, "path": request.path[len(API) :], "query": dict(request.query)}
+        record["at"] = time.monotonic()
         record.update(body=body, status=None)
         self.requests.append(record)
         try:
@@ -379,7 +382,7 @@ class FakeDiscord:
             guild_id=channel.get("guild_id"),
             embeds=body.get("embeds") or [],
             components=body.get("components") or [],
-            reference=body.get("message_reference"),
+            reference=_snowflakes_as_strings(body.get("message_reference")),
             flags=int(body.get("flags") or 0),
             **extra,
         )
@@ -504,6 +507,8 @@ class FakeDiscord:
         return _json(_public(message))
 
     async def _cdn(self, request: web.Request) -> web.Response:
+        self.cdn_requests.append(request.match_info["path"])
+        await self._changed_now()
         data = self.cdn.get(request.match_info["path"])
         if data is None:
             return web.Response(status=404, text="Not Found")
@@ -513,6 +518,13 @@ class FakeDiscord:
 def _json(body: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """A JSON response with Discord's exact content type (discord.py compares it verbatim, without a charset)."""
     return web.Response(body=json.dumps(body).encode(), status=status, headers=headers, content_type="application/json")
+
+
+def _snowflakes_as_strings(reference: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A message reference the way Discord echoes it: ids as strings, whatever the client sent."""
+    if reference is None:
+        return None
+    return {k: str(v) if k.endswith("_id") and v is not None else v for k, v in reference.items()}
 
 
 def _public(message: dict[str, Any]) -> dict[str, Any]:
