@@ -131,9 +131,7 @@ def reply_messages(reply: Reply) -> list[SlackMessage]:
     if reply.kind is ReplyKind.SCORECARD and reply.scorecard is not None:
         return scorecard_messages(reply.scorecard)
     text = mrkdwn(reply.text)
-    if reply.kind is ReplyKind.TRANSCRIPT:
-        text = ":studio_microphone: " + text
-    elif reply.kind is ReplyKind.ERROR:
+    if reply.kind is ReplyKind.ERROR:
         text = ":warning: " + text
     blocks = text_blocks(text)
     if reply.actions and reply.interview_id:

@@ -112,6 +112,7 @@ class FakeSlack:
         """Listen on host:port; sets base_url (with its trailing slash, as slack_sdk wants)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack_sdk reads some methods (files.info) with GET
         app.router.add_get("/files-pri/{key}/download/{name}", self._download)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{key}", self._response_url)
@@ -152,9 +153,9 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params: dict[str, Any] = dict(request.query)
-        if request.content_type == "application/json":
+        if request.method == "POST" and request.content_type == "application/json":
             params.update(await request.json())
-        else:
+        elif request.method == "POST":
             params.update(await request.post())
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or params.pop("token", None)
         self.calls.append(Call(method, params, token))
