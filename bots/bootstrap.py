@@ -11,9 +11,10 @@ from core.model_grading import ModelGrader
 from core.offline import OfflineGrader, OfflineInterviewer
 from core.ports import ChatModel, Transcriber
 from core.roles import load_catalog
-from core.service import InterviewService, ServiceLimits
+from core.service import InterviewService
 from core.settings import Settings
 from core.summary import ModelSummarizer
+from core.turns import ServiceLimits
 from core.voice import VoiceLimits, VoicePipeline
 from db.engine import create_db_engine
 from db.migrate import upgrade_database

@@ -3,50 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import random
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 
 from core import messages
 from core.delivery import analyse, describe
 from core.finishing import Finisher
-from core.flow import Action, Grader, Instruction, Interviewer, Move, MoveContext
-from core.grading import apply_grade_rules
+from core.flow import Grader, Instruction, Interviewer
 from core.languages import UnknownLanguage, normalize_language
-from core.models import AnswerSource, ConversationRef, Grade, Interview, InterviewStatus, Turn, TurnKind, Usage, utcnow
+from core.models import AnswerSource, ConversationRef, Interview, InterviewStatus, Turn, TurnKind
 from core.offline import decide_offline
-from core.plan import grade_request, make_plan, move_context, next_main_index, planned_question, question_reply
+from core.plan import make_plan, move_context, planned_question, question_reply
 from core.ports import (
     ActiveInterviewExists,
     InterviewStore,
-    ModelError,
-    ModelOutputInvalid,
     ModelUnavailable,
-    TurnConflict,
 )
 from core.records import InterviewRecords
 from core.replies import Reply, ReplyKind, error, info
 from core.roles import RoleCatalog, RolePack, UnknownRole
-from core.text import clean_text, is_stuck_answer, parse_command
+from core.text import clean_text, parse_command
+from core.turns import ServiceLimits, TurnSteps
 from core.voice import VoiceLimits, VoicePipeline, VoiceProblem, is_noise
 from core.voice_prompt import transcription_prompt
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ServiceLimits:
-    """The product limits a service enforces."""
-
-    max_pairs: int = 25
-    default_questions: int = 5
-    max_answer_chars: int = 10_000
-    turn_deadline_s: float = 30.0  # the longest a candidate waits for the next question before being told
-    max_audio_seconds: float = 300.0
-    max_download_bytes: int = 100 * 1024 * 1024  # adapters stop downloading a voice note past this size
 
 
 class InterviewService:
@@ -61,20 +42,19 @@ class InterviewService:
         grader: Grader,
         finisher: Finisher,
         voice: VoicePipeline | None = None,
-        limits: ServiceLimits = ServiceLimits(),
+        limits: ServiceLimits | None = None,
         rng: random.Random | None = None,
         mode: str = "offline coach",
         closers: Sequence[Callable[[], Awaitable[None]]] = (),
     ) -> None:
+        limits = limits or ServiceLimits()
         self.store = store
         self.catalog = catalog
         self.limits = limits
         self.mode = mode  # shown to users: who runs the interview
         self.records = InterviewRecords(store, catalog)
         self._closers = list(closers)
-        self._interviewer = interviewer
-        self._grader = grader
-        self._finisher = finisher
+        self._steps = TurnSteps(store=store, interviewer=interviewer, grader=grader, finisher=finisher, limits=limits)
         self._voice = voice or VoicePipeline(
             transcriber=None,
             limits=VoiceLimits(max_seconds=limits.max_audio_seconds, max_bytes=limits.max_download_bytes),
@@ -120,7 +100,7 @@ class InterviewService:
             if existing and not replace:
                 return self._already_running(existing)
             if existing:
-                await self._close(existing, InterviewStatus.ABANDONED)
+                await self._steps.close(existing, InterviewStatus.ABANDONED)
             interview = Interview(
                 id=str(uuid.uuid4()),
                 conv=conv,
@@ -133,7 +113,7 @@ class InterviewService:
             )
             ctx = move_context(pack, interview, Instruction.OPEN, max_pairs=self.limits.max_pairs)
             try:
-                move, usage = await self._decide(ctx)
+                move, usage = await self._steps.decide(ctx)
             except ModelUnavailable:
                 # Nothing was answered yet, so the pack's own first question is a faithful fallback.
                 move, usage = decide_offline(ctx), None
@@ -144,7 +124,7 @@ class InterviewService:
             except ActiveInterviewExists:  # another worker started one in this conversation a moment ago
                 other = await self.store.get_open_interview(conv)
                 return self._already_running(other) if other else []
-            await self._record_usage(interview.id, usage)
+            await self._steps.record_usage(interview.id, usage)
             return [
                 info(messages.intro(pack, interview), interview_id=interview.id),
                 question_reply(pack, interview, first),
@@ -178,10 +158,12 @@ class InterviewService:
             turn = interview.current_turn
             assert turn is not None  # _open_for_answer guarantees an open turn
             if not answer:
-                return await self._hint(pack, interview, turn)
+                return await self._steps.hint(pack, interview, turn)
             if not storable:
                 return [error(messages.too_long(len(answer), self.limits.max_answer_chars), interview_id=interview.id)]
-            return await self._take_answer(pack, interview, turn, answer, source=AnswerSource.TEXT, event_id=event_id)
+            return await self._steps.take_answer(
+                pack, interview, turn, answer, source=AnswerSource.TEXT, event_id=event_id
+            )
 
     async def voice(
         self,
@@ -218,7 +200,7 @@ class InterviewService:
             except VoiceProblem as exc:
                 # Nothing is stored for an unusable recording, so claim the event: a redelivery gets no second reply.
                 return [error(str(exc), interview_id=interview.id)] if await self._claim(conv, event_id) else []
-            await self._record_usage(interview.id, usage)
+            await self._steps.record_usage(interview.id, usage)
             text = clean_text(transcript.text).strip()
             if is_noise(transcript, prompt=prompt) or len(text) > self.limits.max_answer_chars:
                 if not await self._claim(conv, event_id):
@@ -236,7 +218,7 @@ class InterviewService:
                 if not await self._claim(conv, event_id):
                     return []
                 return [heard, *await self._run_command(pack, interview, command)]
-            replies = await self._take_answer(
+            replies = await self._steps.take_answer(
                 pack, interview, turn, text, source=AnswerSource.VOICE, event_id=event_id, audio_seconds=seconds
             )
             return [heard, *replies] if replies else []
@@ -256,102 +238,6 @@ class InterviewService:
         if interview.current_turn is None:
             return None, None, [error(messages.OWED_QUESTION, interview_id=interview.id, actions=("retry",))]
         return interview, self.catalog.resolve(interview.role), None
-
-    async def _take_answer(
-        self,
-        pack: RolePack,
-        interview: Interview,
-        turn: Turn,
-        answer: str,
-        *,
-        source: AnswerSource,
-        event_id: str | None,
-        audio_seconds: float | None = None,
-    ) -> list[Reply]:
-        turn.answer, turn.source, turn.answer_event_id, turn.audio_seconds = answer, source, event_id, audio_seconds
-        try:
-            await self.store.save_answer(
-                interview.id,
-                turn.seq,
-                answer=answer,
-                source=source,
-                answered_at=utcnow(),
-                event_id=event_id,
-                audio_seconds=audio_seconds,
-            )
-        except TurnConflict:  # another worker took this answer already
-            return []
-        self._finisher.spawn_grade(self._grade_and_store(pack, interview, turn), interview.id)
-        instruction = Instruction.HINT if is_stuck_answer(answer) else Instruction.AFTER_ANSWER
-        return await self._advance(pack, interview, instruction)
-
-    async def _grade_and_store(self, pack: RolePack, interview: Interview, turn: Turn) -> Grade | None:
-        request = grade_request(pack, interview, turn)
-        try:
-            grade, usage = await self._grader.grade(request)
-        except ModelError as exc:
-            log.warning("grading interview %s seq %s failed: %s", interview.id, turn.seq, type(exc).__name__)
-            await self._record_usage(interview.id, exc.usage)
-            return None  # left ungraded: graded again before the summary
-        grade = apply_grade_rules(grade, answer=request.answer, kind=request.kind)
-        await self.store.save_grade(interview.id, turn.seq, grade)
-        await self._record_usage(interview.id, usage)
-        return grade
-
-    async def _hint(self, pack: RolePack, interview: Interview, turn: Turn) -> list[Reply]:
-        try:
-            await self.store.close_turn(interview.id, turn.seq, hint_requested=True)
-        except TurnConflict:
-            return []
-        turn.hint_requested = True
-        return await self._advance(pack, interview, Instruction.HINT)
-
-    async def _advance(self, pack: RolePack, interview: Interview, instruction: Instruction) -> list[Reply]:
-        """Choose and store the next move after the last turn was answered, skipped or turned into a hint."""
-        if len(interview.turns) >= self.limits.max_pairs:
-            return await self._finish(pack, interview, reached_cap=True)
-        ctx = move_context(pack, interview, instruction, max_pairs=self.limits.max_pairs)
-        try:
-            move, usage = await self._decide(ctx)
-        except ModelUnavailable as exc:
-            interview.state["pending"] = instruction.value
-            await self.store.update_interview(interview)
-            return [error(messages.model_down(str(exc)), interview_id=interview.id, actions=("retry",))]
-        await self._record_usage(interview.id, usage)
-        return await self._apply_move(pack, interview, move)
-
-    async def _apply_move(self, pack: RolePack, interview: Interview, move: Move) -> list[Reply]:
-        interview.state.pop("pending", None)
-        last = interview.last_turn
-        if move.note and last is not None:
-            interview.state.setdefault("notes", {})[str(last.seq)] = move.note
-        if move.action is Action.END:
-            await self.store.update_interview(interview)
-            return await self._finish(pack, interview)
-        if move.action is Action.NEXT_QUESTION:
-            kind, index = TurnKind.QUESTION, next_main_index(interview)
-        else:
-            kind = TurnKind.FOLLOW_UP if move.action is Action.FOLLOW_UP else TurnKind.HINT
-            index = last.question_index if last else 0
-        turn = Turn(seq=interview.next_seq, kind=kind, question=move.message, question_index=index)
-        try:
-            await self.store.add_turn(interview.id, turn)
-        except TurnConflict:  # another worker moved this interview on first
-            return []
-        interview.turns.append(turn)
-        await self.store.update_interview(interview)
-        return [question_reply(pack, interview, turn)]
-
-    async def _decide(self, ctx: MoveContext) -> tuple[Move, Usage | None]:
-        try:
-            async with asyncio.timeout(self.limits.turn_deadline_s):
-                return await self._interviewer.next_move(ctx)
-        except TimeoutError:
-            # SDK retries honour Retry-After and could keep a candidate waiting for minutes; we tell them instead.
-            raise ModelUnavailable("The AI interviewer is taking too long.") from None
-        except ModelOutputInvalid as exc:
-            log.warning("interviewer reply unusable twice for interview %s; using the role pack", ctx.interview.id)
-            return decide_offline(ctx), exc.usage
 
     # --- commands -------------------------------------------------------------------------------------------
 
@@ -385,37 +271,25 @@ class InterviewService:
         turn = interview.current_turn
         if interview.status is InterviewStatus.PAUSED or turn is None:
             return self._current(pack, interview)
-        return await self._hint(pack, interview, turn)
+        return await self._steps.hint(pack, interview, turn)
 
     async def _cmd_skip(self, pack: RolePack, interview: Interview) -> list[Reply]:
         turn = interview.current_turn
         if interview.status is InterviewStatus.PAUSED or turn is None:
             return self._current(pack, interview)
-        try:
-            await self.store.close_turn(interview.id, turn.seq, skipped=True)
-        except TurnConflict:
-            return []
-        turn.skipped = True
-        if len(interview.turns) >= self.limits.max_pairs:
-            return await self._finish(pack, interview, reached_cap=True)
-        # Skipping moves straight on to the next main question: no model call, so it is instant.
-        ctx = move_context(pack, interview, Instruction.AFTER_ANSWER, max_pairs=self.limits.max_pairs)
-        nxt = ctx.next_question
-        return await self._apply_move(
-            pack, interview, Move(Action.NEXT_QUESTION, nxt.text) if nxt else Move(Action.END, "")
-        )
+        return await self._steps.skip(pack, interview, turn)
 
     async def _cmd_repeat(self, pack: RolePack, interview: Interview) -> list[Reply]:
         return self._current(pack, interview)
 
     async def _cmd_end(self, pack: RolePack, interview: Interview) -> list[Reply]:
-        return await self._finish(pack, interview)
+        return await self._steps.finish(pack, interview)
 
     async def _cmd_retry(self, pack: RolePack, interview: Interview) -> list[Reply]:
         pending = interview.state.get("pending")
         if not pending:
             return [info(messages.NOTHING_TO_RETRY, interview_id=interview.id), *self._current(pack, interview)]
-        return await self._advance(pack, interview, Instruction(pending))
+        return await self._steps.advance(pack, interview, Instruction(pending))
 
     async def _cmd_pause(self, pack: RolePack, interview: Interview) -> list[Reply]:
         interview.status = InterviewStatus.PAUSED
@@ -437,24 +311,9 @@ class InterviewService:
             return [error(messages.OWED_QUESTION, interview_id=interview.id, actions=("retry",))]
         return [question_reply(pack, interview, turn)]
 
-    # --- finishing ------------------------------------------------------------------------------------------
-
-    async def _finish(self, pack: RolePack, interview: Interview, *, reached_cap: bool = False) -> list[Reply]:
-        replies = [info(messages.cap_reached(self.limits.max_pairs))] if reached_cap else []
-        return replies + await self._finisher.finish(pack, interview)
-
-    async def _close(self, interview: Interview, status: InterviewStatus) -> None:
-        interview.status = status
-        interview.ended_at = utcnow()
-        await self.store.update_interview(interview)
-
-    async def _record_usage(self, interview_id: str, usage: Usage | None) -> None:
-        if usage is not None:
-            await self.store.record_usage(interview_id, usage)
-
     async def drain(self) -> None:
         """Wait for grades still being computed (call before the process exits)."""
-        await self._finisher.drain()
+        await self._steps.drain()
 
     async def close(self) -> None:
         """Finish grades in flight and release the model client and the database."""
@@ -464,4 +323,4 @@ class InterviewService:
         await self.store.close()
 
 
-__all__ = ["InterviewService", "ServiceLimits"]
+__all__ = ["InterviewService"]
