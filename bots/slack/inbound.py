@@ -280,6 +280,5 @@ def _readable(match: re.Match[str]) -> str:
         if name in ("here", "channel", "everyone"):
             return "@" + name
         return label or name
-    if label and label != target:
-        return f"{label} ({target.removeprefix('mailto:')})"
-    return target.removeprefix("mailto:")
+    target = target.removeprefix("mailto:")
+    return f"{label} ({target})" if label and label != target else target
