@@ -16,6 +16,8 @@ VOICE_MESSAGE_FLAG = 1 << 13  # MessageFlags.voice: the message is a voice messa
 AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
 THREAD_NAME_LIMIT = 100
 
+# Words people put around a role name ("start a data science interview with 4 questions"); no role uses them.
+_FILLER = {"a", "an", "the", "for", "with", "me", "please", "interview", "role", "level", "questions", "question", "q"}
 _START = re.compile(r"^\s*[/!]?(?:start|begin|new|mock-interview)(?:\s+(?P<rest>.*))?$", re.IGNORECASE | re.DOTALL)
 
 
@@ -151,7 +153,7 @@ def parse_start(rest: str) -> StartRequest:
             questions = int(lowered)
         elif lowered in LEVELS and level is None:
             level = lowered
-        elif lowered not in ("questions", "question", "q", "level", "interview", "role"):
+        elif lowered not in _FILLER:
             role_words.append(token)
     return StartRequest(" ".join(role_words) or None, questions, level)
 

@@ -122,9 +122,18 @@ class FakeDiscord:
 
     # -- world building -------------------------------------------------------------------------------------------
 
-    def add_guild(self, name: str = "Study Group", *, channel: str = "interview-practice") -> dict[str, Any]:
-        """A guild with one text channel; it is delivered in GUILD_CREATE at the next IDENTIFY."""
+    def add_guild(
+        self, name: str = "Study Group", *, channel: str = "interview-practice", shard: tuple[int, int] | None = None
+    ) -> dict[str, Any]:
+        """A guild with one text channel, delivered in GUILD_CREATE at the next IDENTIFY; its channel.
+
+        shard=(id, count) picks an id that Discord routes to that shard.
+        """
         guild_id = p.snowflake()
+        if shard is not None:
+            shard_id, count = shard
+            stamp = int(guild_id) >> 22
+            guild_id = str(((stamp - stamp % count + shard_id) << 22) | (int(guild_id) & ((1 << 22) - 1)))
         text = p.text_channel(guild_id, channel)
         self.channels[text["id"]] = text
         self.guilds[guild_id] = {"id": guild_id, "name": name, "channel_ids": [text["id"]]}
