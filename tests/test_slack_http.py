@@ -249,3 +249,22 @@ async def test_buttons_hint_once_refuse_stale_and_other_people_and_end(harness: 
     )
     assert interview is not None and interview.status is InterviewStatus.COMPLETED
     assert [t.kind for t in interview.turns][:2] == [TurnKind.QUESTION, TurnKind.HINT]
+
+
+async def test_another_worker_with_nothing_in_memory_serves_the_thread(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    async with slack_harness(url) as first:
+        owner, outsider = user(), user()
+        thread_ts, conv = await start(first, "law questions=2", owner)
+        # A second process on the same database: it learns whose thread this is from the parent message.
+        async with slack_harness(url, fake=first.fake) as second:
+            before = len(second.thread(CHANNEL, thread_ts))
+            await second.event(thread_reply("Hi, can I try too?", user=outsider, channel=CHANNEL, thread_ts=thread_ts))
+            await second.fake.wait_for(lambda: second.fake.calls_to("chat.postEphemeral"))
+            answer = "Offer, acceptance, consideration and an intention to create legal relations."
+            await second.event(thread_reply(answer, user=owner, channel=CHANNEL, thread_ts=thread_ts))
+            await second.wait_thread(CHANNEL, thread_ts, after=before)
+            assert len(second.fake.calls_to("conversations.replies")) == 1  # then remembered
+            assert second.fake.calls_to("chat.postEphemeral")[0].params["user"] == outsider
+        interview = await first.service.store.get_open_interview(conv)
+        assert interview is not None and interview.turns[0].answer == answer

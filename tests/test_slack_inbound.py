@@ -19,6 +19,7 @@ from bots.slack.inbound import (
     parse_command_text,
     plain_text,
 )
+from bots.slack.threads import METADATA_EVENT, parent_owner
 
 BOT = "U0COACHBOT"
 TEAM = "T0FAKE"
@@ -178,3 +179,24 @@ def test_an_audio_clip_is_read_whole_and_a_partial_one_is_left_to_files_info() -
 )
 def test_button_values(action: dict, expected: ButtonPress | None) -> None:
     assert parse_button(action, user_id="U1") == expected
+
+
+@pytest.mark.parametrize(
+    ("parent", "owner"),
+    [
+        ({"user": BOT, "text": ":briefcase: <@U0ALICE> · *Law* mock interview", "metadata": None}, "U0ALICE"),
+        (
+            {
+                "user": BOT,
+                "text": "edited away",
+                "metadata": {"event_type": METADATA_EVENT, "event_payload": {"owner": "U0BOB"}},
+            },
+            "U0BOB",
+        ),
+        ({"user": BOT, "text": "Hello <@U0ALICE>"}, None),  # not one of our interview parents
+        ({"user": "U0ALICE", "text": ":briefcase: <@U0ALICE> · fake"}, None),  # written by a person
+        ({}, None),
+    ],
+)
+def test_the_owner_of_a_thread_is_read_from_its_parent(parent: dict, owner: str | None) -> None:
+    assert parent_owner(parent, bot_user_id=BOT) == owner

@@ -200,7 +200,14 @@ class ThreadAnswers:
         ):
             return
         await self._mark_clicked(body, press, client=client)
-        replies = await self.service.command(conv, press.command)
+        clicked = (body.get("message") or {}).get("ts")
+        if clicked:  # progress while a hint or the scorecard is being written
+            await react(client, conv.channel_id, clicked, on=True)
+        try:
+            replies = await self.service.command(conv, press.command)
+        finally:
+            if clicked:
+                await react(client, conv.channel_id, clicked, on=False)
         await post_replies(client, conv, replies, service=self.service)
 
     async def _mark_clicked(self, body: dict[str, Any], press: ButtonPress, *, client: AsyncWebClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -29,6 +30,17 @@ CANNOT_POST = (
 FAILED = "Something went wrong on my side. Nothing you typed was lost: please try again in a moment."
 
 
+@dataclass(frozen=True)
+class Invocation:
+    """Where and by whom the command was given, and how to answer them privately."""
+
+    team: str
+    channel: str
+    user: str
+    client: AsyncWebClient
+    tell: Callable[[str], Awaitable[None]]
+
+
 class SlashCommands:
     """Handles `/mock-interview` after it was acknowledged."""
 
@@ -43,27 +55,27 @@ class SlashCommands:
         if trigger and not await self.service.store.claim_event(PLATFORM, f"command:{trigger}"):
             return
         parsed = parse_command_text(command.get("text") or "")
-        team, channel, user = command.get("team_id", ""), command.get("channel_id", ""), command.get("user_id", "")
 
         async def tell(text: str) -> None:
             await respond(text=text, response_type="ephemeral", replace_original=False)
 
+        at = Invocation(
+            command.get("team_id", ""), command.get("channel_id", ""), command.get("user_id", ""), client, tell
+        )
         try:
             if isinstance(parsed, BadCommand):
                 await tell(parsed.message)
             elif isinstance(parsed, StartRequest):
-                await self.start(parsed, client=client, tell=tell, team=team, channel=channel, user=user)
+                await self.start(parsed, at)
             else:
-                await self.sub_command(parsed, client=client, tell=tell, team=team, channel=channel, user=user)
+                await self.sub_command(parsed, at)
         except Exception:
             log.exception("slash command failed")
             await tell(FAILED)
 
-    async def start(
-        self, request: StartRequest, *, client: AsyncWebClient, tell: Callable[[str], Awaitable[None]], **where: str
-    ) -> None:
+    async def start(self, request: StartRequest, at: Invocation) -> None:
         """Post the parent message and run the new interview in its thread."""
-        team, channel, user = where["team"], where["channel"], where["user"]
+        team, channel, user, client, tell = at.team, at.channel, at.user, at.client, at.tell
         try:
             pack = self.service.catalog.resolve(request.role)
         except UnknownRole as exc:
@@ -100,11 +112,9 @@ class SlashCommands:
         await update_parent(client, conv, role_title=pack.title, status=status)
         await post_replies(client, conv, replies, service=self.service)
 
-    async def sub_command(
-        self, command: SubCommand, *, client: AsyncWebClient, tell: Callable[[str], Awaitable[None]], **where: str
-    ) -> None:
+    async def sub_command(self, command: SubCommand, at: Invocation) -> None:
         """help, roles, history, report and end."""
-        team, channel, user = where["team"], where["channel"], where["user"]
+        team, channel, user, client, tell = at.team, at.channel, at.user, at.client, at.tell
         if command.name == "help":
             await tell(render.SLACK_HELP)
         elif command.name == "roles":
@@ -115,7 +125,7 @@ class SlashCommands:
             titles = {rid: p.title for rid, p in self.service.catalog.packs.items()}
             await tell(render.history_text(rows, titles))
         elif command.name == "report":
-            await self.report(command.arg, client=client, tell=tell, channel=channel, user=user)
+            await self.report(command.arg, at)
         elif command.name == "end":
             interview = await open_interview_in_channel(self.service, team_id=team, channel_id=channel, user_id=user)
             if interview is None:
@@ -125,10 +135,9 @@ class SlashCommands:
             await post_replies(client, interview.conv, replies, service=self.service)
             await tell("Your interview is finished: the scorecard is in its thread.")
 
-    async def report(
-        self, id_prefix: str, *, client: AsyncWebClient, tell: Callable[[str], Awaitable[None]], channel: str, user: str
-    ) -> None:
+    async def report(self, id_prefix: str, at: Invocation) -> None:
         """Upload one of the user's interviews as a Markdown file (ephemeral messages cannot carry files)."""
+        channel, user, client, tell = at.channel, at.user, at.client, at.tell
         try:
             document = await self.service.records.report(id_prefix, fmt="md", user_id=user)
         except InterviewNotFound as exc:
