@@ -44,3 +44,62 @@ async def test_a_dm_interview_by_text_runs_to_the_scorecard(bot: RunningBot) -> 
     assert "Overall" in card["description"]
     # the bot saw its own messages come back over the gateway and answered none of them
     assert len(fake.sent_in(dm["id"])) == 4
+
+
+async def test_the_slash_command_in_a_dm_runs_the_interview_right_there(bot: RunningBot) -> None:
+    fake, alice = bot.fake, p.user("alice")
+    dm = fake.open_dm(alice)
+    event = await fake.slash_command(alice, dm, {"role": "pm", "questions": 1, "level": "senior"})
+    await fake.wait_for_messages(dm["id"], 2)
+    await fake.wait_until(lambda: not fake.sent_in(dm["id"])[0].get("loading"))
+    assert [c["type"] for c in fake.callbacks if c["interaction"] == event["d"]["id"]] == [5]
+    intro, question = fake.sent_in(dm["id"])
+    assert "Product Management mock interview** at senior level" in intro["content"]
+    assert question["content"].startswith("**Question 1 of 1**") and question["components"]
+    assert fake.threads() == []
+
+    await fake.user_message(alice, dm, "I would size the market, talk to users and pick one metric to move.")
+    sent = await fake.wait_for_messages(dm["id"], 3)
+    assert sent[2]["content"].startswith(("**Follow-up**", "**Hint**")) or sent[2]["embeds"]
+
+
+async def test_dm_words_without_an_interview_explain_how_to_start(bot: RunningBot) -> None:
+    fake, alice = bot.fake, p.user("alice")
+    dm = fake.open_dm(alice)
+    await fake.user_message(alice, dm, "hello there, what is this?")
+    await fake.user_message(alice, dm, "start astronaut")
+    await fake.user_message(alice, dm, "roles")
+    sent = await fake.wait_for_messages(dm["id"], 3)
+    texts = sorted(m["content"] for m in sent)
+    assert any("No interview is running here yet" in t and "start <role>" in t for t in texts)
+    assert any("astronaut" in t and "`data-science`" in t for t in texts)
+    assert any(t.startswith("**Roles**") and "`law`" in t for t in texts)
+
+
+async def test_history_and_report_in_a_dm(bot: RunningBot) -> None:
+    fake, alice = bot.fake, p.user("alice")
+    dm = fake.open_dm(alice)
+    await fake.user_message(alice, dm, "start law 1")
+    await fake.wait_for_messages(dm["id"], 2)
+    await fake.user_message(alice, dm, "An offer, an acceptance and consideration, for example a sale of a car.")
+    card = (await fake.wait_for_messages(dm["id"], 3))[-1]
+    while not card["embeds"]:  # the coach may follow up first: end it
+        await fake.user_message(alice, dm, "end")
+        card = (await fake.wait_for_messages(dm["id"], len(fake.sent_in(dm["id"])) + 1))[-1]
+    interview_id = card["embeds"][0]["footer"]["text"].split()[-1]
+
+    await fake.user_message(alice, dm, "history")
+    listing = (await fake.wait_for_messages(dm["id"], len(fake.sent_in(dm["id"])) + 1))[-1]
+    assert listing["content"].startswith("```") and interview_id[:8] in listing["content"]
+    assert "Law" in listing["content"] and "completed" in listing["content"]
+
+    await fake.user_message(alice, dm, f"report {interview_id[:8]}")
+    report = (await fake.wait_for_messages(dm["id"], len(fake.sent_in(dm["id"])) + 1))[-1]
+    [(name, data)] = report["files"].items()
+    assert name == f"interview-{interview_id[:8]}.md" and b"offer, an acceptance" in data.lower()
+
+    bob = p.user("bob")  # someone else's id is not found for bob
+    bob_dm = fake.open_dm(bob)
+    await fake.user_message(bob, bob_dm, f"report {interview_id[:8]}")
+    refusal = (await fake.wait_for_messages(bob_dm["id"], 1))[0]
+    assert refusal["content"].startswith("⚠️") and not refusal.get("files")

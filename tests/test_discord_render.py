@@ -62,7 +62,7 @@ def _card(items: int, *, text: int, summary: int = 200) -> Scorecard:
         ),
         (Reply(ReplyKind.HINT, "**Hint**\n\nThink of noise."), "**Hint**", QUESTION_BUTTONS),
         (Reply(ReplyKind.ERROR, "The AI interviewer is taking too long.", actions=("retry",)), "⚠️ The AI", ("retry",)),
-        (Reply(ReplyKind.TRANSCRIPT, "I heard: “hello”"), "🎙️ I heard", ()),
+        (Reply(ReplyKind.TRANSCRIPT, "🎙️ **I heard** (0:04):\n> hello"), "🎙️ **I heard** (0:04):\n> hello", ()),
         (Reply(ReplyKind.INFO, "Paused."), "Paused.", ()),
     ],
 )

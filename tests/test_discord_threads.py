@@ -125,3 +125,15 @@ async def test_role_autocomplete_and_an_unknown_role_answer_only_the_user(bot: R
     )
     assert refusal["type"] == 4 and refusal["data"]["flags"] & p.EPHEMERAL_FLAG
     assert "astronaut" in refusal["data"]["content"] and fake.threads() == []
+
+
+async def test_without_thread_permissions_the_user_is_told_which_are_missing(bot: RunningBot) -> None:
+    fake, alice = bot.fake, p.user("alice")
+    granted = 1 << 10 | 1 << 14 | 1 << 16 | 1 << 38  # view, embed links, history, send in threads: no thread creation
+    event = await fake.slash_command(alice, _channel(fake), {"role": "law"}, app_permissions=str(granted))
+    refusal = await fake.wait_until(
+        lambda: next((c for c in fake.callbacks if c["interaction"] == event["d"]["id"]), None)
+    )
+    assert refusal["type"] == 4 and refusal["data"]["flags"] & p.EPHEMERAL_FLAG
+    assert "Create Public Threads" in refusal["data"]["content"] and "Private" not in refusal["data"]["content"]
+    assert fake.threads() == []

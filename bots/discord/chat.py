@@ -18,6 +18,8 @@ from bots.discord.inbound import (
     Intent,
     NotAnAnswer,
     ShowHelp,
+    ShowHistory,
+    ShowReport,
     ShowRoles,
     StartRequest,
     VoiceAnswer,
@@ -25,9 +27,10 @@ from bots.discord.inbound import (
     read_message,
     thread_conv,
 )
-from bots.discord.render import OutMessage, render_replies
+from bots.discord.render import OutMessage, history_message, render_replies, report_message
 from core import messages
 from core.models import ConversationRef
+from core.records import InterviewNotFound
 from core.replies import Reply, ReplyKind, error, info
 from core.service import InterviewService
 
@@ -164,6 +167,16 @@ async def respond(
         return render_replies([info(texts.roles_list(service.catalog))])
     if isinstance(intent, ShowHelp):
         return render_replies([info(texts.DM_HELP)])
+    if isinstance(intent, ShowHistory):
+        rows = await service.records.history(user_id=conv.user_id, platform=PLATFORM, limit=20)
+        return [history_message(rows, {rid: pack.title for rid, pack in service.catalog.packs.items()})]
+    if isinstance(intent, ShowReport):
+        try:
+            found = await service.records.find(intent.interview_id, user_id=conv.user_id)
+            markdown = await service.records.report(found.id, fmt="md", user_id=conv.user_id)
+        except InterviewNotFound as exc:
+            return render_replies([error(str(exc))])
+        return [report_message(str(markdown), interview_id=found.id)]
     assert isinstance(intent, NotAnAnswer)
     return render_replies([error(intent.text)])
 

@@ -15,6 +15,7 @@ from bots.discord.buttons import CommandButton
 from bots.discord.chat import InFlight, handle_message
 from bots.discord.delivery import acknowledge, send_messages
 from bots.discord.inbound import PLATFORM, dm_conv, thread_conv
+from bots.discord.invite import invite_url
 from bots.discord.render import render_replies
 from bots.discord.slash import mock_interview
 from core.models import ConversationRef
@@ -72,6 +73,15 @@ class InterviewBotMixin:
         if self.sync_commands:
             # A bulk overwrite is idempotent: every start (and every process) publishes the same definition.
             await self.tree.sync()
+
+    async def on_ready(self) -> None:
+        """Say once where the bot is and how to invite it (on_ready repeats after reconnects)."""
+        if getattr(self, "_announced", False):
+            return
+        self._announced = True
+        guilds = len(self.guilds)  # type: ignore[attr-defined]
+        url = invite_url(self.application_id)  # type: ignore[attr-defined]
+        print(f"Connected to Discord as {self.user} in {guilds} server(s). Invite URL: {url}", flush=True)  # type: ignore[attr-defined]
 
     async def on_message(self, message: discord.Message) -> None:
         """Route a message to the interview it answers, if any."""

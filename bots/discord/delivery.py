@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -40,6 +41,9 @@ def message_kwargs(out: OutMessage, *, candidate_id: int) -> dict[str, Any]:
         kwargs["content"] = out.content
     if out.embeds:
         kwargs["embeds"] = [discord.Embed.from_dict(e) for e in out.embeds]
+    if out.file is not None:
+        name, text = out.file
+        kwargs["file"] = discord.File(io.BytesIO(text.encode()), filename=name)
     view = controls_view(out.buttons, user_id=candidate_id)
     if view is not None:
         kwargs["view"] = view

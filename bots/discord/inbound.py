@@ -18,6 +18,7 @@ THREAD_NAME_LIMIT = 100
 
 # Words people put around a role name ("start a data science interview with 4 questions"); no role uses them.
 _FILLER = {"a", "an", "the", "for", "with", "me", "please", "interview", "role", "level", "questions", "question", "q"}
+_REPORT = re.compile(r"^\s*[/!]?report\s+`?(?P<id>[0-9a-fA-F-]{4,36})`?\s*$", re.IGNORECASE)
 _START = re.compile(r"^\s*[/!]?(?:start|begin|new|mock-interview)(?:\s+(?P<rest>.*))?$", re.IGNORECASE | re.DOTALL)
 
 
@@ -76,6 +77,18 @@ class ShowRoles:
 
 
 @dataclass(frozen=True)
+class ShowHistory:
+    """The user asked for their past interviews."""
+
+
+@dataclass(frozen=True)
+class ShowReport:
+    """The user asked for one interview whole, by id or id prefix."""
+
+    interview_id: str
+
+
+@dataclass(frozen=True)
 class ShowHelp:
     """The user asked for help."""
 
@@ -87,7 +100,7 @@ class NotAnAnswer:
     text: str
 
 
-Intent = StartRequest | Answer | VoiceAnswer | ShowRoles | ShowHelp | NotAnAnswer
+Intent = StartRequest | Answer | VoiceAnswer | ShowRoles | ShowHistory | ShowReport | ShowHelp | NotAnAnswer
 
 NOT_AUDIO = "I can take a typed answer or a voice message; I can't read that attachment. Your question is still open."
 
@@ -131,6 +144,11 @@ def read_message(
             return ShowRoles()
         if word in ("help", "?", "hi", "hello", "hey"):
             return ShowHelp()
+        if word in ("history", "past", "my interviews"):
+            return ShowHistory()
+        report = _REPORT.match(text)
+        if report:
+            return ShowReport(report.group("id"))
         match = _START.match(text)
         if match:
             request = parse_start(match.group("rest") or "")

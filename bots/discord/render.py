@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from discord.utils import escape_mentions
 
+from bots.terminal.render import render_history
+from core.models import InterviewSummary
 from core.replies import Reply, ReplyKind, Scorecard, ScoreItem
 from core.scorecard import band, format_score
 from core.text import shorten
@@ -45,6 +47,7 @@ class OutMessage:
     content: str = ""
     embeds: tuple[dict, ...] = ()
     buttons: tuple[str, ...] = ()
+    file: tuple[str, str] | None = None  # (filename, text) sent as an attachment
 
 
 def defuse(text: str) -> str:
@@ -59,8 +62,6 @@ def render_reply(reply: Reply) -> list[OutMessage]:
     text = defuse(reply.text)
     if reply.kind is ReplyKind.ERROR:
         text = f"⚠️ {text}"
-    elif reply.kind is ReplyKind.TRANSCRIPT:
-        text = f"🎙️ {text}"
     buttons = QUESTION_BUTTONS if reply.is_question else tuple(a for a in reply.actions if a)
     pieces = split_text(text, CONTENT_LIMIT)
     return [OutMessage(content=p, buttons=buttons if i == len(pieces) - 1 else ()) for i, p in enumerate(pieces)]
@@ -69,6 +70,26 @@ def render_reply(reply: Reply) -> list[OutMessage]:
 def render_replies(replies: Iterable[Reply]) -> list[OutMessage]:
     """Every reply in order, as messages."""
     return [message for reply in replies for message in render_reply(reply)]
+
+
+def history_message(rows: Sequence[InterviewSummary], titles: dict[str, str]) -> OutMessage:
+    """Past interviews as an aligned table in a code block (Discord has no tables)."""
+    if not rows:
+        return OutMessage("No interviews yet. Type `start <role>` to begin one.")
+    table = render_history(rows, titles)
+    note = "\n`report <id>` sends one whole."
+    lines = table.splitlines()
+    while len(lines) > 1 and len("\n".join(lines)) + len(note) + 8 > CONTENT_LIMIT:
+        lines.pop()  # oldest last: keep the newest that fit
+    return OutMessage("```\n" + "\n".join(lines) + "\n```" + note)
+
+
+def report_message(markdown: str, *, interview_id: str) -> OutMessage:
+    """A whole interview as a Markdown file: reports run to many messages' worth of text."""
+    return OutMessage(
+        content=f"Interview `{interview_id[:8]}` as Markdown:",
+        file=(f"interview-{interview_id[:8]}.md", markdown),
+    )
 
 
 def split_text(text: str, limit: int) -> list[str]:

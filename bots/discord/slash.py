@@ -11,6 +11,7 @@ from discord import app_commands
 from bots.discord import texts
 from bots.discord.delivery import NO_PINGS, acknowledge, send_messages
 from bots.discord.inbound import PLATFORM, dm_conv, most_questions, role_choices, thread_conv, thread_name
+from bots.discord.invite import missing_for_thread
 from bots.discord.render import render_replies
 from core import messages
 from core.roles import RolePack, UnknownRole
@@ -20,12 +21,6 @@ from core.settings import MAX_PAIRS_LIMIT
 log = logging.getLogger(__name__)
 
 THREAD_ARCHIVE_MINUTES = 1440  # a day of quiet before Discord hides the thread; a message brings it back
-# What the bot needs in the channel to run an interview thread (the README's invite URL asks for exactly these).
-_THREAD_PERMISSIONS = {
-    "view_channel": "View Channels",
-    "send_messages_in_threads": "Send Messages in Threads",
-    "embed_links": "Embed Links",
-}
 
 
 def _service(interaction: discord.Interaction[Any]) -> InterviewService:
@@ -90,16 +85,6 @@ async def _start_in_dm(
     await send_messages(interaction.followup.send, render_replies(replies), candidate_id=interaction.user.id)
 
 
-def _missing_permissions(interaction: discord.Interaction[Any], *, private: bool) -> list[str]:
-    perms = interaction.app_permissions
-    needed = dict(_THREAD_PERMISSIONS)
-    if private:
-        needed["create_private_threads"] = "Create Private Threads"
-    else:
-        needed["create_public_threads"] = "Create Public Threads"
-    return [label for flag, label in needed.items() if not getattr(perms, flag)]
-
-
 async def _start_in_thread(
     interaction: discord.Interaction[Any],
     service: InterviewService,
@@ -113,7 +98,7 @@ async def _start_in_thread(
     if not isinstance(channel, discord.TextChannel):
         await interaction.response.send_message(texts.THREAD_ONLY_IN_TEXT_CHANNEL, ephemeral=True)
         return
-    missing = _missing_permissions(interaction, private=private)
+    missing = missing_for_thread(interaction.app_permissions, private=private)
     if missing:
         await interaction.response.send_message(texts.missing_permissions(missing), ephemeral=True)
         return

@@ -24,6 +24,7 @@ from tests.fakes.discord_gateway import FakeGateway
 API = "/api/v10"
 ALL_PERMISSIONS = str((1 << 50) - 1)
 BODY = web.RequestKey("body", object)  # the parsed JSON (or payload_json) of a request
+FILES = web.RequestKey("files", list)  # files uploaded with it
 
 
 @dataclass
@@ -292,13 +293,20 @@ class FakeDiscord:
         if not request.path.startswith(API):
             return await handler(request)
         body: Any = None
-        if request.can_read_body:
+        files: list[dict[str, Any]] = []
+        if request.can_read_body and request.content_type == "multipart/form-data":
+            form = await request.post()  # discord.py sends files as files[n] next to a payload_json field
+            body = json.loads(str(form["payload_json"])) if "payload_json" in form else None
+            for name, value in form.items():
+                if isinstance(value, web.FileField):
+                    files.append({"field": name, "filename": value.filename, "data": value.file.read()})
+        elif request.can_read_body:
             raw = await request.read()
-            body = self._parse_body(raw, request.content_type)
+            body = json.loads(raw) if raw else None
         auth = request.headers.get("Authorization", "")
         record = {"method": request.method, "path": request.path[len(API) :], "query": dict(request.query)}
         record["at"] = time.monotonic()
-        record.update(body=body, status=None)
+        record.update(body=body, files=files, status=None)
         self.requests.append(record)
         try:
             if not request.path.startswith(f"{API}/webhooks") and not request.path.startswith(f"{API}/interactions"):
@@ -311,20 +319,12 @@ class FakeDiscord:
                     record["status"] = 429
                     return self._too_many(rule)
             request[BODY] = body
+            request[FILES] = files
             response = await handler(request)
             record["status"] = response.status
             return response
         finally:
             await self._changed_now()
-
-    @staticmethod
-    def _parse_body(raw: bytes, content_type: str) -> Any:
-        if not raw:
-            return None
-        if content_type == "multipart/form-data":
-            match = re.search(rb'name="payload_json"\r\n(?:[^\r\n]*\r\n)*\r\n(.*?)\r\n--', raw, re.DOTALL)
-            return json.loads(match.group(1)) if match else None
-        return json.loads(raw)
 
     @staticmethod
     def _too_many(rule: RateLimit) -> web.Response:
@@ -408,7 +408,12 @@ class FakeDiscord:
         if refused:
             return _json(refused[1], status=refused[0])
         data = self._store_message(channel_id, body)
-        echo = {k: v for k, v in data.items() if k != "allowed_mentions"}
+        data["attachments"] = [
+            {"id": p.snowflake(), "filename": f["filename"], "size": len(f["data"]), "url": "", "proxy_url": ""}
+            for f in request[FILES]
+        ]
+        data["files"] = {f["filename"]: f["data"] for f in request[FILES]}
+        echo = _public(data)
         # Discord sends the bot its own messages too; a bot must not answer itself.
         await self.gateway.dispatch("MESSAGE_CREATE", echo, guild_id=data.get("guild_id"))
         return _json(echo)
@@ -418,7 +423,7 @@ class FakeDiscord:
         if message is None:
             return _json({"message": "Unknown Message", "code": 10008}, status=404)
         message.update({k: v for k, v in (request[BODY] or {}).items() if k in ("content", "embeds", "components")})
-        return _json({k: v for k, v in message.items() if k != "allowed_mentions"})
+        return _json(_public(message))
 
     async def _typing(self, request: web.Request) -> web.Response:
         return web.Response(status=204)
@@ -538,7 +543,7 @@ def _snowflakes_as_strings(reference: dict[str, Any] | None) -> dict[str, Any] |
 
 def _public(message: dict[str, Any]) -> dict[str, Any]:
     """A stored message as the API returns it (without the fake's own bookkeeping)."""
-    return {k: v for k, v in message.items() if k not in ("allowed_mentions", "ephemeral", "loading")}
+    return {k: v for k, v in message.items() if k not in ("allowed_mentions", "ephemeral", "loading", "files")}
 
 
 async def _serve(args: argparse.Namespace) -> None:
