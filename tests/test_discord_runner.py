@@ -6,6 +6,7 @@ import asyncio
 import logging
 from pathlib import Path
 
+import discord
 import pytest
 import yarl
 from discord.gateway import DiscordWebSocket
@@ -13,6 +14,7 @@ from discord.http import Route
 
 from bots.cli import main
 from bots.discord import runner
+from bots.discord.invite import THREAD_PERMISSIONS, invite_url, missing_for_thread, required_permissions
 from bots.discord.runner import check_settings, discord_endpoints, serve
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import running_bot
@@ -139,3 +141,21 @@ async def test_two_shards_each_serve_their_own_guilds(tmp_path: Path) -> None:
             assert sent[2]["message_reference"]["message_id"] == answer["d"]["id"]
             shard_1 = next(s for s in fake.gateway.sessions.values() if s.shard == (1, 2))
             assert any(e["d"].get("id") == answer["d"]["id"] for e in shard_1.events)
+
+
+def test_the_readme_invite_url_asks_for_exactly_the_permissions_the_bot_checks() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme[readme.index("## Discord") : readme.index("## Roles")]
+    value = required_permissions().value
+    assert f"scope=bot+applications.commands&permissions={value}" in section
+    assert (
+        invite_url(42)
+        == f"https://discord.com/oauth2/authorize?client_id=42&scope=bot+applications.commands&permissions={value}"
+    )
+    for label in THREAD_PERMISSIONS.values():
+        assert f"| {label} |" in section
+    granted = discord.Permissions(value)
+    assert missing_for_thread(granted, private=True) == missing_for_thread(granted, private=False) == []
+    assert missing_for_thread(discord.Permissions.none(), private=False) == [
+        label for flag, label in THREAD_PERMISSIONS.items() if flag != "create_private_threads"
+    ]
