@@ -1,4 +1,8 @@
-"""The model interviewer: a byte-stable prefix per role, then a compact record and the last exchanges."""
+"""The model interviewer: a short byte-stable prefix per role, then only the thread of the current main question.
+
+Earlier main questions are only named by topic: the plan already decides what comes next, so resending them would
+make every turn cost more as the interview grows (see bench/tokens.py).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from core.models import Interview, Turn, Usage
 from core.ports import ChatModel, ModelOutputInvalid
 from core.prompts import render
 from core.roles import RolePack
-from core.text import shorten
+from core.text import excerpt, shorten
 
-RECENT_EXCHANGES = 2  # exchanges sent verbatim; older ones go into the compact record
-RECENT_ANSWER_CHARS = 2_500  # a verbatim answer is cut here: the grader sees it whole, the interviewer needn't
+RECENT_EXCHANGES = 1  # exchanges sent verbatim; older ones of the same main question go in as one-line notes
+# The interviewer sees the start and the end of a long answer (about 110 words); the grader sees it whole.
+RECENT_ANSWER_CHARS = 700
 
 MOVE_SCHEMA: dict = {
     "type": "object",
@@ -40,20 +45,13 @@ _INSTRUCTIONS = {
 @lru_cache(maxsize=64)
 def system_prompt(pack: RolePack) -> str:
     """The interviewer's system prompt for a role: identical for every turn and every interview of that role."""
-    bank = "\n".join(f"- [{q.topic}] {' '.join(q.text.split())}" for q in pack.questions)
-    return render(
-        "interviewer_system",
-        role_title=pack.title,
-        persona=pack.persona,
-        description=pack.description,
-        question_bank=bank,
-    )
+    return render("interviewer_system", role_title=pack.title, persona=pack.persona)
 
 
 def _exchange(turn: Turn) -> str:
     lines = [f"Interviewer ({turn.kind.value.replace('_', '-')}): {turn.question}"]
     if turn.answer is not None:
-        lines.append(f"<candidate_answer>\n{shorten(turn.answer, RECENT_ANSWER_CHARS)}\n</candidate_answer>")
+        lines.append(f"<candidate_answer>\n{excerpt(turn.answer, RECENT_ANSWER_CHARS)}\n</candidate_answer>")
     elif turn.skipped:
         lines.append("(the candidate skipped this question)")
     elif turn.hint_requested:
@@ -62,7 +60,7 @@ def _exchange(turn: Turn) -> str:
 
 
 def compact_record(interview: Interview, older: list[Turn]) -> str:
-    """One short line per older pair: what was asked and what the answer showed."""
+    """One short line per older pair of the thread: what was asked and what the answer showed."""
     notes: dict[str, str] = interview.state.get("notes", {})
     lines = []
     for turn in older:
@@ -73,14 +71,23 @@ def compact_record(interview: Interview, older: list[Turn]) -> str:
         else:
             gist = notes.get(str(turn.seq)) or shorten(turn.answer or "", 140)
         lines.append(f"{turn.seq}. {turn.kind.value}: {shorten(turn.question, 90)} -> {gist}")
-    return "\n".join(lines) or "(nothing yet)"
+    return "\n".join(lines)
+
+
+def _earlier_topics(ctx: MoveContext, current: int | None) -> str:
+    plan: list[str] = ctx.interview.state.get("plan", [])
+    topics = {q.id: q.topic for q in ctx.pack.questions}
+    asked = sorted({t.question_index for t in ctx.interview.turns if t.question_index is not None})
+    names = [topics.get(plan[i], "") for i in asked if i != current and i < len(plan)]
+    return ", ".join(dict.fromkeys(n for n in names if n)) or "none"
 
 
 def turn_prompt(ctx: MoveContext, *, max_pairs: int) -> str:
-    """The per-turn message: progress, the compact record, the recent exchanges and what to do."""
+    """The per-turn message: progress, earlier topics, the current thread and what to do."""
     turns = ctx.interview.turns
-    recent, older = turns[-RECENT_EXCHANGES:], turns[:-RECENT_EXCHANGES]
     last_index = turns[-1].question_index if turns else None
+    thread = [t for t in turns if t.question_index == last_index] if turns else []
+    recent, older = thread[-RECENT_EXCHANGES:], thread[:-RECENT_EXCHANGES]
     position = 1 if last_index is None else last_index + 1
     if ctx.instruction is Instruction.AFTER_ANSWER:
         follow = "allowed" if ctx.allow_follow_up else "not allowed now"
@@ -95,8 +102,9 @@ def turn_prompt(ctx: MoveContext, *, max_pairs: int) -> str:
         planned=ctx.interview.planned_questions,
         pairs_used=len(turns),
         max_pairs=max_pairs,
-        record=compact_record(ctx.interview, older),
-        recent="\n\n".join(_exchange(t) for t in recent) or "(none yet)",
+        topics=_earlier_topics(ctx, last_index),
+        thread="\n".join(filter(None, [compact_record(ctx.interview, older), *map(_exchange, recent)]))
+        or "(the interview has not started yet)",
         next_question=" ".join(ctx.next_question.text.split()) if ctx.next_question else "none: the plan is complete",
         instruction=instruction,
     )

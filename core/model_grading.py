@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from core.flow import GradeRequest
-from core.models import Grade, Usage
+from core.models import Grade, TurnKind, Usage
 from core.ports import ChatModel
 from core.prompts import render
 from core.text import shorten
@@ -66,13 +66,18 @@ class ModelGrader:
     async def grade(self, request: GradeRequest) -> tuple[Grade, Usage | None]:
         """One grading call."""
         key_points = "\n".join(f"- {kp.point}" for kp in request.key_points) or "- (use your judgement)"
+        asked = " ".join(request.asked.split())
+        main = " ".join(request.main_question.split())
+        # A follow-up is graded in the light of its main question; a main question is graded as it was asked.
+        if request.kind is TurnKind.QUESTION or asked == main:
+            context = f"Question: {asked}"
+        else:
+            context = f"Main question: {main}\nAsked ({request.kind.value.replace('_', '-')}): {asked}"
         user = render(
             "grader_turn",
             role_title=request.pack.title,
             level=request.level or "not stated (assume mid-level)",
-            main_question=" ".join(request.main_question.split()),
-            kind=request.kind.value.replace("_", "-"),
-            asked=" ".join(request.asked.split()),
+            asked=context,
             key_points=key_points,
             # Closing tags inside the answer must not end the data block early.
             answer=request.answer.replace("</candidate_answer>", "</ candidate_answer>"),

@@ -25,15 +25,15 @@ def _items(interview: Interview) -> str:
     for t in interview.turns:
         if t.answer is None:
             lines.append(
-                f"{t.seq}. [{t.kind.value}] {shorten(t.question, 160)}\n   ({'skipped' if t.skipped else 'no answer'})"
+                f"{t.seq}. [{t.kind.value}] {shorten(t.question, 100)} ({'skipped' if t.skipped else 'no answer'})"
             )
             continue
         score = t.grade.score if t.grade else "ungraded"
-        feedback = shorten(t.grade.feedback, 240) if t.grade else ""
+        feedback = shorten(t.grade.feedback, 160) if t.grade else ""
+        # Excerpts only: the grades already carry the judgement, and the summary stays short for long interviews.
         lines.append(
-            f"{t.seq}. [{t.kind.value}] {shorten(t.question, 160)}\n"
-            f"   <candidate_answer>{shorten(t.answer, 300)}</candidate_answer>\n"
-            f"   score {score}: {feedback}"
+            f"{t.seq}. [{t.kind.value}] {shorten(t.question, 100)}\n"
+            f"   <candidate_answer>{shorten(t.answer, 160)}</candidate_answer> score {score}: {feedback}"
         )
     return "\n".join(lines)
 

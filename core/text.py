@@ -70,3 +70,13 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+def excerpt(text: str, limit: int) -> str:
+    """text cut to about limit characters keeping its start and its end (where answers state their conclusion)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = shorten(text, limit * 2 // 3).rstrip("…")
+    tail = text[-(limit // 3) :].split(" ", 1)[-1]
+    return f"{head} … {tail}"
