@@ -78,9 +78,12 @@ class OpenAIChatModel:
         started = time.perf_counter()
         tokens = [0, 0, 0]  # prompt, cached, completion, summed over every reply we paid for
         mode, nudged = self._mode, False
+        server_ms = 0  # the provider's own processing time over the replies, where it reports it
         while True:
             try:
-                completion = await self._create(mode, messages, schema_name, schema, nudged=nudged)
+                raw = await self._create(mode, messages, schema_name, schema, nudged=nudged)
+                server_ms += _processing_ms(raw.headers)
+                completion = raw.parse()
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 if mode == LADDER[-1] or not self._rejects_format(exc, mode):
                     raise _unavailable(exc, purpose) from None
@@ -101,6 +104,7 @@ class OpenAIChatModel:
                 cached_tokens=tokens[1],
                 completion_tokens=tokens[2],
                 latency_ms=round((time.perf_counter() - started) * 1000),
+                server_ms=server_ms or None,
             )
             if data is not None:
                 return ChatResult(data=data, usage=usage)
@@ -135,7 +139,9 @@ class OpenAIChatModel:
             request.append({"role": "user", "content": _NUDGE.format(name=schema_name)})
         if self._temperature is not None:
             kwargs["temperature"] = self._temperature
-        return await self._client.chat.completions.create(model=self.model, messages=request, **kwargs)
+        # The raw response, for the provider's processing-time header; parsed by the caller.
+        create = self._client.chat.completions.with_raw_response.create
+        return await create(model=self.model, messages=request, **kwargs)
 
     def _rejects_format(self, exc: openai.APIStatusError, mode: Mode) -> bool:
         """Whether a 400/422 means the server does not support this response_format."""
@@ -150,6 +156,14 @@ class OpenAIChatModel:
         if mode != self._mode:
             log.info("structured output falls back to %s for %s", mode, self.model)
         self._mode, self._mode_confirmed = mode, True
+
+
+def _processing_ms(headers: Any) -> int:
+    """OpenAI's `openai-processing-ms` header (0 when absent or not a number)."""
+    try:
+        return int(float(headers.get("openai-processing-ms", 0)))
+    except (TypeError, ValueError):
+        return 0
 
 
 def _with_schema_hint(messages: list[dict[str, str]], schema_name: str, schema: dict[str, Any]) -> list[dict[str, str]]:

@@ -175,6 +175,7 @@ class Usage:
     completion_tokens: int = 0
     latency_ms: int = 0
     created_at: datetime = field(default_factory=utcnow)
+    server_ms: int | None = None  # the provider's own processing time, when it reports it (not stored)
 
 
 @dataclass(frozen=True)

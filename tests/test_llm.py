@@ -339,3 +339,10 @@ async def test_standalone_server_prints_its_url_and_serves() -> None:
 )
 def test_parse_json_object(text: str, expected: dict[str, Any] | None) -> None:
     assert parse_json_object(text) == expected
+
+
+async def test_the_providers_processing_time_is_told_apart_from_latency() -> None:
+    async with FakeOpenAI(latency=(0.2, 0.2)) as fake, chat_model(fake) as model:
+        result = await grade(model)
+    assert result.usage.server_ms == 200
+    assert result.usage.latency_ms >= 200

@@ -156,10 +156,14 @@ class FakeOpenAI:
             401, f"Incorrect API key provided: {given}.", kind="invalid_request_error", code="invalid_api_key"
         )
 
-    async def _delay(self) -> None:
+    async def _delay(self) -> float:
+        """Sleep for the configured model latency; the seconds slept."""
         low, high = self.latency
-        if high > 0:
-            await asyncio.sleep(self._latency_rng.uniform(low, high))
+        if high <= 0:
+            return 0.0
+        seconds = self._latency_rng.uniform(low, high)
+        await asyncio.sleep(seconds)
+        return seconds
 
     def _next_script(self, endpoint: str) -> tuple[str, str] | None:
         if self._script[endpoint]:
@@ -203,7 +207,7 @@ class FakeOpenAI:
         }
         record.update(fault=None, usage=None)
         self.requests.append(record)
-        await self._delay()
+        slept = await self._delay()
         if not authorized:
             return self._unauthorized(request)
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
@@ -227,7 +231,9 @@ class FakeOpenAI:
         else:
             content = self._wrap(self.responder(body), body)
         record["usage"] = self._usage(body, content or "")
-        return web.json_response(self._completion(body, content, record["usage"]))
+        # As OpenAI does: the time the model took, so clients can tell it from the network and their own overhead.
+        timing = {"openai-processing-ms": str(round(slept * 1000))}
+        return web.json_response(self._completion(body, content, record["usage"]), headers=timing)
 
     def _reject_format(self, body: dict[str, Any]) -> web.Response | None:
         kind = _response_format_type(body)
