@@ -45,7 +45,12 @@ RATE_LIMIT_RETRIES = 3  # 429s wait Retry-After seconds, then try again, this ma
 
 def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
     """A Web API client on SLACK_API_URL that retries 429s after Retry-After (and dropped connections)."""
-    client = AsyncWebClient(token=token, base_url=settings.slack_api_url or AsyncWebClient.BASE_URL)
+    return configure_client(AsyncWebClient(token=token), settings)
+
+
+def configure_client(client: AsyncWebClient, settings: Settings) -> AsyncWebClient:
+    """Point client at SLACK_API_URL and add the 429 retry handler; bolt copies both into per-request clients."""
+    client.base_url = settings.slack_api_url or AsyncWebClient.BASE_URL
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return client
 
@@ -90,9 +95,12 @@ def build_slack_app(settings: Settings, service: InterviewService, *, oauth: boo
             state_store=ThreadedStateStore(engine=engine),
         )
     else:
-        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-        kwargs["client"] = web_client(settings, token)
+        kwargs["token"] = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     app = AsyncApp(name="mock-interview-coach", signing_secret=secret, **kwargs)
+    if not oauth:
+        # bolt made this client from the token (passing our own as well makes it warn that the token is unused,
+        # since it also reads SLACK_BOT_TOKEN itself): point it at SLACK_API_URL and have it wait out 429s.
+        configure_client(app.client, settings)
     if oauth:
         app.enable_token_revocation_listeners()
     bot = SlackBot(app=app, service=service, downloader=FileDownloader(), engines=engines)
