@@ -103,3 +103,20 @@ async def test_history_and_report_in_a_dm(bot: RunningBot) -> None:
     await fake.user_message(bob, bob_dm, f"report {interview_id[:8]}")
     refusal = (await fake.wait_for_messages(bob_dm["id"], 1))[0]
     assert refusal["content"].startswith("⚠️") and not refusal.get("files")
+
+
+async def test_buttons_work_in_a_dm(bot: RunningBot) -> None:
+    fake, alice = bot.fake, p.user("alice")
+    dm = fake.open_dm(alice)
+    await fake.user_message(alice, dm, "start hr 2")
+    question = (await fake.wait_for_messages(dm["id"], 2))[1]
+    await fake.click(alice, question, f"mi:skip:{alice['id']}")
+    second = (await fake.wait_for_messages(dm["id"], 3))[2]
+    assert second["content"].startswith("**Question 2 of 2**")
+    await fake.click(alice, second, f"mi:repeat:{alice['id']}")
+    again = (await fake.wait_for_messages(dm["id"], 4))[3]
+    assert again["content"] == second["content"] and len(_buttons(again)) == 4
+    assert second["components"] == []  # the pressed question's buttons are gone
+    await fake.click(alice, again, f"mi:end:{alice['id']}")
+    card = (await fake.wait_for_messages(dm["id"], 5))[4]
+    assert card["embeds"] or "nothing to score" in card["content"]

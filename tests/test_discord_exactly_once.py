@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +14,11 @@ from tests.fakes.discord_server import FakeDiscord
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
+async def bot(database_url: str) -> AsyncIterator[RunningBot]:
+    """The bot on SQLite and on PostgreSQL: the database is what makes a delivery count once."""
     async with FakeDiscord() as fake:
         fake.add_guild()
-        async with running_bot(fake, f"sqlite:///{tmp_path / 'discord.db'}") as running:
+        async with running_bot(fake, database_url) as running:
             yield running
 
 

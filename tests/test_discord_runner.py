@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
+import sys
 from pathlib import Path
 
 import discord
@@ -159,3 +162,42 @@ def test_the_readme_invite_url_asks_for_exactly_the_permissions_the_bot_checks()
     assert missing_for_thread(discord.Permissions.none(), private=False) == [
         label for flag, label in THREAD_PERMISSIONS.items() if flag != "create_private_threads"
     ]
+
+
+async def test_the_cli_process_serves_a_dm_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        env = {
+            "PATH": os.environ["PATH"],
+            "HOME": str(tmp_path),
+            "XDG_DATA_HOME": str(tmp_path / "xdg"),
+            "DISCORD_TOKEN": fake.token,
+            "DISCORD_API_URL": fake.api_url,
+            "DISCORD_GATEWAY_URL": fake.gateway_url,
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bots.cli",
+            "discord",
+            cwd=tmp_path,
+            env={**env, "PYTHONPATH": str(Path(__file__).parents[1])},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await fake.gateway.wait_sessions(1, within_s=20)
+            alice = p.user("alice")
+            dm = fake.open_dm(alice)
+            await fake.user_message(alice, dm, "start swe 1")
+            sent = await fake.wait_for_messages(dm["id"], 2)
+            assert sent[1]["content"].startswith("**Question 1 of 1**")
+            assert process.stdout is not None  # on_ready comes once discord.py stops waiting for servers
+            connected = (await asyncio.wait_for(process.stdout.readline(), 10)).decode()
+            assert connected.startswith("Connected to Discord as coach")
+            assert f"Invite URL: {invite_url(int(fake.application_id))}" in connected
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, err = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0, err.decode()
+    assert fake.token not in out.decode() + err.decode()
+    assert (tmp_path / "xdg" / "mock-interview" / "interviews.db").exists()
