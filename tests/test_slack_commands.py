@@ -115,7 +115,18 @@ async def test_where_the_app_cannot_post_the_user_is_told_privately(harness: Sla
     harness.fake.unreachable_channels.add("C0PRIVATE")
     who = user()
     assert CANNOT_POST in await ask(harness, "ds", who, channel="C0PRIVATE")
+    assert [c.params["channel"] for c in harness.fake.calls_to("conversations.join")] == ["C0PRIVATE"]
     assert await harness.service.records.history(user_id=who) == []
+
+
+async def test_in_a_public_channel_the_app_is_not_in_it_joins_so_it_hears_the_answers(harness: SlackHarness) -> None:
+    harness.fake.unjoined_channels.add("C0PUBLIC")
+    who = user()
+    assert await harness.command("ds questions=1", user=who, channel="C0PUBLIC") == 200
+    await harness.fake.wait_for(lambda: "C0PUBLIC" in harness.fake.messages)
+    await harness.wait_thread("C0PUBLIC", harness.parent("C0PUBLIC", who)["ts"], after=0)
+    assert [c.params["channel"] for c in harness.fake.calls_to("conversations.join")] == ["C0PUBLIC"]
+    assert harness.fake.responses == []
 
 
 async def test_a_top_level_dm_is_told_how_to_start_once(harness: SlackHarness) -> None:

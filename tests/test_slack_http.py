@@ -89,7 +89,7 @@ async def test_a_whole_interview_by_text_in_a_thread(database_url: str) -> None:
         done = await h.service.records.find(_card_id(card), user_id=who)
         assert done.status is InterviewStatus.COMPLETED
         assert sum(t.answer is not None for t in done.turns) == len(answer_ts)
-        assert "finished" in h.parent(CHANNEL, who)["text"]
+        await h.fake.wait_for(lambda: "finished" in h.parent(CHANNEL, who)["text"])  # updated after the card
         # Progress: each answer got the working reaction while the interviewer worked, then lost it.
         added = [c.params["timestamp"] for c in h.fake.calls_to("reactions.add")]
         removed = [c.params["timestamp"] for c in h.fake.calls_to("reactions.remove")]

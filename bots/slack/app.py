@@ -31,7 +31,7 @@ HEALTH_PATH = "/healthz"
 BOT_SCOPES = (
     "commands",
     "chat:write",
-    "chat:write.public",
+    "channels:join",
     "channels:history",
     "groups:history",
     "im:history",

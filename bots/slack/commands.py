@@ -89,19 +89,10 @@ class SlashCommands:
                 "or finish it with `/mock-interview end` first."
             )
             return
-        try:
-            parent = await client.chat_postMessage(
-                channel=channel,
-                text=render.parent_text(
-                    user_id=user, role_title=pack.title, status=":hourglass_flowing_sand: setting up…"
-                ),
-                metadata=parent_metadata(user),
-            )
-        except SlackApiError as exc:
-            log.info("cannot post the parent message: %s", exc.response.get("error"))
+        thread_ts = await self._post_parent(at, role_title=pack.title)
+        if thread_ts is None:
             await tell(CANNOT_POST)
             return
-        thread_ts = str(parent["ts"])
         self.owners.remember(channel, thread_ts, user)
         conv = ConversationRef(PLATFORM, team, channel, thread_ts, user)
         replies = await self.service.start(
@@ -111,6 +102,31 @@ class SlashCommands:
         status = "reply in this thread to answer :thread:" if started else "could not start"
         await update_parent(client, conv, role_title=pack.title, status=status)
         await post_replies(client, conv, replies, service=self.service)
+
+    async def _post_parent(self, at: Invocation, *, role_title: str) -> str | None:
+        """Post the line the interview thread hangs from; its ts, or None where the app cannot post."""
+        text = render.parent_text(user_id=at.user, role_title=role_title, status=":hourglass_flowing_sand: setting up…")
+        for attempt in (1, 2):
+            try:
+                parent = await at.client.chat_postMessage(
+                    channel=at.channel, text=text, metadata=parent_metadata(at.user)
+                )
+                return str(parent["ts"])
+            except SlackApiError as exc:
+                error = exc.response.get("error")
+                log.info("cannot post the parent message: %s", error)
+                if attempt == 2 or error != "not_in_channel" or not await self._join(at):
+                    return None
+        return None
+
+    async def _join(self, at: Invocation) -> bool:
+        """Join a public channel: Slack only sends the app the answers in threads of channels it is a member of."""
+        try:
+            await at.client.conversations_join(channel=at.channel)
+            return True
+        except SlackApiError as exc:  # private channels cannot be joined: someone has to /invite the app
+            log.info("cannot join the channel: %s", exc.response.get("error"))
+            return False
 
     async def sub_command(self, command: SubCommand, at: Invocation) -> None:
         """help, roles, history, report and end."""

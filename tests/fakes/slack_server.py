@@ -58,7 +58,8 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # what was posted to response_url
     downloads: list[dict[str, Any]] = field(default_factory=list)
-    unreachable_channels: set[str] = field(default_factory=set)  # chat.postMessage answers not_in_channel
+    unreachable_channels: set[str] = field(default_factory=set)  # private: not_in_channel, and cannot be joined
+    unjoined_channels: set[str] = field(default_factory=set)  # public ones the bot is not in until conversations.join
     socket_url: str | None = None  # what apps.connections.open hands out
     oauth_codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> oauth.v2.access answer
 
@@ -193,7 +194,7 @@ class FakeSlack:
     async def api_chat_postMessage(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         """chat.postMessage: stores the message; not_in_channel for unreachable channels."""
         channel = params.get("channel", "")
-        if channel in self.unreachable_channels:
+        if channel in self.unreachable_channels or channel in self.unjoined_channels:
             return {"ok": False, "error": "not_in_channel"}
         message = {
             "type": "message",
@@ -208,6 +209,14 @@ class FakeSlack:
             message["thread_ts"] = params["thread_ts"]
         self.messages.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+
+    async def api_conversations_join(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        """conversations.join: works for public channels only."""
+        channel = params.get("channel", "")
+        if channel in self.unreachable_channels:
+            return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        self.unjoined_channels.discard(channel)
+        return {"ok": True, "channel": {"id": channel, "is_member": True}}
 
     async def api_chat_update(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         """chat.update of a stored message."""
