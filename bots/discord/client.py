@@ -160,6 +160,10 @@ class ShardedInterviewBot(InterviewBotMixin, discord.AutoShardedClient):
 
 def create_bot(service: InterviewService, *, shards: str | None) -> discord.Client:
     """The client for DISCORD_SHARDS: unset -> one connection; a number or `auto` -> AutoShardedClient."""
+    # The bot never joins voice channels (voice messages are plain attachments), so discord.py's warnings about
+    # missing voice-channel libraries would only mislead whoever reads the log.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
     if shards is None:
         return InterviewBot(service)
     count = None if shards.strip().lower() == "auto" else int(shards)

@@ -13,32 +13,20 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_gateway import FakeGateway
+from tests.fakes.discord_http import RateLimit, public, snowflakes_as_strings, too_many
+from tests.fakes.discord_http import json_response as _json
+from tests.fakes.discord_interactions import BODY, FILES, InteractionsMixin
 
 API = "/api/v10"
-ALL_PERMISSIONS = str((1 << 50) - 1)
-BODY = web.RequestKey("body", object)  # the parsed JSON (or payload_json) of a request
-FILES = web.RequestKey("files", list)  # files uploaded with it
 
 
-@dataclass
-class RateLimit:
-    """Answer the next `times` requests matching method and path with a 429."""
-
-    method: str
-    path: re.Pattern[str]
-    times: int = 1
-    retry_after: float = 0.05
-    is_global: bool = False
-
-
-class FakeDiscord:
+class FakeDiscord(InteractionsMixin):
     """Discord's REST API, gateway and CDN in one aiohttp server; state lives in plain dicts for tests to read."""
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, token: str = "fake-bot-token.abc.def") -> None:
@@ -193,68 +181,6 @@ class FakeDiscord:
         )
         return await self.user_message(author, channel, "", attachments=[attachment], flags=p.VOICE_MESSAGE_FLAG)
 
-    def _interaction(
-        self, kind: int, user: dict[str, Any], channel: dict[str, Any], data: dict[str, Any], **extra: Any
-    ) -> dict[str, Any]:
-        guild_id = channel.get("guild_id")
-        payload: dict[str, Any] = {
-            "id": p.snowflake(),
-            "application_id": self.application_id,
-            "type": kind,
-            "data": data,
-            "channel": dict(channel),
-            "channel_id": channel["id"],
-            "token": f"itoken-{p.snowflake()}",
-            "version": 1,
-            "app_permissions": extra.pop("app_permissions", ALL_PERMISSIONS),
-            "locale": "en-US",
-            "entitlements": [],
-            "attachment_size_limit": 10 * 1024 * 1024,
-            "authorizing_integration_owners": {"0": guild_id} if guild_id else {"1": user["id"]},
-            "context": 0 if guild_id else 1,
-            **extra,
-        }
-        if guild_id:
-            payload["guild_id"] = guild_id
-            payload["guild"] = {"id": guild_id, "locale": "en-US", "features": []}
-            payload["guild_locale"] = "en-US"
-            payload["member"] = {**p.member(user), "user": user, "permissions": ALL_PERMISSIONS}
-        else:
-            payload["user"] = user
-        self.interactions[payload["token"]] = {"payload": payload, "acknowledged": False, "original": None}
-        return payload
-
-    async def slash_command(
-        self, user: dict[str, Any], channel: dict[str, Any], options: dict[str, Any], **extra: Any
-    ) -> dict[str, Any]:
-        """A user runs /mock-interview with these options: INTERACTION_CREATE (type 2); returns the event."""
-        command = next(c for c in self.commands if c["name"] == "mock-interview")
-        kinds = {str: 3, int: 4, bool: 5}
-        data = {
-            "id": command["id"],
-            "name": command["name"],
-            "type": 1,
-            "options": [{"name": k, "type": kinds[type(v)], "value": v} for k, v in options.items()],
-        }
-        payload = self._interaction(2, user, channel, data, **extra)
-        return await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=channel.get("guild_id"))
-
-    async def autocomplete(self, user: dict[str, Any], channel: dict[str, Any], typed: str) -> dict[str, Any]:
-        """A user types in the role option: an autocomplete interaction (type 4)."""
-        command = next(c for c in self.commands if c["name"] == "mock-interview")
-        option = {"name": "role", "type": 3, "value": typed, "focused": True}
-        data = {"id": command["id"], "name": command["name"], "type": 1, "options": [option]}
-        payload = self._interaction(4, user, channel, data)
-        return await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=channel.get("guild_id"))
-
-    async def click(self, user: dict[str, Any], message: dict[str, Any], custom_id: str) -> dict[str, Any]:
-        """A user presses a button on one of the bot's messages: INTERACTION_CREATE (type 3)."""
-        channel = self.channels[message["channel_id"]]
-        data = {"custom_id": custom_id, "component_type": 2}
-        payload = self._interaction(3, user, channel, data, message=message)
-        self.interactions[payload["token"]]["original"] = message["id"]
-        return await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=channel.get("guild_id"))
-
     # -- reading what happened ------------------------------------------------------------------------------------
 
     def sent_in(self, channel_id: str) -> list[dict[str, Any]]:
@@ -317,7 +243,7 @@ class FakeDiscord:
                 if rule.times > 0 and rule.method == request.method and rule.path.search(record["path"]):
                     rule.times -= 1
                     record["status"] = 429
-                    return self._too_many(rule)
+                    return too_many(rule)
             request[BODY] = body
             request[FILES] = files
             response = await handler(request)
@@ -325,22 +251,6 @@ class FakeDiscord:
             return response
         finally:
             await self._changed_now()
-
-    @staticmethod
-    def _too_many(rule: RateLimit) -> web.Response:
-        headers = {
-            "Retry-After": f"{max(1, round(rule.retry_after))}",
-            "X-RateLimit-Limit": "5",
-            "X-RateLimit-Remaining": "0",
-            "X-RateLimit-Reset-After": f"{rule.retry_after:.3f}",
-            "X-RateLimit-Bucket": "fakebucket0001",
-            "X-RateLimit-Scope": "shared" if not rule.is_global else "global",
-            "Via": "1.1 google",
-        }
-        if rule.is_global:
-            headers["X-RateLimit-Global"] = "true"
-        body = {"message": "You are being rate limited.", "retry_after": rule.retry_after, "global": rule.is_global}
-        return _json(body, status=429, headers=headers)
 
     # -- REST handlers --------------------------------------------------------------------------------------------
 
@@ -391,7 +301,7 @@ class FakeDiscord:
             guild_id=channel.get("guild_id"),
             embeds=body.get("embeds") or [],
             components=body.get("components") or [],
-            reference=_snowflakes_as_strings(body.get("message_reference")),
+            reference=snowflakes_as_strings(body.get("message_reference")),
             flags=int(body.get("flags") or 0),
             **extra,
         )
@@ -413,7 +323,7 @@ class FakeDiscord:
             for f in request[FILES]
         ]
         data["files"] = {f["filename"]: f["data"] for f in request[FILES]}
-        echo = _public(data)
+        echo = public(data)
         # Discord sends the bot its own messages too; a bot must not answer itself.
         await self.gateway.dispatch("MESSAGE_CREATE", echo, guild_id=data.get("guild_id"))
         return _json(echo)
@@ -423,7 +333,7 @@ class FakeDiscord:
         if message is None:
             return _json({"message": "Unknown Message", "code": 10008}, status=404)
         message.update({k: v for k, v in (request[BODY] or {}).items() if k in ("content", "embeds", "components")})
-        return _json(_public(message))
+        return _json(public(message))
 
     async def _typing(self, request: web.Request) -> web.Response:
         return web.Response(status=204)
@@ -457,69 +367,6 @@ class FakeDiscord:
             return _json({"message": "Unknown Channel", "code": 10003}, status=404)
         return _json(channel)
 
-    async def _callback(self, request: web.Request) -> web.Response:
-        state = self.interactions.get(request.match_info["token"])
-        if state is None or state["payload"]["id"] != request.match_info["interaction"]:
-            return _json({"message": "Unknown interaction", "code": 10062}, status=404)
-        if state["acknowledged"]:
-            body = {"message": "Interaction has already been acknowledged.", "code": 40060}
-            return _json(body, status=400)
-        body = request[BODY] or {}
-        kind, data = int(body.get("type", 0)), body.get("data") or {}
-        state["acknowledged"] = True
-        self.callbacks.append({"interaction": state["payload"]["id"], "type": kind, "data": data})
-        payload = state["payload"]
-        ephemeral = bool(int(data.get("flags") or 0) & p.EPHEMERAL_FLAG)
-        result: dict[str, Any] = {"interaction": {"id": payload["id"], "type": payload["type"]}}
-        if kind in (4, 5):  # a message (or the "thinking…" placeholder) answers the interaction
-            message = self._store_message(payload["channel_id"], data, webhook_id=self.application_id)
-            message["ephemeral"] = ephemeral
-            message["loading"] = kind == 5
-            state["original"] = message["id"]
-            result["interaction"].update(
-                response_message_id=message["id"],
-                response_message_loading=kind == 5,
-                response_message_ephemeral=ephemeral,
-            )
-            result["resource"] = {"type": kind, "message": _public(message)}
-        elif kind == 8:
-            result["resource"] = {"type": kind}
-        return _json(result)
-
-    async def _followup(self, request: web.Request) -> web.Response:
-        state = self.interactions.get(request.match_info["token"])
-        if state is None or not state["acknowledged"]:
-            return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
-        body = request[BODY] or {}
-        refused = p.check_message_body(body)
-        if refused:
-            return _json(refused[1], status=refused[0])
-        original = self.messages.get(state["original"] or "")
-        if original is not None and original.get("loading"):
-            # Discord: the first follow-up after a deferred response edits the "thinking…" message.
-            original.update(loading=False, content=body.get("content") or "", embeds=body.get("embeds") or [])
-            original.update(components=body.get("components") or [], allowed_mentions=body.get("allowed_mentions"))
-            return _json(_public(original))
-        ephemeral = bool(int(body.get("flags") or 0) & p.EPHEMERAL_FLAG)
-        message = self._store_message(state["payload"]["channel_id"], body, webhook_id=self.application_id)
-        message["ephemeral"] = ephemeral
-        return _json(_public(message))
-
-    async def _edit_webhook_message(self, request: web.Request) -> web.Response:
-        state = self.interactions.get(request.match_info["token"])
-        if state is None or not state["acknowledged"]:
-            return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
-        wanted = request.match_info["message"]
-        message = self.messages.get(state["original"] if wanted == "@original" else wanted)
-        if message is None:
-            return _json({"message": "Unknown Message", "code": 10008}, status=404)
-        body = request[BODY] or {}
-        for key in ("content", "embeds", "components", "allowed_mentions"):
-            if key in body:
-                message[key] = body[key]
-        message["loading"] = False
-        return _json(_public(message))
-
     async def _cdn(self, request: web.Request) -> web.Response:
         self.cdn_requests.append(request.match_info["path"])
         await self._changed_now()
@@ -527,23 +374,6 @@ class FakeDiscord:
         if data is None:
             return web.Response(status=404, text="Not Found")
         return web.Response(body=data, content_type="audio/ogg")
-
-
-def _json(body: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    """A JSON response with Discord's exact content type (discord.py compares it verbatim, without a charset)."""
-    return web.Response(body=json.dumps(body).encode(), status=status, headers=headers, content_type="application/json")
-
-
-def _snowflakes_as_strings(reference: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A message reference the way Discord echoes it: ids as strings, whatever the client sent."""
-    if reference is None:
-        return None
-    return {k: str(v) if k.endswith("_id") and v is not None else v for k, v in reference.items()}
-
-
-def _public(message: dict[str, Any]) -> dict[str, Any]:
-    """A stored message as the API returns it (without the fake's own bookkeeping)."""
-    return {k: v for k, v in message.items() if k not in ("allowed_mentions", "ephemeral", "loading", "files")}
 
 
 async def _serve(args: argparse.Namespace) -> None:
