@@ -66,8 +66,15 @@ def test_an_error_with_retry_and_a_very_long_reply_stay_within_limits() -> None:
     messages = reply_messages(long)
     assert len(messages) > 1
     for message in messages:
-        assert len(message.blocks) <= MAX_BLOCKS
-        assert all(len(b["text"]["text"]) <= SECTION_LIMIT for b in message.blocks)
+        assert len(message.blocks) <= MAX_BLOCKS and len(json.dumps(message.blocks)) < 16_000
+        assert all(0 < len(b["text"]["text"]) <= SECTION_LIMIT for b in message.blocks)
+    words = sum(b["text"]["text"].count("word") for m in messages for b in m.blocks)
+    assert words == 40_000  # nothing lost between the parts
+
+
+def test_an_empty_reply_still_makes_a_valid_section() -> None:
+    [message] = reply_messages(Reply(ReplyKind.INFO, "  \n "))
+    assert message.blocks == [{"type": "section", "text": {"type": "mrkdwn", "text": "…"}}]
 
 
 @pytest.mark.parametrize("length", [10, 2999, 3000, 3001, 9000])

@@ -16,8 +16,8 @@ from core.text import join_phrases, shorten
 SECTION_LIMIT = 3000  # characters in a section block's text
 HEADER_LIMIT = 150  # characters in a header block
 MAX_BLOCKS = 50  # blocks in one message
-SCORECARD_BLOCKS = 40  # blocks per scorecard message, leaving room under MAX_BLOCKS
-SCORECARD_CHARS = 12_000  # text per scorecard message: long messages are cut off or refused as msg_too_long
+MESSAGE_BLOCKS = 40  # blocks per message we send, leaving room under MAX_BLOCKS (a "part n of m" line, a note)
+MESSAGE_CHARS = 12_000  # characters of blocks per message: longer ones are cut off or refused as msg_too_long
 FALLBACK_LIMIT = 300  # the notification text shown beside blocks
 BUTTON_LABELS = {"hint": "Hint", "skip": "Skip", "end": "End interview", "retry": "Retry"}
 
@@ -119,8 +119,8 @@ def buttons(actions: Sequence[str], *, interview_id: str | None, seq: int | None
 
 
 def text_blocks(text: str) -> list[dict[str, Any]]:
-    """mrkdwn text as as many section blocks as its length needs."""
-    return [section(piece) for piece in split_text(text)]
+    """mrkdwn text as as many section blocks as its length needs (Slack refuses an empty section)."""
+    return [section(piece) for piece in split_text(text) if piece.strip()] or [section("…")]
 
 
 # --- replies ---------------------------------------------------------------------------------------------
@@ -137,8 +137,7 @@ def reply_messages(reply: Reply) -> list[SlackMessage]:
     if reply.actions and reply.interview_id:
         blocks.append(buttons(reply.actions, interview_id=reply.interview_id, seq=reply.seq))
     # Very long text (a 10,000-character answer echoed back) needs more than one message.
-    messages = [blocks[i : i + MAX_BLOCKS - 1] for i in range(0, len(blocks), MAX_BLOCKS - 1)]
-    return [SlackMessage(_fallback(text), chunk) for chunk in messages]
+    return [SlackMessage(_fallback(text), chunk) for chunk in pack_blocks(blocks)]
 
 
 def clicked_blocks(blocks: list[dict[str, Any]], *, user_id: str, command: str) -> list[dict[str, Any]]:
@@ -173,7 +172,7 @@ def scorecard_messages(card: Scorecard) -> list[SlackMessage]:
         tail.append(section(shorten("*Practise next:* " + mrkdwn(join_phrases(card.focus_next)), SECTION_LIMIT)))
     short_id = card.interview_id[:8]
     tail.append(context(f"Saved as `{short_id}`. `/mock-interview report {short_id}` shows it again."))
-    parts = _pack([*head, *body, *tail])
+    parts = pack_blocks([*head, *body, *tail])
     fallback = f"{title}: overall {overall}"
     if len(parts) == 1:
         return [SlackMessage(fallback, parts[0])]
@@ -204,13 +203,13 @@ def _block_chars(block: dict[str, Any]) -> int:
     return len(str(block))
 
 
-def _pack(blocks: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Blocks in messages of at most SCORECARD_BLOCKS blocks and SCORECARD_CHARS characters."""
+def pack_blocks(blocks: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Blocks grouped into messages of at most MESSAGE_BLOCKS blocks and MESSAGE_CHARS characters."""
     parts: list[list[dict[str, Any]]] = [[]]
     chars = 0
     for block in blocks:
         size = _block_chars(block)
-        if parts[-1] and (len(parts[-1]) >= SCORECARD_BLOCKS or chars + size > SCORECARD_CHARS):
+        if parts[-1] and (len(parts[-1]) >= MESSAGE_BLOCKS or chars + size > MESSAGE_CHARS):
             parts.append([])
             chars = 0
         parts[-1].append(block)
