@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bots.discord.inbound import dm_conv
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord
@@ -120,3 +121,15 @@ async def test_buttons_work_in_a_dm(bot: RunningBot) -> None:
     await fake.click(alice, again, f"mi:end:{alice['id']}")
     card = (await fake.wait_for_messages(dm["id"], 5))[4]
     assert card["embeds"] or "nothing to score" in card["content"]
+
+
+async def test_a_one_word_answer_that_is_also_a_dm_word_answers_the_open_question(bot: RunningBot) -> None:
+    fake, alice = bot.fake, p.user("alice")
+    dm = fake.open_dm(alice)
+    await fake.user_message(alice, dm, "start behavioral 2")
+    await fake.wait_for_messages(dm["id"], 2)
+    await fake.user_message(alice, dm, "History.")
+    reply = (await fake.wait_for_messages(dm["id"], 3))[2]
+    assert not reply["content"].startswith("```")  # not the history listing: the interview moved on
+    interview = await bot.service.store.get_open_interview(dm_conv(channel_id=int(dm["id"]), user_id=int(alice["id"])))
+    assert interview is not None and interview.turns[0].answer == "History."

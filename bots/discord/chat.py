@@ -145,6 +145,8 @@ async def respond(
 ) -> list[OutMessage]:
     """The messages that answer one intent; [] for a duplicate delivery."""
     in_dm = conv.thread_id is None
+    if isinstance(intent, ShowRoles | ShowHistory) and await service.store.get_open_interview(conv) is not None:
+        intent = Answer(intent.text)  # one word can answer a question ("History."): the open question comes first
     if isinstance(intent, Answer):
         replies = await service.answer(conv, intent.text, event_id=event_id)
         if in_dm and is_no_interview(replies):

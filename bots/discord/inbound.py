@@ -73,12 +73,16 @@ class VoiceAnswer:
 
 @dataclass(frozen=True)
 class ShowRoles:
-    """The user asked which roles exist."""
+    """The user asked which roles exist (or answered the open question with that word: see is_word_answer)."""
+
+    text: str = "roles"
 
 
 @dataclass(frozen=True)
 class ShowHistory:
-    """The user asked for their past interviews."""
+    """The user asked for their past interviews (or answered the open question with that word)."""
+
+    text: str = "history"
 
 
 @dataclass(frozen=True)
@@ -140,12 +144,12 @@ def read_message(
     text = content.strip()
     if in_dm:
         word = text.lower().lstrip("/!").rstrip(".!?")
-        if word in ("roles", "role", "list"):
-            return ShowRoles()
+        if word == "roles":
+            return ShowRoles(text)
         if word in ("help", "?", "hi", "hello", "hey"):
             return ShowHelp()
-        if word in ("history", "past", "my interviews"):
-            return ShowHistory()
+        if word == "history":
+            return ShowHistory(text)
         report = _REPORT.match(text)
         if report:
             return ShowReport(report.group("id"))
