@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +43,7 @@ BOT_SCOPES = (
     "files:read",
     "files:write",
 )
+SHUTDOWN_GRACE_S = 30.0  # at shutdown, how long replies being worked on may take to finish
 RATE_LIMIT_RETRIES = 3  # 429s wait Retry-After seconds, then try again, this many times
 
 
@@ -68,9 +72,25 @@ class SlackBot:
     service: InterviewService
     downloader: FileDownloader
     engines: list[Engine] = field(default_factory=list)
+    inflight: set[asyncio.Task[Any]] = field(default_factory=set)
 
-    async def close(self) -> None:
-        """Release the download session and the installation store's connections (not the service)."""
+    @contextlib.contextmanager
+    def working(self) -> Iterator[None]:
+        """Mark the current listener as in flight, so shutting down lets it finish its reply."""
+        task = asyncio.current_task()
+        if task is None:
+            yield
+            return
+        self.inflight.add(task)
+        try:
+            yield
+        finally:
+            self.inflight.discard(task)
+
+    async def close(self, *, grace_s: float = SHUTDOWN_GRACE_S) -> None:
+        """Let replies being worked on finish, then release downloads and installation connections (not the service)."""
+        if self.inflight:
+            await asyncio.wait(set(self.inflight), timeout=grace_s)
         await self.downloader.close()
         for engine in self.engines:
             engine.dispose()
@@ -117,16 +137,19 @@ def _register(bot: SlackBot) -> None:
     @app.command(COMMAND)
     async def _command(ack: Any, command: dict[str, Any], client: AsyncWebClient, respond: Any) -> None:
         await ack()  # first, always: Slack shows the user an error after 3 seconds without it
-        await commands.handle(command, client=client, respond=respond)
+        with bot.working():
+            await commands.handle(command, client=client, respond=respond)
 
     @app.event("message")
     async def _message(body: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
-        await answers.on_message(body, client=client, context=context)
+        with bot.working():
+            await answers.on_message(body, client=client, context=context)
 
     @app.action(re.compile("^" + re.escape(ACTION_PREFIX)))
     async def _button(ack: Any, body: dict[str, Any], client: AsyncWebClient, respond: Any) -> None:
         await ack()
-        await answers.on_button(body, client=client, respond=respond)
+        with bot.working():
+            await answers.on_button(body, client=client, respond=respond)
 
 
 def web_application(bot: SlackBot) -> web.Application:
