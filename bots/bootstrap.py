@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from core.finishing import Finisher
 from core.flow import Grader, Interviewer
@@ -21,10 +22,16 @@ from db.migrate import upgrade_database
 from db.store import SqlInterviewStore
 
 
-def build_service(settings: Settings, *, rng: random.Random | None = None) -> InterviewService:
+def build_service(
+    settings: Settings,
+    *,
+    rng: random.Random | None = None,
+    observe_chat: Callable[[ChatModel], ChatModel] | None = None,
+) -> InterviewService:
     """An InterviewService on the configured database, with the model when a key is set, else the offline coach.
 
     Loads and validates the role packs (a broken pack fails here, at start) and upgrades the database schema.
+    observe_chat wraps the chat model, for benchmarks that time model calls.
     """
     catalog = load_catalog(settings.roles_dir)
     upgrade_database(settings.database_url)
@@ -54,6 +61,8 @@ def build_service(settings: Settings, *, rng: random.Random | None = None) -> In
             timeout_s=settings.model_timeout_s,
             max_retries=settings.model_max_retries,
         )
+        if observe_chat is not None:
+            chat = observe_chat(chat)
         interviewer = ModelInterviewer(chat, max_pairs=limits.max_pairs)
         grader = ModelGrader(chat)
         summarizer = ModelSummarizer(chat)

@@ -102,8 +102,7 @@ class Finisher:
             await self._record(interview.id, getattr(exc, "usage", None))
             grade, usage = await self._fallback.grade(request)
         grade = apply_grade_rules(grade, answer=request.answer, kind=request.kind)
-        await self._store.save_grade(interview.id, turn.seq, grade)
-        await self._record(interview.id, usage)
+        await self._store.save_grade(interview.id, turn.seq, grade, usage=usage)
         turn.grade = grade
 
     async def _summary(self, pack: RolePack, interview: Interview, deadline: float) -> SummaryText:

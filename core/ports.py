@@ -58,8 +58,11 @@ class InterviewStore(Protocol):
     async def update_interview(self, interview: Interview) -> None:
         """Write the header fields: status, level, language, state, overall_score, summary, ended_at."""
 
-    async def add_turn(self, interview_id: str, turn: Turn) -> None:
-        """Insert a turn; raise TurnConflict if (interview_id, seq) exists already."""
+    async def add_turn(
+        self, interview_id: str, turn: Turn, *, header: Interview | None = None, usage: Usage | None = None
+    ) -> None:
+        """Insert a turn, with header's header fields and the usage of the call that chose it, in one transaction;
+        raise TurnConflict if (interview_id, seq) exists already."""
 
     async def save_answer(
         self,
@@ -83,8 +86,8 @@ class InterviewStore(Protocol):
     ) -> None:
         """Close an unanswered turn as skipped or as turned into a hint; raise TurnConflict if it was not open."""
 
-    async def save_grade(self, interview_id: str, seq: int, grade: Grade) -> None:
-        """Store (or replace) the grade of an answered turn."""
+    async def save_grade(self, interview_id: str, seq: int, grade: Grade, *, usage: Usage | None = None) -> None:
+        """Store (or replace) the grade of an answered turn, with the usage of the call that made it."""
 
     async def record_usage(self, interview_id: str, usage: Usage) -> None:
         """Append one model call's usage."""

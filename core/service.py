@@ -144,8 +144,8 @@ class InterviewService:
         if command:
             return await self.command(conv, command) if await self._claim(conv, event_id) else []
         async with self._lock(conv):
-            if event_id is not None and await self.store.event_seen(conv.platform, event_id):
-                return []
+            # No separate duplicate check: a stored answer records its event id in the same transaction (a replay
+            # then conflicts and gets no reply), and every other outcome claims the event first.
             interview, pack, refusal = await self._open_for_answer(conv)
             answer = text.strip()
             storable = refusal is None and answer and len(answer) <= self.limits.max_answer_chars

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import openai
 
+from core.llm import pooled_http_client
 from core.models import Usage
 from core.ports import AudioRejected, ModelUnavailable, Transcript
 
@@ -38,7 +39,11 @@ class WhisperTranscriber:
         self.model = model
         # The SDK retries 408/409/429/5xx, timeouts and connection errors itself, honouring Retry-After.
         self._client = openai.AsyncOpenAI(
-            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout_s,
+            max_retries=max_retries,
+            http_client=pooled_http_client(),
         )
         # verbose_json adds the duration and per-segment silence scores; gpt-4o-transcribe and some servers reject it.
         self._format: Format = "verbose_json"

@@ -93,8 +93,7 @@ class TurnSteps:
             await self.record_usage(interview.id, exc.usage)
             return None  # left ungraded: graded again before the summary
         grade = apply_grade_rules(grade, answer=request.answer, kind=request.kind)
-        await self._store.save_grade(interview.id, turn.seq, grade)
-        await self.record_usage(interview.id, usage)
+        await self._store.save_grade(interview.id, turn.seq, grade, usage=usage)
         return grade
 
     async def hint(self, pack: RolePack, interview: Interview, turn: Turn) -> list[Reply]:
@@ -132,16 +131,18 @@ class TurnSteps:
             interview.state["pending"] = instruction.value
             await self._store.update_interview(interview)
             return [error(messages.model_down(str(exc)), interview_id=interview.id, actions=("retry",))]
-        await self.record_usage(interview.id, usage)
-        return await self._apply_move(pack, interview, move)
+        return await self._apply_move(pack, interview, move, usage=usage)
 
-    async def _apply_move(self, pack: RolePack, interview: Interview, move: Move) -> list[Reply]:
+    async def _apply_move(
+        self, pack: RolePack, interview: Interview, move: Move, *, usage: Usage | None = None
+    ) -> list[Reply]:
         interview.state.pop("pending", None)
         last = interview.last_turn
         if move.note and last is not None:
             interview.state.setdefault("notes", {})[str(last.seq)] = move.note
         if move.action is Action.END:
             await self._store.update_interview(interview)
+            await self.record_usage(interview.id, usage)
             return await self.finish(pack, interview)
         if move.action is Action.NEXT_QUESTION:
             kind, index = TurnKind.QUESTION, next_main_index(interview)
@@ -150,11 +151,11 @@ class TurnSteps:
             index = last.question_index if last else 0
         turn = Turn(seq=interview.next_seq, kind=kind, question=move.message, question_index=index)
         try:
-            await self._store.add_turn(interview.id, turn)
+            # One transaction: the new question, the interview's notes and the call's usage.
+            await self._store.add_turn(interview.id, turn, header=interview, usage=usage)
         except TurnConflict:  # another worker moved this interview on first
             return []
         interview.turns.append(turn)
-        await self._store.update_interview(interview)
         return [question_reply(pack, interview, turn)]
 
     async def decide(self, ctx: MoveContext) -> tuple[Move, Usage | None]:

@@ -6,8 +6,9 @@ import asyncio
 import functools
 import logging
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -45,19 +46,25 @@ from db.tables import (
 
 log = logging.getLogger(__name__)
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 _OPEN_STATUSES = (InterviewStatus.ACTIVE.value, InterviewStatus.PAUSED.value)
 _FIND_LIMIT = 10
 
 
-def _in_thread(fn: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
-    """Make a blocking method async by running it in a worker thread."""
+# SQLite takes one writer at a time: one thread queues its transactions instead of having several threads wait on
+# its lock (and on each other for the GIL). PostgreSQL serves transactions in parallel, up to the pool's size.
+_SQLITE_THREADS = 1
+_POSTGRES_THREADS = 8
+
+
+def _in_thread(fn: Callable[..., R]) -> Callable[..., Coroutine[Any, Any, R]]:
+    """Make a blocking store method async by running it on the store's database threads."""
 
     @functools.wraps(fn)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        return await asyncio.to_thread(fn, *args, **kwargs)
+    async def wrapper(self: SqlInterviewStore, *args: Any, **kwargs: Any) -> R:
+        call = functools.partial(fn, self, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
 
     return wrapper
 
@@ -83,6 +90,8 @@ class SqlInterviewStore:
         """Use engine (see db.engine.create_db_engine); the schema must be migrated already."""
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        threads = _SQLITE_THREADS if engine.dialect.name == "sqlite" else _POSTGRES_THREADS
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="db")
 
     @_in_thread
     def create_interview(self, interview: Interview) -> None:
@@ -161,24 +170,30 @@ class SqlInterviewStore:
     @_in_thread
     def update_interview(self, interview: Interview) -> None:
         """Write the header fields: status, level, language, state, overall_score, summary, ended_at."""
-        values = {name: getattr(interview, name) for name in HEADER_FIELDS}
-        values.update(status=interview.status.value, updated_at=utcnow())
         try:
             with self._sessions.begin() as session:
-                session.execute(update(InterviewRow).where(InterviewRow.id == interview.id).values(values))
+                _write_header(session, interview)
         except IntegrityError as err:  # resuming while another interview was opened meanwhile
             if _violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
                 raise ActiveInterviewExists(f"{interview.conv} has an open interview already") from err
             raise
 
     @_in_thread
-    def add_turn(self, interview_id: str, turn: Turn) -> None:
-        """Insert a turn; raise TurnConflict if (interview_id, seq) exists already."""
+    def add_turn(
+        self, interview_id: str, turn: Turn, *, header: Interview | None = None, usage: Usage | None = None
+    ) -> None:
+        """Insert a turn, with the header fields of header and the usage of the call that chose it, in one
+        transaction; raise TurnConflict if (interview_id, seq) exists already."""
         try:
             with self._sessions.begin() as session:
                 session.add(turn_row(interview_id, turn))
                 session.flush()
-                _touch(session, interview_id)
+                if header is not None:
+                    _write_header(session, header)
+                else:
+                    _touch(session, interview_id)
+                if usage is not None:
+                    _add_usage(session, interview_id, usage)
         except IntegrityError as err:
             if _violates(err, TURN_SEQ_CONSTRAINT, "turns.interview_id, turns.seq"):
                 raise TurnConflict(f"turn {turn.seq} of {interview_id} exists already") from err
@@ -249,8 +264,8 @@ class SqlInterviewStore:
         _touch(session, interview_id)
 
     @_in_thread
-    def save_grade(self, interview_id: str, seq: int, grade: Grade) -> None:
-        """Store (or replace) the grade of an answered turn."""
+    def save_grade(self, interview_id: str, seq: int, grade: Grade, *, usage: Usage | None = None) -> None:
+        """Store (or replace) the grade of an answered turn, with the usage of the call that made it."""
         query = (
             update(TurnRow)
             .where(TurnRow.interview_id == interview_id, TurnRow.seq == seq, TurnRow.answer.is_not(None))
@@ -261,23 +276,14 @@ class SqlInterviewStore:
             if session.execute(query).rowcount == 0:
                 # A late grade for a deleted interview is no reason to crash a background task.
                 log.warning("no answered turn %s of interview %s to grade", seq, interview_id)
+            elif usage is not None:
+                _add_usage(session, interview_id, usage)
 
     @_in_thread
     def record_usage(self, interview_id: str, usage: Usage) -> None:
         """Append one model call's usage."""
         with self._sessions.begin() as session:
-            session.add(
-                LlmUsageRow(
-                    interview_id=interview_id,
-                    purpose=usage.purpose,
-                    model=usage.model,
-                    prompt_tokens=usage.prompt_tokens,
-                    cached_tokens=usage.cached_tokens,
-                    completion_tokens=usage.completion_tokens,
-                    latency_ms=usage.latency_ms,
-                    created_at=usage.created_at,
-                )
-            )
+            _add_usage(session, interview_id, usage)
 
     @_in_thread
     def usage_totals(self, interview_id: str) -> UsageTotals:
@@ -321,8 +327,31 @@ class SqlInterviewStore:
             return session.execute(query).first() is not None
 
     async def close(self) -> None:
-        """Release connections."""
-        await asyncio.to_thread(self.engine.dispose)
+        """Release connections and the database threads."""
+        await asyncio.get_running_loop().run_in_executor(self._executor, self.engine.dispose)
+        self._executor.shutdown(wait=False)
+
+
+def _write_header(session: Session, interview: Interview) -> None:
+    """Update the interview row's header fields from interview."""
+    values = {name: getattr(interview, name) for name in HEADER_FIELDS}
+    values.update(status=interview.status.value, updated_at=utcnow())
+    session.execute(update(InterviewRow).where(InterviewRow.id == interview.id).values(values))
+
+
+def _add_usage(session: Session, interview_id: str, usage: Usage) -> None:
+    session.add(
+        LlmUsageRow(
+            interview_id=interview_id,
+            purpose=usage.purpose,
+            model=usage.model,
+            prompt_tokens=usage.prompt_tokens,
+            cached_tokens=usage.cached_tokens,
+            completion_tokens=usage.completion_tokens,
+            latency_ms=usage.latency_ms,
+            created_at=usage.created_at,
+        )
+    )
 
 
 def _touch(session: Session, interview_id: str) -> None:

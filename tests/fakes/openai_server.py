@@ -71,6 +71,7 @@ class FakeOpenAI:
         hang_seconds: float = 30.0,
         transcript_text: str = "This is a transcribed answer.",
         supports_verbose_json: bool = True,
+        lean: bool = False,
     ) -> None:
         self.host, self.port = host, port
         self.supports_json_schema = supports_json_schema
@@ -82,6 +83,8 @@ class FakeOpenAI:
         self.hang_seconds = hang_seconds
         self.transcript_text = transcript_text
         self.supports_verbose_json = supports_verbose_json
+        # For load benchmarks: keep no request bodies and skip prefix-cache accounting, so the fake stays fast.
+        self.lean = lean
         self.transcript_duration = 6.0  # what verbose_json reports as the audio's duration
         self.transcript_silent = False  # segments scored as no speech, as Whisper does for silence
         self.responder: Responder = self.default_responder
@@ -206,7 +209,8 @@ class FakeOpenAI:
             "body": body,
         }
         record.update(fault=None, usage=None)
-        self.requests.append(record)
+        if not self.lean:
+            self.requests.append(record)
         slept = await self._delay()
         if not authorized:
             return self._unauthorized(request)
@@ -256,10 +260,16 @@ class FakeOpenAI:
         prompt_tokens = (chars + 3) // 4 + 4 * len(messages)
         text = "".join(f"{m.get('role')}\n{message_text(m)}\n" for m in messages if isinstance(m, dict))
         model = str(body.get("model"))
+        if self.lean:
+            return self._usage_figures(prompt_tokens, 0, content)
         shared = max((_shared_prefix_len(text, old) for m, old in self._prompts if m == model), default=0)
         self._prompts.append((model, text))
         cached = (shared // 4) // _CACHE_STEP * _CACHE_STEP
         cached = min(cached, prompt_tokens) if cached >= _CACHE_MIN_TOKENS else 0
+        return self._usage_figures(prompt_tokens, cached, content)
+
+    @staticmethod
+    def _usage_figures(prompt_tokens: int, cached: int, content: str) -> dict[str, Any]:
         completion_tokens = (len(content) + 3) // 4
         return {
             "prompt_tokens": prompt_tokens,
@@ -367,6 +377,7 @@ async def _serve(args: argparse.Namespace) -> None:
         fault_rate=args.fault_rate,
         seed=args.seed,
         api_key=args.api_key,
+        lean=args.lean,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -388,6 +399,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--api-key", default=None)
+    parser.add_argument("--lean", action="store_true", help="record nothing and skip cache accounting (load tests)")
     asyncio.run(_serve(parser.parse_args(argv)))
 
 
