@@ -91,9 +91,7 @@ class ThreadAnswers:
         self, message: ThreadMessage, conv: ConversationRef, *, client: AsyncWebClient, token: str
     ) -> list[Reply]:
         if message.audio is None and message.has_other_files and not message.text.strip():
-            if not await self.service.store.claim_event(PLATFORM, message.message_key):
-                return []
-            return [info(NOT_AN_ANSWER)]
+            return await self._refuse(message, info(NOT_AN_ANSWER))
         # A redelivered event whose answer is stored already: no reaction, no download, no reply.
         if await self.service.store.event_seen(PLATFORM, message.message_key):
             return []
@@ -116,7 +114,7 @@ class ThreadAnswers:
             found = await client.files_info(file=clip.file_id)
             full = audio_clip(found.get("file") or {})
             if full is None or full.url is None:
-                return [info(NOT_AN_ANSWER)]
+                return await self._refuse(message, info(NOT_AN_ANSWER))
             clip = full
         too_large = error(
             f"That clip is too large for me (the limit is {limit // (1024 * 1024)} MB). "
@@ -124,14 +122,15 @@ class ThreadAnswers:
             interview_id=None,
         )
         if clip.size is not None and clip.size > limit:
-            return [too_large]
+            return await self._refuse(message, too_large)
         try:
             audio = await self.downloader.fetch(clip.url or "", token=token, limit=limit)
         except TooLarge:
-            return [too_large]
+            return await self._refuse(message, too_large)
         except DownloadFailed as exc:
             log.warning("clip download failed: %s", exc)
-            return [error(f"{exc} Please send it again, or type your answer: your question is still open.")]
+            again = error(f"{exc} Please send it again, or type your answer: your question is still open.")
+            return await self._refuse(message, again)
         return await self.service.voice(
             conv,
             audio,
@@ -140,6 +139,10 @@ class ThreadAnswers:
             duration_s=clip.duration_s,
             event_id=message.message_key,
         )
+
+    async def _refuse(self, message: ThreadMessage, reply: Reply) -> list[Reply]:
+        """A message that cannot be taken as an answer: say why once, however often the event is delivered."""
+        return [reply] if await self.service.store.claim_event(PLATFORM, message.message_key) else []
 
     async def _outsider(self, message: ThreadMessage, owner: str, *, client: AsyncWebClient) -> None:
         key = f"outsider:{message.channel_id}:{message.thread_ts}:{message.user_id}"
