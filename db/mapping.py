@@ -1,6 +1,10 @@
-"""Conversions between core's dataclasses and the database rows."""
+"""Conversions between core's dataclasses and the database rows (Core rows in, column values out)."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row
 
 from core.models import (
     AnswerSource,
@@ -13,7 +17,6 @@ from core.models import (
     TurnKind,
     utcnow,
 )
-from db.tables import InterviewRow, TurnRow
 
 # Fields with the same name and value in the dataclass and the row; the rest is converted by hand.
 _INTERVIEW_FIELDS = (
@@ -27,21 +30,21 @@ _TURN_FIELDS = (
 )  # fmt: skip
 
 
-def interview_row(interview: Interview) -> InterviewRow:
-    """The row of a new interview."""
+def interview_values(interview: Interview) -> dict[str, Any]:
+    """The column values of a new interview."""
     conv = interview.conv
-    return InterviewRow(
-        platform=conv.platform,
-        workspace_id=conv.workspace_id,
-        channel_id=conv.channel_id,
-        thread_key=conv.thread_id or "",
-        user_id=conv.user_id,
-        status=interview.status.value,
+    return {
+        "platform": conv.platform,
+        "workspace_id": conv.workspace_id,
+        "channel_id": conv.channel_id,
+        "thread_key": conv.thread_id or "",
+        "user_id": conv.user_id,
+        "status": interview.status.value,
         **{name: getattr(interview, name) for name in _INTERVIEW_FIELDS},
-    )
+    }
 
 
-def interview_from_row(row: InterviewRow, turns: list[Turn]) -> Interview:
+def interview_from_row(row: Row[Any], turns: list[Turn]) -> Interview:
     """The Interview of a row."""
     conv = ConversationRef(
         platform=row.platform,
@@ -54,21 +57,21 @@ def interview_from_row(row: InterviewRow, turns: list[Turn]) -> Interview:
     return Interview(**fields, conv=conv, status=InterviewStatus(row.status), turns=turns)
 
 
-def turn_row(interview_id: str, turn: Turn) -> TurnRow:
-    """The row of a turn."""
+def turn_values(interview_id: str, turn: Turn) -> dict[str, Any]:
+    """The column values of a turn."""
     grade = turn.grade
-    return TurnRow(
-        interview_id=interview_id,
-        kind=turn.kind.value,
-        source=turn.source.value if turn.source else None,
-        score=grade.score if grade else None,
-        grade=grade.to_dict() if grade else None,
-        graded_at=utcnow() if grade else None,
+    return {
+        "interview_id": interview_id,
+        "kind": turn.kind.value,
+        "source": turn.source.value if turn.source else None,
+        "score": grade.score if grade else None,
+        "grade": grade.to_dict() if grade else None,
+        "graded_at": utcnow() if grade else None,
         **{name: getattr(turn, name) for name in _TURN_FIELDS},
-    )
+    }
 
 
-def turn_from_row(row: TurnRow) -> Turn:
+def turn_from_row(row: Row[Any]) -> Turn:
     """The Turn of a row."""
     return Turn(
         kind=TurnKind(row.kind),
@@ -78,7 +81,7 @@ def turn_from_row(row: TurnRow) -> Turn:
     )
 
 
-def summary_from_row(row: InterviewRow, answered: int) -> InterviewSummary:
+def summary_from_row(row: Row[Any], answered: int) -> InterviewSummary:
     """One line of history."""
     return InterviewSummary(
         id=row.id,

@@ -10,9 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import (
     AnswerSource,
@@ -30,10 +29,10 @@ from core.ports import ActiveInterviewExists, TurnConflict
 from db.mapping import (
     HEADER_FIELDS,
     interview_from_row,
-    interview_row,
+    interview_values,
     summary_from_row,
     turn_from_row,
-    turn_row,
+    turn_values,
 )
 from db.tables import (
     OPEN_INTERVIEW_INDEX,
@@ -83,13 +82,49 @@ _OPEN_INTERVIEW_COLUMNS = ", ".join(
 )
 
 
+# Core tables, not ORM sessions: a turn's few statements cost a fraction of the ORM's unit of work (bench/load.py).
+INTERVIEWS = InterviewRow.__table__
+TURNS = TurnRow.__table__
+EVENTS = ProcessedEventRow.__table__
+USAGE = LlmUsageRow.__table__
+
+# The statements of a turn, built once: building and hashing a statement costs more than SQLite running it.
+# Parameters of WHERE clauses are named p_*; the SET or VALUES columns come from each call's parameters.
+_OPEN_INTERVIEW = select(INTERVIEWS).where(
+    INTERVIEWS.c.platform == bindparam("p_platform"),
+    INTERVIEWS.c.workspace_id == bindparam("p_workspace_id"),
+    INTERVIEWS.c.channel_id == bindparam("p_channel_id"),
+    INTERVIEWS.c.thread_key == bindparam("p_thread_key"),
+    INTERVIEWS.c.user_id == bindparam("p_user_id"),
+    INTERVIEWS.c.status.in_(_OPEN_STATUSES),
+)
+_TURNS_OF = select(TURNS).where(TURNS.c.interview_id == bindparam("p_interview_id")).order_by(TURNS.c.seq)
+_UPDATE_INTERVIEW = update(INTERVIEWS).where(INTERVIEWS.c.id == bindparam("p_interview_id"))
+_UPDATE_OPEN_TURN = update(TURNS).where(
+    TURNS.c.interview_id == bindparam("p_interview_id"),
+    TURNS.c.seq == bindparam("p_seq"),
+    TURNS.c.answer.is_(None),
+    TURNS.c.skipped.is_(False),
+    TURNS.c.hint_requested.is_(False),
+)
+_UPDATE_ANSWERED_TURN = update(TURNS).where(
+    TURNS.c.interview_id == bindparam("p_interview_id"),
+    TURNS.c.seq == bindparam("p_seq"),
+    TURNS.c.answer.is_not(None),
+)
+_INSERT_EVENT_OF_INTERVIEW = insert(EVENTS).values(
+    platform=select(INTERVIEWS.c.platform).where(INTERVIEWS.c.id == bindparam("p_interview_id")).scalar_subquery(),
+    event_id=bindparam("p_event_id"),
+    created_at=bindparam("p_created_at"),
+)
+
+
 class SqlInterviewStore:
-    """Durable interviews in a SQL database; each method is one short transaction in a worker thread."""
+    """Durable interviews in a SQL database; each method is one short transaction on the store's threads."""
 
     def __init__(self, engine: Engine) -> None:
         """Use engine (see db.engine.create_db_engine); the schema must be migrated already."""
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
         threads = _SQLITE_THREADS if engine.dialect.name == "sqlite" else _POSTGRES_THREADS
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="db")
 
@@ -97,10 +132,10 @@ class SqlInterviewStore:
     def create_interview(self, interview: Interview) -> None:
         """Insert a new interview and its turns; ActiveInterviewExists if its conversation has one open."""
         try:
-            with self._sessions.begin() as session:
-                session.add(interview_row(interview))
-                session.flush()  # the interview row before its turns, for the foreign key
-                session.add_all(turn_row(interview.id, turn) for turn in interview.turns)
+            with self.engine.begin() as conn:
+                conn.execute(insert(INTERVIEWS).values(interview_values(interview)))
+                if interview.turns:
+                    conn.execute(insert(TURNS), [turn_values(interview.id, turn) for turn in interview.turns])
         except IntegrityError as err:
             if _violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
                 raise ActiveInterviewExists(f"{interview.conv} has an open interview already") from err
@@ -109,24 +144,23 @@ class SqlInterviewStore:
     @_in_thread
     def get_interview(self, interview_id: str) -> Interview | None:
         """The interview with its turns ordered by seq, or None."""
-        with self._sessions.begin() as session:
-            row = session.get(InterviewRow, interview_id)
-            return _load(session, row) if row else None
+        with self.engine.begin() as conn:
+            row = conn.execute(select(INTERVIEWS).where(INTERVIEWS.c.id == interview_id)).first()
+            return _load(conn, row) if row else None
 
     @_in_thread
     def get_open_interview(self, conv: ConversationRef) -> Interview | None:
         """The conversation's active or paused interview, or None."""
-        query = select(InterviewRow).where(
-            InterviewRow.platform == conv.platform,
-            InterviewRow.workspace_id == conv.workspace_id,
-            InterviewRow.channel_id == conv.channel_id,
-            InterviewRow.thread_key == (conv.thread_id or ""),
-            InterviewRow.user_id == conv.user_id,
-            InterviewRow.status.in_(_OPEN_STATUSES),
-        )
-        with self._sessions.begin() as session:
-            row = session.scalars(query).first()  # the partial unique index allows one at most
-            return _load(session, row) if row else None
+        where = {
+            "p_platform": conv.platform,
+            "p_workspace_id": conv.workspace_id,
+            "p_channel_id": conv.channel_id,
+            "p_thread_key": conv.thread_id or "",
+            "p_user_id": conv.user_id,
+        }
+        with self.engine.begin() as conn:
+            row = conn.execute(_OPEN_INTERVIEW, where).first()  # the partial unique index allows one at most
+            return _load(conn, row) if row else None
 
     @_in_thread
     def find_interview_ids(self, prefix: str, *, user_id: str | None = None) -> list[str]:
@@ -135,8 +169,8 @@ class SqlInterviewStore:
         if user_id is not None:
             query = query.where(InterviewRow.user_id == user_id)
         query = query.order_by(InterviewRow.created_at.desc(), InterviewRow.id).limit(_FIND_LIMIT)
-        with self._sessions.begin() as session:
-            return list(session.scalars(query))
+        with self.engine.begin() as conn:
+            return list(conn.execute(query).scalars())
 
     @_in_thread
     def list_interviews(
@@ -155,7 +189,7 @@ class SqlInterviewStore:
             .correlate(InterviewRow)
             .scalar_subquery()
         )
-        query = select(InterviewRow, answered)
+        query = select(INTERVIEWS, answered.label("answered"))
         for column, value in (
             (InterviewRow.user_id, user_id),
             (InterviewRow.platform, platform),
@@ -164,15 +198,15 @@ class SqlInterviewStore:
             if value is not None:
                 query = query.where(column == value)
         query = query.order_by(InterviewRow.created_at.desc(), InterviewRow.id).limit(max(limit, 0))
-        with self._sessions.begin() as session:
-            return [summary_from_row(row, count) for row, count in session.execute(query)]
+        with self.engine.begin() as conn:
+            return [summary_from_row(row, row.answered) for row in conn.execute(query)]
 
     @_in_thread
     def update_interview(self, interview: Interview) -> None:
         """Write the header fields: status, level, language, state, overall_score, summary, ended_at."""
         try:
-            with self._sessions.begin() as session:
-                _write_header(session, interview)
+            with self.engine.begin() as conn:
+                _write_header(conn, interview)
         except IntegrityError as err:  # resuming while another interview was opened meanwhile
             if _violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
                 raise ActiveInterviewExists(f"{interview.conv} has an open interview already") from err
@@ -185,15 +219,14 @@ class SqlInterviewStore:
         """Insert a turn, with the header fields of header and the usage of the call that chose it, in one
         transaction; raise TurnConflict if (interview_id, seq) exists already."""
         try:
-            with self._sessions.begin() as session:
-                session.add(turn_row(interview_id, turn))
-                session.flush()
+            with self.engine.begin() as conn:
+                conn.execute(insert(TURNS), turn_values(interview_id, turn))
                 if header is not None:
-                    _write_header(session, header)
+                    _write_header(conn, header)
                 else:
-                    _touch(session, interview_id)
+                    _touch(conn, interview_id)
                 if usage is not None:
-                    _add_usage(session, interview_id, usage)
+                    _add_usage(conn, interview_id, usage)
         except IntegrityError as err:
             if _violates(err, TURN_SEQ_CONSTRAINT, "turns.interview_id, turns.seq"):
                 raise TurnConflict(f"turn {turn.seq} of {interview_id} exists already") from err
@@ -220,14 +253,12 @@ class SqlInterviewStore:
             "audio_seconds": audio_seconds,
         }
         try:
-            with self._sessions.begin() as session:
+            with self.engine.begin() as conn:
                 if event_id is not None:
                     # Same transaction as the answer: a crash can never leave the event marked but the answer lost.
-                    platform = select(InterviewRow.platform).where(InterviewRow.id == interview_id).scalar_subquery()
-                    session.execute(
-                        insert(ProcessedEventRow).values(platform=platform, event_id=event_id, created_at=utcnow())
-                    )
-                self._close_open_turn_in(session, interview_id, seq, values)
+                    event = {"p_interview_id": interview_id, "p_event_id": event_id, "p_created_at": utcnow()}
+                    conn.execute(_INSERT_EVENT_OF_INTERVIEW, event)
+                _close_open_turn(conn, interview_id, seq, values)
         except IntegrityError as err:
             if _violates(err, "pk_processed_events", _EVENT_COLUMNS):
                 raise TurnConflict(f"event {event_id} was processed already") from err
@@ -238,52 +269,28 @@ class SqlInterviewStore:
         """Close an unanswered turn as skipped or turned into a hint; TurnConflict if it was not open."""
         if skipped == hint_requested:
             raise ValueError("close_turn needs exactly one of skipped and hint_requested")
-        self._close_open_turn(interview_id, seq, skipped=skipped, hint_requested=hint_requested)
-
-    def _close_open_turn(self, interview_id: str, seq: int, **values: Any) -> None:
-        with self._sessions.begin() as session:
-            self._close_open_turn_in(session, interview_id, seq, values)
-
-    @staticmethod
-    def _close_open_turn_in(session: Session, interview_id: str, seq: int, values: dict[str, Any]) -> None:
-        """Write values to the turn only while it is open; the database arbitrates between workers."""
-        query = (
-            update(TurnRow)
-            .where(
-                TurnRow.interview_id == interview_id,
-                TurnRow.seq == seq,
-                TurnRow.answer.is_(None),
-                TurnRow.skipped.is_(False),
-                TurnRow.hint_requested.is_(False),
-            )
-            .values(values)
-            .execution_options(synchronize_session=False)
-        )
-        if session.execute(query).rowcount == 0:
-            raise TurnConflict(f"turn {seq} of {interview_id} is not open")
-        _touch(session, interview_id)
+        with self.engine.begin() as conn:
+            _close_open_turn(conn, interview_id, seq, {"skipped": skipped, "hint_requested": hint_requested})
 
     @_in_thread
     def save_grade(self, interview_id: str, seq: int, grade: Grade, *, usage: Usage | None = None) -> None:
         """Store (or replace) the grade of an answered turn, with the usage of the call that made it."""
-        query = (
-            update(TurnRow)
-            .where(TurnRow.interview_id == interview_id, TurnRow.seq == seq, TurnRow.answer.is_not(None))
-            .values(grade=grade.to_dict(), score=grade.score, graded_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        with self._sessions.begin() as session:
-            if session.execute(query).rowcount == 0:
+        values = {"grade": grade.to_dict(), "score": grade.score, "graded_at": utcnow()}
+        with self.engine.begin() as conn:
+            if (
+                conn.execute(_UPDATE_ANSWERED_TURN, {"p_interview_id": interview_id, "p_seq": seq, **values}).rowcount
+                == 0
+            ):
                 # A late grade for a deleted interview is no reason to crash a background task.
                 log.warning("no answered turn %s of interview %s to grade", seq, interview_id)
             elif usage is not None:
-                _add_usage(session, interview_id, usage)
+                _add_usage(conn, interview_id, usage)
 
     @_in_thread
     def record_usage(self, interview_id: str, usage: Usage) -> None:
         """Append one model call's usage."""
-        with self._sessions.begin() as session:
-            _add_usage(session, interview_id, usage)
+        with self.engine.begin() as conn:
+            _add_usage(conn, interview_id, usage)
 
     @_in_thread
     def usage_totals(self, interview_id: str) -> UsageTotals:
@@ -294,8 +301,8 @@ class SqlInterviewStore:
             func.coalesce(func.sum(LlmUsageRow.completion_tokens), 0),
             func.count(LlmUsageRow.id),
         ).where(LlmUsageRow.interview_id == interview_id)
-        with self._sessions.begin() as session:
-            prompt, cached, completion, calls = session.execute(query).one()
+        with self.engine.begin() as conn:
+            prompt, cached, completion, calls = conn.execute(query).one()
         return UsageTotals(
             prompt_tokens=int(prompt),
             cached_tokens=int(cached),
@@ -309,8 +316,8 @@ class SqlInterviewStore:
         # A plain INSERT on the primary key: the database decides the race between processes.
         row = {"platform": platform, "event_id": event_id, "created_at": utcnow()}
         try:
-            with self._sessions.begin() as session:
-                session.execute(insert(ProcessedEventRow).values(row))
+            with self.engine.begin() as conn:
+                conn.execute(insert(EVENTS).values(row))
         except IntegrityError as err:
             if _violates(err, "pk_processed_events", _EVENT_COLUMNS):
                 return False
@@ -323,8 +330,8 @@ class SqlInterviewStore:
         query = select(ProcessedEventRow.event_id).where(
             ProcessedEventRow.platform == platform, ProcessedEventRow.event_id == event_id
         )
-        with self._sessions.begin() as session:
-            return session.execute(query).first() is not None
+        with self.engine.begin() as conn:
+            return conn.execute(query).first() is not None
 
     async def close(self) -> None:
         """Release connections and the database threads."""
@@ -332,34 +339,42 @@ class SqlInterviewStore:
         self._executor.shutdown(wait=False)
 
 
-def _write_header(session: Session, interview: Interview) -> None:
+def _close_open_turn(conn: Connection, interview_id: str, seq: int, values: dict[str, Any]) -> None:
+    """Write values to the turn only while it is open; the database arbitrates between workers."""
+    if conn.execute(_UPDATE_OPEN_TURN, {"p_interview_id": interview_id, "p_seq": seq, **values}).rowcount == 0:
+        raise TurnConflict(f"turn {seq} of {interview_id} is not open")
+    _touch(conn, interview_id)
+
+
+def _write_header(conn: Connection, interview: Interview) -> None:
     """Update the interview row's header fields from interview."""
     values = {name: getattr(interview, name) for name in HEADER_FIELDS}
     values.update(status=interview.status.value, updated_at=utcnow())
-    session.execute(update(InterviewRow).where(InterviewRow.id == interview.id).values(values))
+    conn.execute(_UPDATE_INTERVIEW, {"p_interview_id": interview.id, **values})
 
 
-def _add_usage(session: Session, interview_id: str, usage: Usage) -> None:
-    session.add(
-        LlmUsageRow(
-            interview_id=interview_id,
-            purpose=usage.purpose,
-            model=usage.model,
-            prompt_tokens=usage.prompt_tokens,
-            cached_tokens=usage.cached_tokens,
-            completion_tokens=usage.completion_tokens,
-            latency_ms=usage.latency_ms,
-            created_at=usage.created_at,
-        )
+def _add_usage(conn: Connection, interview_id: str, usage: Usage) -> None:
+    conn.execute(
+        insert(USAGE),
+        {
+            "interview_id": interview_id,
+            "purpose": usage.purpose,
+            "model": usage.model,
+            "prompt_tokens": usage.prompt_tokens,
+            "cached_tokens": usage.cached_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "latency_ms": usage.latency_ms,
+            "created_at": usage.created_at,
+        },
     )
 
 
-def _touch(session: Session, interview_id: str) -> None:
+def _touch(conn: Connection, interview_id: str) -> None:
     """Bump the interview's updated_at after a write to one of its turns."""
-    session.execute(update(InterviewRow).where(InterviewRow.id == interview_id).values(updated_at=utcnow()))
+    conn.execute(_UPDATE_INTERVIEW, {"p_interview_id": interview_id, "updated_at": utcnow()})
 
 
-def _load(session: Session, row: InterviewRow) -> Interview:
+def _load(conn: Connection, row: Any) -> Interview:
     """The Interview of row with its turns, read in the same transaction."""
-    turns = session.scalars(select(TurnRow).where(TurnRow.interview_id == row.id).order_by(TurnRow.seq))
+    turns = conn.execute(_TURNS_OF, {"p_interview_id": row.id})
     return interview_from_row(row, [turn_from_row(t) for t in turns])
