@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bots.discord.delivery import message_kwargs
@@ -116,3 +118,14 @@ def test_a_scorecard_becomes_real_discord_embeds() -> None:
     kwargs = message_kwargs(first, candidate_id=ALICE)
     assert kwargs["embeds"][0].title == "Scorecard · Data Science" and "view" not in kwargs
     assert message_kwargs(OutMessage("Q", buttons=("hint", "end")), candidate_id=ALICE)["view"].children
+
+
+def test_spoken_delivery_is_shown_per_answer_and_for_the_interview() -> None:
+    card = _card(2, text=100)
+    spoken = "Pace 190 words/min (a little fast) · no filler words"
+    card = replace(card, items=(replace(card.items[0], delivery=spoken), card.items[1]), delivery=spoken)
+    embeds = [e for m in scorecard_messages(card) for e in m.embeds]
+    fields = [f for e in embeds for f in e.get("fields", [])]
+    assert {"name": "Spoken delivery", "value": spoken} in [{k: f[k] for k in ("name", "value")} for f in fields]
+    answer_fields = [f["value"] for f in fields if f["value"].startswith("**Q:**")]
+    assert f"🎙️ {spoken}" in answer_fields[0] and "🎙️" not in answer_fields[1]

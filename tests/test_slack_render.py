@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -162,3 +163,14 @@ def test_history_lists_ids_roles_and_scores() -> None:
     )
     text = history_text([row], {"law": "Law & Order"})
     assert "`6f1c0d7e` 2026-11-27 23:40 · Law &amp; Order · completed · 1 answer · 7.5/10" in text
+
+
+def test_spoken_delivery_is_shown_per_answer_and_for_the_interview() -> None:
+    card = _card(2)
+    spoken = "Pace 140 words/min (good) · 2 filler words (um ×2)"
+    card = replace(card, items=(replace(card.items[0], delivery=spoken), card.items[1]), delivery=spoken)
+    [message] = scorecard_messages(card)
+    texts = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
+    answers = [t for t in texts if "Your answer" in t]
+    assert ":studio_microphone: Pace 140 words/min" in answers[0] and "microphone" not in answers[1]
+    assert any(t.startswith("*Spoken delivery:* Pace 140") for t in texts)

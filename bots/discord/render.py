@@ -134,6 +134,8 @@ def header_embed(card: Scorecard) -> dict:
     )
     description = overall + (f"\n\n{defuse(card.summary)}" if card.summary else "")
     fields = []
+    if card.delivery:
+        fields.append({"name": "Spoken delivery", "value": _clip(defuse(card.delivery), FIELD_VALUE_LIMIT)})
     if card.strengths:
         fields.append({"name": "Strengths", "value": _clip(_bullets(card.strengths), FIELD_VALUE_LIMIT)})
     if card.focus_next:
@@ -160,6 +162,8 @@ def item_field(item: ScoreItem) -> dict:
         lines.append(f"➕ {defuse(item.strength.strip())}")
     if item.improvement:
         lines.append(f"➡️ {defuse(item.improvement.strip())}")
+    if item.delivery:
+        lines.append(f"🎙️ {defuse(item.delivery)}")
     return {"name": _clip(name, FIELD_NAME_LIMIT), "value": _clip("\n".join(lines), FIELD_VALUE_LIMIT), "inline": False}
 
 

@@ -166,6 +166,8 @@ def scorecard_messages(card: Scorecard) -> list[SlackMessage]:
     head.append({"type": "divider"})
     body = [section(_item_text(item)) for item in card.items]
     tail: list[dict[str, Any]] = []
+    if card.delivery:
+        tail.append(section(shorten("*Spoken delivery:* " + mrkdwn(card.delivery), SECTION_LIMIT)))
     if card.strengths:
         tail.append(section(shorten("*Strengths:* " + mrkdwn(join_phrases(card.strengths)), SECTION_LIMIT)))
     if card.focus_next:
@@ -196,6 +198,8 @@ def _item_text(item: ScoreItem) -> str:
         lines.append(":white_check_mark: " + mrkdwn(shorten(item.strength, 400)))
     if item.improvement:
         lines.append(":arrow_right: " + mrkdwn(shorten(item.improvement, 400)))
+    if item.delivery:
+        lines.append(":studio_microphone: " + mrkdwn(shorten(item.delivery, 300)))
     return cap("\n".join(lines))
 
 
