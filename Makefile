@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format clean system-tools
+.PHONY: run test bench lint format clean system-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ test: $(STAMP) system-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The benchmarks (about 15 minutes; PostgreSQL at 127.0.0.1:5432 for the load figures): figures, not pass/fail.
+## bench/RESULTS.md holds the last run's numbers. Each also runs alone: python -m bench.<name> [--json].
+bench: $(STAMP)
+	$(BIN)/python -m bench.tokens
+	$(BIN)/python -m bench.scorecard
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.slack
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
