@@ -38,6 +38,7 @@ from bots.bootstrap import build_service
 from core.models import ConversationRef
 from core.ports import ChatModel, ChatResult
 from core.settings import Settings
+from db.engine import normalize_database_url
 
 ROLES = ("data-science", "software-engineering", "product-management", "law")
 ANSWER = (
@@ -156,6 +157,7 @@ async def _scenario(args: argparse.Namespace) -> dict[str, Any]:
 def _throwaway_postgres(server_url: str) -> tuple[str, Any]:
     """A new empty database on the server, and a function that drops it."""
     name = f"mi_bench_{uuid.uuid4().hex[:12]}"
+    server_url = normalize_database_url(server_url)
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -244,7 +246,8 @@ def main() -> None:
 
 
 def _print_progress(row: dict[str, Any], quiet: bool) -> None:
-    if quiet:
+    if quiet:  # the JSON comes at the end; a line per scenario on stderr keeps a long run's figures if it fails
+        print(json.dumps(row), file=sys.stderr, flush=True)
         return
     label = "saturation" if row.get("saturation") else f"think {row['think_s'][0]:g}-{row['think_s'][1]:g} s"
     print(

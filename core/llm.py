@@ -27,15 +27,15 @@ _NUDGE = (
 _INVALID = "The AI interviewer's reply could not be understood."
 # Most specific first: APITimeoutError is an APIConnectionError, every HTTP error is an APIStatusError.
 _FRIENDLY: tuple[tuple[type[Exception], str], ...] = (
-    (openai.APITimeoutError, "The AI interviewer timed out."),
-    (openai.APIConnectionError, "Could not reach the AI service."),
-    (openai.AuthenticationError, "The AI service rejected the API key."),
-    (openai.PermissionDeniedError, "The AI service refused this API key access to the model."),
-    (openai.NotFoundError, "The AI service does not offer the configured model."),
-    (openai.RateLimitError, "The AI service is rate-limiting us."),
-    (openai.InternalServerError, "The AI service is having problems."),
-    (openai.BadRequestError, "The AI service rejected the request."),
-    (openai.APIStatusError, "The AI service returned an error."),
+    (openai.APITimeoutError, "The {service} timed out."),
+    (openai.APIConnectionError, "Could not reach the {service}."),
+    (openai.AuthenticationError, "The {service} rejected the API key."),
+    (openai.PermissionDeniedError, "The {service} refused this API key access to the model."),
+    (openai.NotFoundError, "The {service} does not offer the configured model."),
+    (openai.RateLimitError, "The {service} is rate-limiting us."),
+    (openai.InternalServerError, "The {service} is having problems."),
+    (openai.BadRequestError, "The {service} rejected the request."),
+    (openai.APIStatusError, "The {service} returned an error."),
 )
 
 
@@ -90,13 +90,13 @@ class OpenAIChatModel:
                 completion = raw.parse()
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 if mode == LADDER[-1] or not self._rejects_format(exc, mode):
-                    raise _unavailable(exc, purpose) from None
+                    raise unavailable(exc, purpose) from None
                 log.info("%s: server rejected response_format %s (HTTP %s)", purpose, mode, exc.status_code)
                 mode = LADDER[LADDER.index(mode) + 1]
                 continue
             except openai.OpenAIError as exc:
                 # `from None`: the SDK error's text and body can echo the key or the provider's raw reply.
-                raise _unavailable(exc, purpose) from None
+                raise unavailable(exc, purpose) from None
             except ValueError:
                 completion = None  # a 200 whose body is not JSON: the SDK fails to decode it
             self._remember(mode)
@@ -207,12 +207,13 @@ def _extract(completion: Any, schema: dict[str, Any], tokens: list[int]) -> dict
     return data
 
 
-def _unavailable(exc: Exception, purpose: str) -> ModelUnavailable:
-    """A ModelUnavailable with a friendly message; logs the error type and status, never the body."""
+def unavailable(exc: Exception, purpose: str, *, service: str = "AI service") -> ModelUnavailable:
+    """A ModelUnavailable with a friendly message naming service; logs the error type and status, never the body."""
     status = getattr(exc, "status_code", None)
     request_id = getattr(exc, "request_id", None)
     log.warning("%s: model call failed: %s status=%s request_id=%s", purpose, type(exc).__name__, status, request_id)
-    message = next((text for kind, text in _FRIENDLY if isinstance(exc, kind)), "The AI service failed.")
+    template = next((text for kind, text in _FRIENDLY if isinstance(exc, kind)), "The {service} failed.")
+    message = template.format(service=service)
     if isinstance(exc, openai.RateLimitError) and exc.code == "insufficient_quota":
-        message = "The AI service account has run out of quota."
+        message = f"The {service} account has run out of quota."
     return ModelUnavailable(message)

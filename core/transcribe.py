@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 import openai
 
-from core.llm import pooled_http_client
+from core.llm import pooled_http_client, unavailable
 from core.models import Usage
-from core.ports import AudioRejected, ModelUnavailable, Transcript
+from core.ports import AudioRejected, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -18,16 +18,6 @@ Format = Literal["verbose_json", "json"]
 # Whisper's own rule for a segment that holds no speech (openai/whisper transcribe.py defaults).
 _NO_SPEECH_PROB = 0.6
 _LOW_LOGPROB = -1.0
-_FRIENDLY: tuple[tuple[type[Exception], str], ...] = (
-    (openai.APITimeoutError, "The transcription service timed out."),
-    (openai.APIConnectionError, "Could not reach the transcription service."),
-    (openai.AuthenticationError, "The transcription service rejected the API key."),
-    (openai.PermissionDeniedError, "The transcription service refused this API key access to the model."),
-    (openai.NotFoundError, "The transcription service does not offer the configured speech model."),
-    (openai.RateLimitError, "The transcription service is rate-limiting us."),
-    (openai.InternalServerError, "The transcription service is having problems."),
-    (openai.APIStatusError, "The transcription service returned an error."),
-)
 
 
 class WhisperTranscriber:
@@ -75,7 +65,7 @@ class WhisperTranscriber:
                 log.warning("transcription rejected: status=%s request_id=%s", exc.status_code, exc.request_id)
                 raise AudioRejected("The transcription service could not read that recording.") from exc
             except openai.OpenAIError as exc:
-                raise _unavailable(exc) from exc
+                raise unavailable(exc, "transcribe", service="transcription service") from None
         usage = Usage(purpose="transcribe", model=self.model, latency_ms=int((time.perf_counter() - started) * 1000))
         return _transcript(result), usage
 
@@ -99,11 +89,3 @@ def _transcript(result: Any) -> Transcript:
         language=getattr(result, "language", None),
         silent=silent,
     )
-
-
-def _unavailable(exc: Exception) -> ModelUnavailable:
-    """A ModelUnavailable with a friendly message; logs the error type and status, never the body."""
-    status = getattr(exc, "status_code", None)
-    log.warning("transcription failed: %s status=%s", type(exc).__name__, status)
-    message = next((text for kind, text in _FRIENDLY if isinstance(exc, kind)), "The transcription service failed.")
-    return ModelUnavailable(message)

@@ -43,7 +43,7 @@ def create_db_engine(url: str) -> Engine:
             url,
             pool_pre_ping=True,  # a worker idle behind a load balancer finds its connection cut
             pool_size=5,
-            max_overflow=10,  # asyncio.to_thread runs at most min(32, cpus + 4) bodies at once
+            max_overflow=10,  # the store uses 2 threads; other users (the Slack installation store) run in to_thread
             pool_recycle=1800,
             connect_args={"connect_timeout": 10, "application_name": "mock-interview-coach"},
         )

@@ -52,9 +52,11 @@ _FIND_LIMIT = 10
 
 
 # SQLite takes one writer at a time: one thread queues its transactions instead of having several threads wait on
-# its lock (and on each other for the GIL). PostgreSQL serves transactions in parallel, up to the pool's size.
+# its lock (and on each other for the GIL). PostgreSQL serves transactions in parallel, but each thread's driver work
+# holds the GIL: with 8 threads the event loop was starved for up to a second (bench/load.py); 2 overlap the network
+# waits and keep its lag under 25 ms.
 _SQLITE_THREADS = 1
-_POSTGRES_THREADS = 8
+_POSTGRES_THREADS = 2
 
 
 def _in_thread(fn: Callable[..., R]) -> Callable[..., Coroutine[Any, Any, R]]:
