@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from core.finishing import Finisher
 from core.flow import Grader, Interviewer
@@ -20,6 +21,41 @@ from core.voice import VoiceLimits, VoicePipeline
 from db.engine import create_db_engine
 from db.migrate import upgrade_database
 from db.store import SqlInterviewStore
+
+
+@dataclass(frozen=True)
+class _ModelParts:
+    """What the model runs when an API key is configured."""
+
+    chat: ChatModel
+    transcriber: Transcriber
+
+
+def _model_parts(settings: Settings, observe_chat: Callable[[ChatModel], ChatModel] | None) -> _ModelParts | None:
+    """The chat model and the transcriber, or None without an API key."""
+    if settings.openai_api_key is None:
+        return None
+    # Imported here: the openai SDK takes over a second to import, which offline runs never need.
+    from core.llm import OpenAIChatModel
+    from core.transcribe import WhisperTranscriber
+
+    key = settings.openai_api_key.get_secret_value()
+    chat: ChatModel = OpenAIChatModel(
+        api_key=key,
+        base_url=settings.openai_base_url,
+        model=settings.model,
+        timeout_s=settings.model_timeout_s,
+        max_retries=settings.model_max_retries,
+    )
+    transcriber = WhisperTranscriber(
+        api_key=key,
+        base_url=settings.openai_base_url,
+        model=settings.stt_model,
+        # A five-minute recording takes Whisper a while; the turn deadline still bounds the wait.
+        timeout_s=max(settings.model_timeout_s, settings.turn_deadline_s),
+        max_retries=settings.model_max_retries,
+    )
+    return _ModelParts(chat=observe_chat(chat) if observe_chat else chat, transcriber=transcriber)
 
 
 def build_service(
@@ -44,47 +80,22 @@ def build_service(
         max_audio_seconds=settings.max_audio_seconds,
     )
     offline_grader = OfflineGrader()
-    chat: ChatModel | None = None
-    interviewer: Interviewer = OfflineInterviewer()
-    grader: Grader = offline_grader
-    summarizer: ModelSummarizer | None = None
-    transcriber: Transcriber | None = None
-    if settings.openai_api_key is not None:
-        # Imported here: the openai SDK takes over a second to import, which offline runs never need.
-        from core.llm import OpenAIChatModel
-        from core.transcribe import WhisperTranscriber
-
-        chat = OpenAIChatModel(
-            api_key=settings.openai_api_key.get_secret_value(),
-            base_url=settings.openai_base_url,
-            model=settings.model,
-            timeout_s=settings.model_timeout_s,
-            max_retries=settings.model_max_retries,
-        )
-        if observe_chat is not None:
-            chat = observe_chat(chat)
-        interviewer = ModelInterviewer(chat, max_pairs=limits.max_pairs)
-        grader = ModelGrader(chat)
-        summarizer = ModelSummarizer(chat)
-        transcriber = WhisperTranscriber(
-            api_key=settings.openai_api_key.get_secret_value(),
-            base_url=settings.openai_base_url,
-            model=settings.stt_model,
-            # A five-minute recording takes Whisper a while; the turn deadline still bounds the wait.
-            timeout_s=max(settings.model_timeout_s, settings.turn_deadline_s),
-            max_retries=settings.model_max_retries,
-        )
-    voice = VoicePipeline(
-        transcriber=transcriber,
-        limits=VoiceLimits(max_seconds=limits.max_audio_seconds, max_bytes=limits.max_download_bytes),
-        ffmpeg=settings.ffmpeg,
+    model = _model_parts(settings, observe_chat)
+    interviewer: Interviewer = (
+        ModelInterviewer(model.chat, max_pairs=limits.max_pairs) if model else OfflineInterviewer()
     )
+    grader: Grader = ModelGrader(model.chat) if model else offline_grader
     finisher = Finisher(
         store=store,
         grader=grader,
         fallback_grader=offline_grader,
-        summarizer=summarizer,
+        summarizer=ModelSummarizer(model.chat) if model else None,
         deadline_s=settings.turn_deadline_s,
+    )
+    voice = VoicePipeline(
+        transcriber=model.transcriber if model else None,
+        limits=VoiceLimits(max_seconds=limits.max_audio_seconds, max_bytes=limits.max_download_bytes),
+        ffmpeg=settings.ffmpeg,
     )
     return InterviewService(
         store=store,
@@ -95,6 +106,6 @@ def build_service(
         voice=voice,
         limits=limits,
         rng=rng,
-        mode=f"AI interviewer ({settings.model})" if chat else "offline coach",
-        closers=[chat.close, transcriber.close] if chat and transcriber else [],
+        mode=f"AI interviewer ({settings.model})" if model else "offline coach",
+        closers=[model.chat.close, model.transcriber.close] if model else [],
     )
