@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from core.injection import screen_answer
 from core.models import Grade, TurnKind
 from core.text import is_stuck_answer, word_count
 
@@ -25,6 +26,7 @@ def clamp_score(value: object) -> int:
 def apply_grade_rules(grade: Grade, *, answer: str, kind: TurnKind) -> Grade:
     """The grade with the product's caps applied, and a line of feedback saying why a cap applied."""
     score = clamp_score(grade.score)
+    answer = screen_answer(answer).text  # the caps judge what was said to the interviewer, not to the grader
     notes: list[str] = []
     if is_stuck_answer(answer):
         score = STUCK_SCORE

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from core.flow import GradeRequest
+from core.grading import clamp_score
+from core.injection import INJECTION_NOTE, screen_answer
 from core.models import Grade, TurnKind, Usage
 from core.ports import ChatModel
 from core.prompts import render
@@ -23,8 +26,6 @@ GRADE_SCHEMA: dict = {
     "required": ["score", "feedback", "strength", "improvement", "evidence", "injection_detected"],
     "additionalProperties": False,
 }
-
-INJECTION_NOTE = "Text in your answer that addressed the grader was ignored."
 
 
 def _squash(text: str) -> str:
@@ -64,7 +65,26 @@ class ModelGrader:
         self._chat = chat
 
     async def grade(self, request: GradeRequest) -> tuple[Grade, Usage | None]:
-        """One grading call."""
+        """Grade the answer; when text in it addresses the grader, grade it again without that text.
+
+        The second grading sees only what was said to the interviewer, and the lower score stands: injected text can
+        never lift a grade.
+        """
+        first, usage = await self._grade_once(request, request.answer)
+        screened = screen_answer(request.answer)
+        if not screened.found:
+            return first, usage
+        if screened.text.strip():
+            clean, second_usage = await self._grade_once(request, screened.text)
+            usage = _combined(usage, second_usage)
+        else:
+            clean = Grade(score=1, feedback="Nothing in the answer addressed the question.", grader="model")
+        score = min(clamp_score(first.score), clamp_score(clean.score))
+        feedback = clean.feedback if INJECTION_NOTE in clean.feedback else f"{clean.feedback} {INJECTION_NOTE}"
+        flags = tuple(dict.fromkeys((*clean.flags, "injection")))
+        return replace(clean, score=score, feedback=feedback.strip(), flags=flags), usage
+
+    async def _grade_once(self, request: GradeRequest, answer: str) -> tuple[Grade, Usage]:
         key_points = "\n".join(f"- {kp.point}" for kp in request.key_points) or "- (use your judgement)"
         asked = " ".join(request.asked.split())
         main = " ".join(request.main_question.split())
@@ -80,10 +100,21 @@ class ModelGrader:
             asked=context,
             key_points=key_points,
             # Closing tags inside the answer must not end the data block early.
-            answer=request.answer.replace("</candidate_answer>", "</ candidate_answer>"),
+            answer=answer.replace("</candidate_answer>", "</ candidate_answer>"),
         )
         messages = [{"role": "system", "content": render("grader_system")}, {"role": "user", "content": user}]
         result = await self._chat.complete_json(
             purpose="grader", messages=messages, schema_name="answer_grade", schema=GRADE_SCHEMA
         )
-        return grade_from_data(result.data, request.answer), result.usage
+        return grade_from_data(result.data, answer), result.usage
+
+
+def _combined(first: Usage, second: Usage) -> Usage:
+    """One usage record for the two calls of a grade."""
+    return replace(
+        first,
+        prompt_tokens=first.prompt_tokens + second.prompt_tokens,
+        cached_tokens=first.cached_tokens + second.cached_tokens,
+        completion_tokens=first.completion_tokens + second.completion_tokens,
+        latency_ms=first.latency_ms + second.latency_ms,
+    )

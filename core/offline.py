@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from core.flow import Action, GradeRequest, Instruction, Move, MoveContext
+from core.injection import INJECTION_NOTE, screen_answer
 from core.keypoints import measure_coverage
 from core.models import Grade, TurnKind, Usage
 from core.plan import restated_question
@@ -35,8 +37,15 @@ class OfflineGrader:
 
 
 def grade_offline(request: GradeRequest) -> Grade:
-    """The deterministic offline grade of one answer."""
-    answer = request.answer
+    """The deterministic offline grade of one answer; text aimed at the grader is cut out and earns nothing."""
+    screened = screen_answer(request.answer)
+    grade = _grade_text(request, screened.text)
+    if not screened.found:
+        return grade
+    return replace(grade, feedback=f"{grade.feedback} {INJECTION_NOTE}", flags=(*grade.flags, "injection"))
+
+
+def _grade_text(request: GradeRequest, answer: str) -> Grade:
     n_words = word_count(answer)
     if is_stuck_answer(answer) or n_words == 0:
         point = request.key_points[0].point if request.key_points else "the core idea"
