@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bots.bootstrap import build_service
 from bots.terminal.render import TerminalStyle, render_history
 from bots.terminal.repl import SAVED_NOTE, LineReader, run_practice
+from core import messages
 from core.records import InterviewNotFound
 from core.roles import RolePackError, load_catalog
 from core.settings import MAX_PAIRS_LIMIT, Settings, load_settings
@@ -55,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="print one interview whole")
     report.add_argument("id", help="interview id, or a unique prefix of at least 4 characters")
     report.add_argument("--format", choices=["md", "json"], default="md")
+
+    erase = sub.add_parser("delete-my-data", help="erase a person's interviews, answers and usage records")
+    erase.add_argument("--user", default=_default_user(), help="whose data (default: you)")
+    erase.add_argument("--platform", help="only this platform's (terminal, slack, discord; default: all)")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     slack = sub.add_parser("slack", help="run the Slack app (Socket Mode; --http serves the Events API instead)")
     slack.add_argument("--http", action="store_true", help="serve events, commands and interactivity over HTTP")
@@ -139,6 +145,31 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_erasing(args: argparse.Namespace) -> int | None:
+    """An exit status when the person did not confirm erasing their data; None to go ahead."""
+    if args.yes:
+        return None
+    if not sys.stdin.isatty():
+        print("delete-my-data erases for good: add --yes to run it without a prompt.", file=sys.stderr)
+        return 2
+    where = f" on {args.platform}" if args.platform else ""
+    typed = input(f"Erase every interview, answer and usage record of {args.user}{where}? Type yes: ")
+    if typed.strip().lower() != "yes":
+        print("Nothing was deleted.")
+        return 1
+    return None
+
+
+async def _delete_my_data(settings: Settings, args: argparse.Namespace) -> int:
+    service = build_service(settings)
+    try:
+        erased = await service.records.delete_user_data(user_id=args.user, platform=args.platform)
+    finally:
+        await service.close()
+    print(messages.deleted(erased))
+    return 0
+
+
 def _roles(settings: Settings) -> int:
     catalog = load_catalog(settings.roles_dir)
     for pack in catalog.packs.values():
@@ -162,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             upgrade_database(settings.database_url)
             print("Database is up to date.")
             return 0
+        if args.command == "delete-my-data" and (refused := _refuse_erasing(args)) is not None:
+            return refused
         if args.command == "slack":
             from bots.slack.runner import run_slack  # imported here: slack_bolt is only needed by this command
 
@@ -170,7 +203,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bots.discord.runner import run_discord  # imported here: discord.py is only needed by this command
 
             return run_discord(settings)
-        runner = {"practice": _practice, "history": _history, "report": _report}[args.command]
+        runner = {
+            "practice": _practice,
+            "history": _history,
+            "report": _report,
+            "delete-my-data": _delete_my_data,
+        }[args.command]
         return asyncio.run(runner(settings, args))
     except RolePackError as exc:
         print(f"Broken role pack: {exc}", file=sys.stderr)

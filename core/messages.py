@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.models import Interview
+from core.models import DeletedData, Interview
 from core.roles import RoleCatalog, RolePack
 
 HELP = (
@@ -130,3 +130,17 @@ def clock(seconds: float) -> str:
     """Seconds as m:ss."""
     whole = round(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
+
+
+def deleted(what: DeletedData) -> str:
+    """What erasing a person's data removed, in words."""
+    if not what.interviews:
+        return "There was nothing to delete: no interviews are stored for you here."
+    return (
+        f"Deleted {_count(what.interviews, 'interview')}, {_count(what.answers, 'answer')} and "
+        f"{_count(what.usage_records, 'model usage record')}. Nothing of them is kept."
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -179,6 +179,15 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class DeletedData:
+    """What erasing a person's data removed."""
+
+    interviews: int = 0
+    answers: int = 0
+    usage_records: int = 0
+
+
+@dataclass(frozen=True)
 class UsageTotals:
     """Summed usage of an interview's model calls."""
 

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from core.models import (
     AnswerSource,
     ConversationRef,
+    DeletedData,
     Grade,
     Interview,
     InterviewSummary,
@@ -94,6 +95,11 @@ class InterviewStore(Protocol):
 
     async def usage_totals(self, interview_id: str) -> UsageTotals:
         """Sum of the interview's recorded usage."""
+
+    async def delete_user_data(
+        self, *, user_id: str, platform: str | None = None, workspace_id: str | None = None
+    ) -> DeletedData:
+        """Erase a person's interviews with their turns and usage records (optionally on one platform or workspace)."""
 
     async def claim_event(self, platform: str, event_id: str) -> bool:
         """Record a platform event id; True the first time, False for a duplicate."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from core.models import Interview, InterviewSummary
+from core.models import DeletedData, Interview, InterviewSummary
 from core.ports import InterviewStore
 from core.report import report_json, report_markdown
 from core.roles import RoleCatalog
@@ -61,6 +61,12 @@ class InterviewRecords:
         if interview is None:  # deleted between the two reads
             raise InterviewNotFound(f"No interview has an id starting with `{prefix}`.")
         return interview
+
+    async def delete_user_data(
+        self, *, user_id: str, platform: str | None = None, workspace_id: str | None = None
+    ) -> DeletedData:
+        """Erase a person's interviews, answers and usage records; what was removed."""
+        return await self._store.delete_user_data(user_id=user_id, platform=platform, workspace_id=workspace_id)
 
     async def report(self, id_or_prefix: str, *, fmt: str = "json", user_id: str | None = None) -> str | dict[str, Any]:
         """One interview whole, as the JSON document (a dict) or as Markdown (a str)."""

@@ -10,12 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.models import (
     AnswerSource,
     ConversationRef,
+    DeletedData,
     Grade,
     Interview,
     InterviewStatus,
@@ -311,6 +312,31 @@ class SqlInterviewStore:
             completion_tokens=int(completion),
             calls=int(calls),
         )
+
+    @_in_thread
+    def delete_user_data(
+        self, *, user_id: str, platform: str | None = None, workspace_id: str | None = None
+    ) -> DeletedData:
+        """Erase a person's interviews with their turns and usage records, in one transaction; what was removed."""
+        owned = select(INTERVIEWS.c.id).where(INTERVIEWS.c.user_id == user_id)
+        if platform is not None:
+            owned = owned.where(INTERVIEWS.c.platform == platform)
+        if workspace_id is not None:
+            owned = owned.where(INTERVIEWS.c.workspace_id == workspace_id)
+        with self.engine.begin() as conn:
+            ids = list(conn.execute(owned).scalars())
+            if not ids:
+                return DeletedData()
+            answers = conn.execute(
+                select(func.count()).where(TURNS.c.interview_id.in_(ids), TURNS.c.answer.is_not(None))
+            ).scalar_one()
+            usage = conn.execute(select(func.count()).where(USAGE.c.interview_id.in_(ids))).scalar_one()
+            # Turns and usage rows go with their interview (ON DELETE CASCADE); said explicitly all the same,
+            # so erasure never depends on a connection's foreign-key setting.
+            conn.execute(delete(TURNS).where(TURNS.c.interview_id.in_(ids)))
+            conn.execute(delete(USAGE).where(USAGE.c.interview_id.in_(ids)))
+            conn.execute(delete(INTERVIEWS).where(INTERVIEWS.c.id.in_(ids)))
+        return DeletedData(interviews=len(ids), answers=int(answers), usage_records=int(usage))
 
     @_in_thread
     def claim_event(self, platform: str, event_id: str) -> bool:

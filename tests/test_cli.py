@@ -144,3 +144,16 @@ def test_bad_configuration_and_unreachable_database_fail_clearly_without_secrets
     down = run_cli(["history"], env)
     assert down.returncode == 1 and "Check DATABASE_URL" in down.stderr
     assert "s3cret-pw" not in down.stderr + down.stdout
+
+
+def test_delete_my_data_erases_only_that_users_interviews_and_says_how_many(env: dict[str, str]) -> None:
+    for user in ("erase-me", "keep-me"):
+        done = run_cli(["practice", "--role", "law", "--questions", "2", "--user", user], env, GOOD + "\nend\n")
+        assert done.returncode == 0, done.stderr
+    refused = run_cli(["delete-my-data", "--user", "erase-me"], env)  # no terminal to confirm at
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    erased = run_cli(["delete-my-data", "--user", "erase-me", "--yes"], env)
+    assert erased.returncode == 0
+    assert erased.stdout.strip() == "Deleted 1 interview, 1 answer and 0 model usage records. Nothing of them is kept."
+    assert "No interviews yet" in run_cli(["history", "--user", "erase-me"], env).stdout
+    assert "Law" in run_cli(["history", "--user", "keep-me"], env).stdout

@@ -26,7 +26,7 @@ T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 def test_store_implements_the_port_exactly() -> None:
     methods = [name for name, value in vars(InterviewStore).items() if callable(value) and name[0] != "_"]
-    assert len(methods) == 15
+    assert len(methods) == 16
     for name in methods:
         implementation = getattr(SqlInterviewStore, name)
         assert inspect.iscoroutinefunction(implementation), name
