@@ -202,10 +202,15 @@ class InterviewService:
                 return [error(str(exc), interview_id=interview.id)] if await self._claim(conv, event_id) else []
             await self._steps.record_usage(interview.id, usage)
             text = clean_text(transcript.text).strip()
-            if is_noise(transcript, prompt=prompt) or len(text) > self.limits.max_answer_chars:
-                if not await self._claim(conv, event_id):
-                    return []
-                return [error(messages.VOICE_NOISE, interview_id=interview.id)]
+            unusable = (
+                messages.VOICE_NOISE
+                if is_noise(transcript, prompt=prompt)
+                else messages.too_long(len(text), self.limits.max_answer_chars)
+                if len(text) > self.limits.max_answer_chars
+                else None
+            )
+            if unusable is not None:
+                return [error(unusable, interview_id=interview.id)] if await self._claim(conv, event_id) else []
             seconds = prepared.seconds or transcript.duration_s
             heard = Reply(
                 ReplyKind.TRANSCRIPT,
