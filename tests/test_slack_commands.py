@@ -48,6 +48,7 @@ async def ask(h: SlackHarness, text: str, who: str, channel: str = CHANNEL) -> s
     [
         ("", "/mock-interview ROLE"),
         ("help", "Answer by replying in that thread"),
+        ("help", "`/mock-interview delete-my-data` erases your interviews"),
         ("roles", "`data-science` Data Science"),
         ("astronomy", "I don't know the role “astronomy”"),
         ("ds questions=99", "`questions` must be a whole number from 1 to 25"),

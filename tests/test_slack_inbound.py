@@ -9,6 +9,7 @@ from bots.slack.inbound import (
     BadCommand,
     ButtonPress,
     DirectMessage,
+    EraseChoice,
     Ignored,
     StartRequest,
     SubCommand,
@@ -17,6 +18,7 @@ from bots.slack.inbound import (
     classify_message,
     parse_button,
     parse_command_text,
+    parse_erase_button,
     plain_text,
 )
 from bots.slack.threads import METADATA_EVENT, parent_owner
@@ -34,6 +36,7 @@ TEAM = "T0FAKE"
         ("history", SubCommand("history")),
         ("end", SubCommand("end")),
         ("report 6f1c0d7e", SubCommand("report", "6f1c0d7e")),
+        ("delete-my-data", SubCommand("delete-my-data")),
         ("data-science", StartRequest("data-science")),
         ("data science questions=3", StartRequest("data science", questions=3)),
         ("ds 4", StartRequest("ds", questions=4)),
@@ -179,6 +182,21 @@ def test_an_audio_clip_is_read_whole_and_a_partial_one_is_left_to_files_info() -
 )
 def test_button_values(action: dict, expected: ButtonPress | None) -> None:
     assert parse_button(action, user_id="U1") == expected
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ({"action_id": "mi-erase:confirm", "value": "T1:U9:ab12"}, EraseChoice(True, "T1", "U9", "ab12", "U1")),
+        ({"action_id": "mi-erase:cancel", "value": "T1:U9:ab12"}, EraseChoice(False, "T1", "U9", "ab12", "U1")),
+        ({"action_id": "mi-erase:later", "value": "T1:U9:ab12"}, None),
+        ({"action_id": "mi-erase:confirm", "value": "T1:U9"}, None),
+        ({"action_id": "mi-erase:confirm", "value": "T1::ab12"}, None),
+        ({"action_id": "mi:end", "value": "T1:U9:ab12"}, None),
+    ],
+)
+def test_erase_button_values(action: dict, expected: EraseChoice | None) -> None:
+    assert parse_erase_button(action, user_id="U1") == expected
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,9 @@ from sqlalchemy import Engine
 
 from bots.slack.answers import ThreadAnswers
 from bots.slack.commands import SlashCommands
+from bots.slack.erasure import DataErasure
 from bots.slack.files import FileDownloader
-from bots.slack.inbound import ACTION_PREFIX
+from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX
 from bots.slack.installs import ThreadedInstallationStore, ThreadedStateStore
 from bots.slack.threads import ThreadOwners
 from core.service import InterviewService
@@ -130,7 +131,8 @@ def build_slack_app(settings: Settings, service: InterviewService, *, oauth: boo
 
 def _register(bot: SlackBot) -> None:
     owners = ThreadOwners()
-    commands = SlashCommands(bot.service, owners)
+    erasure = DataErasure(bot.service)
+    commands = SlashCommands(bot.service, owners, erasure)
     answers = ThreadAnswers(bot.service, owners, bot.downloader)
     app = bot.app
 
@@ -150,6 +152,12 @@ def _register(bot: SlackBot) -> None:
         await ack()
         with bot.working():
             await answers.on_button(body, client=client, respond=respond)
+
+    @app.action(re.compile("^" + re.escape(ERASE_PREFIX)))
+    async def _erase_button(ack: Any, body: dict[str, Any], respond: Any) -> None:
+        await ack()
+        with bot.working():
+            await erasure.on_button(body, respond=respond)
 
 
 def web_application(bot: SlackBot) -> web.Application:

@@ -1,4 +1,4 @@
-"""`/mock-interview`: start an interview in a new thread, or help, roles, history, report and end."""
+"""`/mock-interview`: start an interview in a new thread, or help, roles, history, report, end and delete-my-data."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render
-from bots.slack.inbound import PLATFORM, BadCommand, StartRequest, SubCommand, parse_command_text
+from bots.slack.erasure import DataErasure
+from bots.slack.inbound import (
+    DELETE_MY_DATA,
+    PLATFORM,
+    BadCommand,
+    StartRequest,
+    SubCommand,
+    parse_command_text,
+)
 from bots.slack.threads import ThreadOwners, open_interview_in_channel, parent_metadata, post_replies, update_parent
 from core import messages
 from core.models import ConversationRef
@@ -39,14 +47,16 @@ class Invocation:
     user: str
     client: AsyncWebClient
     tell: Callable[[str], Awaitable[None]]
+    respond: Respond  # for private answers with blocks
 
 
 class SlashCommands:
     """Handles `/mock-interview` after it was acknowledged."""
 
-    def __init__(self, service: InterviewService, owners: ThreadOwners) -> None:
+    def __init__(self, service: InterviewService, owners: ThreadOwners, erasure: DataErasure) -> None:
         self.service = service
         self.owners = owners
+        self.erasure = erasure
 
     async def handle(self, command: dict[str, Any], *, client: AsyncWebClient, respond: Respond) -> None:
         """Act on one slash command (already acknowledged), answering privately where nobody else needs to see."""
@@ -60,7 +70,7 @@ class SlashCommands:
             await respond(text=text, response_type="ephemeral", replace_original=False)
 
         at = Invocation(
-            command.get("team_id", ""), command.get("channel_id", ""), command.get("user_id", ""), client, tell
+            command.get("team_id", ""), command.get("channel_id", ""), command.get("user_id", ""), client, tell, respond
         )
         try:
             if isinstance(parsed, BadCommand):
@@ -129,7 +139,7 @@ class SlashCommands:
             return False
 
     async def sub_command(self, command: SubCommand, at: Invocation) -> None:
-        """help, roles, history, report and end."""
+        """help, roles, history, report, end and delete-my-data."""
         team, channel, user, client, tell = at.team, at.channel, at.user, at.client, at.tell
         if command.name == "help":
             await tell(render.SLACK_HELP)
@@ -150,6 +160,8 @@ class SlashCommands:
             replies = await self.service.command(interview.conv, "end")
             await post_replies(client, interview.conv, replies, service=self.service)
             await tell("Your interview is finished: the scorecard is in its thread.")
+        elif command.name == DELETE_MY_DATA:
+            await self.erasure.ask(team=team, user=user, respond=at.respond)
 
     async def report(self, id_prefix: str, at: Invocation) -> None:
         """Upload one of the user's interviews as a Markdown file (ephemeral messages cannot carry files)."""

@@ -19,6 +19,8 @@ MAX_QUESTIONS = 25
 ANSWER_SUBTYPES = (None, "file_share", "thread_broadcast")
 AUDIO_FILETYPES = ("m4a", "mp4", "webm", "mp3", "ogg", "wav", "aac")
 ACTION_PREFIX = "mi:"
+ERASE_PREFIX = "mi-erase:"  # the delete-my-data confirmation's buttons; apart from ACTION_PREFIX, which name interviews
+DELETE_MY_DATA = "delete-my-data"
 
 _QUESTION_KEYS = ("questions", "question", "q", "n")
 _LEVEL_KEYS = ("level",)
@@ -41,7 +43,7 @@ class StartRequest:
 
 @dataclass(frozen=True)
 class SubCommand:
-    """`/mock-interview help | roles | history | end | report ID` (arg is the report id)."""
+    """`/mock-interview help | roles | history | end | delete-my-data | report ID` (arg is the report id)."""
 
     name: str
     arg: str = ""
@@ -58,7 +60,7 @@ SlashCommand = StartRequest | SubCommand | BadCommand
 
 USAGE = (
     "Start an interview with `/mock-interview ROLE`, for example `/mock-interview data-science questions=3 "
-    "level=senior`. Also: `/mock-interview roles`, `history`, `report ID`, `end`, `help`."
+    "level=senior`. Also: `/mock-interview roles`, `history`, `report ID`, `end`, `delete-my-data`, `help`."
 )
 
 
@@ -68,7 +70,7 @@ def parse_command_text(text: str) -> SlashCommand:
     if not tokens:
         return SubCommand("help")
     head = tokens[0].lower()
-    if head in ("help", "roles", "history", "end") and len(tokens) == 1:
+    if head in ("help", "roles", "history", "end", DELETE_MY_DATA) and len(tokens) == 1:
         return SubCommand(head)
     if head == "report":
         if len(tokens) != 2:
@@ -256,6 +258,35 @@ def parse_button(action: dict[str, Any], *, user_id: str) -> ButtonPress | None:
 def button_value(interview_id: str | None, seq: int | None) -> str:
     """The value a button carries: which interview and which turn it was shown under."""
     return f"{interview_id or ''}:{seq or 0}"
+
+
+@dataclass(frozen=True)
+class EraseChoice:
+    """A click on "Delete my data" (confirm) or "Cancel" under a delete-my-data confirmation."""
+
+    confirm: bool
+    team_id: str  # the workspace whose data the confirmation was about
+    owner_id: str  # who asked; only their click counts
+    prompt_id: str  # one per confirmation, so its buttons act once
+    user_id: str  # who clicked
+
+
+def erase_value(*, team_id: str, owner_id: str, prompt_id: str) -> str:
+    """The value the confirmation's buttons carry."""
+    return f"{team_id}:{owner_id}:{prompt_id}"
+
+
+def parse_erase_button(action: dict[str, Any], *, user_id: str) -> EraseChoice | None:
+    """The choice a click on a confirmation button makes, or None for a button that is not one of them."""
+    action_id = action.get("action_id", "")
+    choice = action_id.removeprefix(ERASE_PREFIX)
+    if not action_id.startswith(ERASE_PREFIX) or choice not in ("confirm", "cancel"):
+        return None
+    parts = (action.get("value") or "").split(":")
+    if len(parts) != 3 or not all(parts[1:]):
+        return None
+    team_id, owner_id, prompt_id = parts
+    return EraseChoice(choice == "confirm", team_id, owner_id, prompt_id, user_id)
 
 
 # --- Slack's text format ---------------------------------------------------------------------------------

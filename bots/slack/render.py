@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bots.slack.inbound import ACTION_PREFIX, button_value
+from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX, button_value, erase_value
 from core.models import InterviewSummary
 from core.replies import Reply, ReplyKind, Scorecard, ScoreItem
 from core.scorecard import band, format_score
@@ -253,6 +253,36 @@ def roles_text(packs: Sequence[tuple[str, str, Sequence[str]]]) -> str:
     return "\n".join(lines)
 
 
+def erase_prompt(*, interviews: int, answers: int, team_id: str, owner_id: str, prompt_id: str) -> SlackMessage:
+    """The private confirmation of delete-my-data: what will be erased, then "Delete my data" and "Cancel"."""
+    counted = (
+        f" ({interviews} interview{'' if interviews == 1 else 's'} with {answers} answer{'' if answers == 1 else 's'})"
+        if interviews
+        else ""
+    )
+    text = (
+        f"This erases every interview, answer and model usage record of yours in this workspace{counted}, "
+        "open interviews included. It cannot be undone."
+    )
+    value = erase_value(team_id=team_id, owner_id=owner_id, prompt_id=prompt_id)
+    choices = [
+        {
+            "type": "button",
+            "action_id": ERASE_PREFIX + "confirm",
+            "text": {"type": "plain_text", "text": "Delete my data"},
+            "value": value,
+            "style": "danger",
+        },
+        {
+            "type": "button",
+            "action_id": ERASE_PREFIX + "cancel",
+            "text": {"type": "plain_text", "text": "Cancel"},
+            "value": value,
+        },
+    ]
+    return SlackMessage(text, [section(text), {"type": "actions", "block_id": "mi-erase", "elements": choices}])
+
+
 SLACK_HELP = (
     "*Mock Interview Coach*\n"
     "• `/mock-interview ROLE [questions=N] [level=junior|mid|senior] [language=...]` starts an interview: "
@@ -261,5 +291,7 @@ SLACK_HELP = (
     "• Under each question: *Hint*, *Skip* and *End interview*. In the thread you can also type "
     "`hint`, `skip`, `repeat`, `pause`, `resume`, `retry` or `end`.\n"
     "• `/mock-interview roles` lists the roles, `history` your interviews, `report ID` one whole, "
-    "`end` finishes your open interview in this channel."
+    "`end` finishes your open interview in this channel.\n"
+    "• `/mock-interview delete-my-data` erases your interviews, answers and model usage records in this workspace "
+    "(you confirm first)."
 )

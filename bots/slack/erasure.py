@@ -1,0 +1,81 @@
+"""`/mock-interview delete-my-data`: a private confirmation, then erasing the person's data in this workspace."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bots.slack import render
+from bots.slack.inbound import PLATFORM, EraseChoice, parse_erase_button
+from core import messages
+from core.service import InterviewService
+
+log = logging.getLogger(__name__)
+
+Respond = Callable[..., Awaitable[Any]]
+
+# Well beyond anyone's practice: the count shown is exact for every real person.
+COUNT_LIMIT = 10_000
+NOTHING_STORED = "You have no interviews stored in this workspace: there is nothing to delete."
+CANCELLED = "Cancelled: nothing was deleted."
+FAILED = "Something went wrong on my side while erasing. Run `/mock-interview delete-my-data` again."
+
+
+def not_yours(owner: str) -> str:
+    """Told to someone who clicks another person's confirmation."""
+    return f"These buttons are {render.mention(owner)}'s: only they can erase their data."
+
+
+class DataErasure:
+    """Asks a person to confirm erasing their data, and erases it on their own click, once."""
+
+    def __init__(self, service: InterviewService) -> None:
+        self.service = service
+
+    async def ask(self, *, team: str, user: str, respond: Respond) -> None:
+        """Show privately what would be erased, with "Delete my data" and "Cancel"."""
+        rows = await self.service.records.history(user_id=user, platform=PLATFORM, workspace_id=team, limit=COUNT_LIMIT)
+        if not rows:
+            await respond(text=NOTHING_STORED, response_type="ephemeral", replace_original=False)
+            return
+        prompt = render.erase_prompt(
+            interviews=len(rows),
+            answers=sum(r.answered for r in rows),
+            team_id=team,
+            owner_id=user,
+            prompt_id=uuid.uuid4().hex,
+        )
+        await respond(text=prompt.text, blocks=prompt.blocks, response_type="ephemeral", replace_original=False)
+
+    async def on_button(self, body: dict[str, Any], *, respond: Respond) -> None:
+        """A click on "Delete my data" or "Cancel" (already acknowledged)."""
+        user = (body.get("user") or {}).get("id", "")
+        actions = body.get("actions") or []
+        choice = parse_erase_button(actions[0], user_id=user) if actions else None
+        if choice is None:
+            return
+        if choice.user_id != choice.owner_id:
+            await respond(text=not_yours(choice.owner_id), response_type="ephemeral", replace_original=False)
+            return
+        # One answer per confirmation: a double click or a redelivered interaction acts once.
+        if not await self.service.store.claim_event(PLATFORM, f"erase:{choice.prompt_id}"):
+            return
+        await self._settle(choice, respond=respond)
+
+    async def _settle(self, choice: EraseChoice, *, respond: Respond) -> None:
+        """Erase (or not), then replace the confirmation by what happened, so its buttons are gone."""
+        if not choice.confirm:
+            outcome = CANCELLED
+        else:
+            try:
+                erased = await self.service.records.delete_user_data(
+                    user_id=choice.owner_id, platform=PLATFORM, workspace_id=choice.team_id
+                )
+                outcome = messages.deleted(erased)
+            except Exception:
+                log.exception("erasing a person's data failed")
+                outcome = FAILED
+        text = render.defuse(outcome)
+        await respond(text=text, blocks=[render.section(text)], response_type="ephemeral", replace_original=True)
