@@ -15,6 +15,7 @@ from bots.discord.buttons import custom_id, parse_custom_id
 from bots.discord.download import DownloadFailed, TooLarge, download
 from bots.discord.inbound import (
     Answer,
+    DeleteMyData,
     NotAnAnswer,
     ShowHelp,
     ShowHistory,
@@ -22,6 +23,7 @@ from bots.discord.inbound import (
     ShowRoles,
     StartRequest,
     VoiceAnswer,
+    command_choices,
     read_message,
     role_choices,
     thread_name,
@@ -112,6 +114,32 @@ def test_role_autocomplete_matches_ids_titles_and_aliases(typed: str, first: str
     assert len(choices) <= 25 and all(len(name) <= 100 for name, _ in choices)
     if typed == "":
         assert [v for _, v in choices] == CATALOG.ids
+
+
+@pytest.mark.parametrize(
+    ("content", "in_dm", "expected"),
+    [
+        ("delete my data", True, DeleteMyData()),
+        ("Delete My Data.", True, DeleteMyData()),
+        ("  DELETE-MY-DATA ", True, DeleteMyData()),
+        ("/delete my  data", True, DeleteMyData()),
+        ("I would delete my data after the migration is verified.", True, None),
+        ("delete my data please", True, None),
+        ("delete my data", False, None),  # in a server thread it is the candidate's answer
+    ],
+)
+def test_only_the_whole_message_asks_to_delete_ones_data(content: str, in_dm: bool, expected: object) -> None:
+    intent = read_message(content, [], flags=0, in_dm=in_dm, catalog=CATALOG)
+    assert intent == (expected if expected is not None else Answer(content.strip()))
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"), [("", True), ("del", True), ("Delete my", True), ("dat", True), ("law", False)]
+)
+def test_delete_my_data_is_the_last_autocomplete_choice_when_it_fits(typed: str, offered: bool) -> None:
+    choices = command_choices(CATALOG, typed)
+    assert (choices[-1] == ("Delete my data", "delete-my-data")) is offered
+    assert choices[: len(choices) - offered] == role_choices(CATALOG, typed) and len(choices) <= 25
 
 
 def test_thread_names_fit_discords_limit() -> None:

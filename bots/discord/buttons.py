@@ -22,6 +22,14 @@ _LABELS = {
     "resume": ("Resume", discord.ButtonStyle.primary, "▶️"),
 }
 
+# "Delete my data" / "Cancel" under the request to erase a person's data: their own prefix, so a click never reaches
+# the interview commands. The custom id carries whose data it is, as above.
+ERASE_PREFIX = "mi-erase"
+_ERASE_LABELS = {
+    "erase": ("Delete my data", discord.ButtonStyle.danger),
+    "keep": ("Cancel", discord.ButtonStyle.secondary),
+}
+
 # Set by the client at start: what a click does (the candidate check happens before it is called).
 ClickHandler = Callable[[discord.Interaction[Any], str, int], Awaitable[None]]
 
@@ -68,12 +76,36 @@ class CommandButton(
         await handler(interaction, self.command, self.user_id)
 
 
+class EraseButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"{ERASE_PREFIX}:(?P<choice>erase|keep):(?P<user>[0-9]+)"
+):
+    """The Delete my data or Cancel button, for the one person who asked to erase their data."""
+
+    def __init__(self, choice: str, user_id: int) -> None:
+        label, style = _ERASE_LABELS[choice]
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"{ERASE_PREFIX}:{choice}:{user_id}"))
+        self.choice = choice
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Match[str], /
+    ) -> EraseButton:
+        """Rebuild the button from a click."""
+        return cls(match["choice"], int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Hand the click to the client, which knows the service."""
+        handler: ClickHandler = interaction.client.on_erase_button  # type: ignore[attr-defined]
+        await handler(interaction, self.choice, self.user_id)
+
+
 def controls_view(commands: Sequence[str], *, user_id: int) -> discord.ui.View | None:
     """A row of buttons for these commands (unknown ones left out), or None when there are none."""
-    known = [c for c in commands if c in _LABELS]
+    known = [c for c in commands if c in _LABELS or c in _ERASE_LABELS]
     if not known:
         return None
     view = discord.ui.View(timeout=None)
     for command in known[:5]:  # one action row holds five buttons
-        view.add_item(CommandButton(command, user_id))
+        view.add_item(CommandButton(command, user_id) if command in _LABELS else EraseButton(command, user_id))
     return view

@@ -15,6 +15,7 @@ from bots.discord.download import DownloadFailed, TooLarge, download
 from bots.discord.inbound import (
     PLATFORM,
     Answer,
+    DeleteMyData,
     Intent,
     NotAnAnswer,
     ShowHelp,
@@ -27,7 +28,7 @@ from bots.discord.inbound import (
     read_message,
     thread_conv,
 )
-from bots.discord.render import OutMessage, history_message, render_replies, report_message
+from bots.discord.render import OutMessage, erase_confirmation, history_message, render_replies, report_message
 from core import messages
 from core.models import ConversationRef
 from core.records import InterviewNotFound
@@ -169,6 +170,8 @@ async def respond(
         return render_replies([info(texts.roles_list(service.catalog))])
     if isinstance(intent, ShowHelp):
         return render_replies([info(texts.DM_HELP)])
+    if isinstance(intent, DeleteMyData):
+        return [erase_confirmation(texts.CONFIRM_DELETE)]  # nothing goes before the buttons are pressed
     if isinstance(intent, ShowHistory):
         rows = await service.records.history(user_id=conv.user_id, platform=PLATFORM, limit=20)
         return [history_message(rows, {rid: pack.title for rid, pack in service.catalog.packs.items()})]

@@ -10,8 +10,8 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bots.discord import texts
-from bots.discord.buttons import CommandButton
+from bots.discord import erase, texts
+from bots.discord.buttons import CommandButton, EraseButton
 from bots.discord.chat import InFlight, handle_message
 from bots.discord.delivery import acknowledge, send_messages
 from bots.discord.inbound import PLATFORM, dm_conv, thread_conv
@@ -68,7 +68,7 @@ class InterviewBotMixin:
 
     async def setup_hook(self) -> None:
         """Register the buttons, open the download session and publish the slash command."""
-        self.add_dynamic_items(CommandButton)  # type: ignore[attr-defined]
+        self.add_dynamic_items(CommandButton, EraseButton)  # type: ignore[attr-defined]
         self.session = aiohttp.ClientSession()
         if self.sync_commands:
             # A bulk overwrite is idempotent: every start (and every process) publishes the same definition.
@@ -111,6 +111,10 @@ class InterviewBotMixin:
         channel = interaction.channel
         send = channel.send if isinstance(channel, discord.abc.Messageable) else interaction.followup.send
         await send_messages(send, render_replies(replies), candidate_id=owner_id)
+
+    async def on_erase_button(self, interaction: discord.Interaction[Any], choice: str, owner_id: int) -> None:
+        """A "Delete my data" or "Cancel" click under the request to erase a person's data."""
+        await erase.on_click(interaction, choice, owner_id, service=self.service)
 
     async def close(self) -> None:
         """Close the gateway and the download session."""

@@ -15,6 +15,8 @@ LEVELS = ("junior", "mid", "senior")
 VOICE_MESSAGE_FLAG = 1 << 13  # MessageFlags.voice: the message is a voice message recorded in the app
 AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
 THREAD_NAME_LIMIT = 100
+DELETE_MY_DATA = "delete-my-data"  # the slash command's role value and the DM words that erase a person's data
+_DELETE_WORDS = ("delete my data", DELETE_MY_DATA)
 
 # Words people put around a role name ("start a data science interview with 4 questions"); no role uses them.
 _FILLER = {"a", "an", "the", "for", "with", "me", "please", "interview", "role", "level", "questions", "question", "q"}
@@ -98,13 +100,20 @@ class ShowHelp:
 
 
 @dataclass(frozen=True)
+class DeleteMyData:
+    """The user asked to erase their interviews, answers and usage records (asked to confirm first)."""
+
+
+@dataclass(frozen=True)
 class NotAnAnswer:
     """Something we cannot take as an answer (an image, an empty message); the text says what to send instead."""
 
     text: str
 
 
-Intent = StartRequest | Answer | VoiceAnswer | ShowRoles | ShowHistory | ShowReport | ShowHelp | NotAnAnswer
+Intent = (
+    StartRequest | Answer | VoiceAnswer | ShowRoles | ShowHistory | ShowReport | ShowHelp | DeleteMyData | NotAnAnswer
+)
 
 NOT_AUDIO = "I can take a typed answer or a voice message; I can't read that attachment. Your question is still open."
 
@@ -150,6 +159,8 @@ def read_message(
             return ShowHelp()
         if word == "history":
             return ShowHistory(text)
+        if is_delete_request(text):
+            return DeleteMyData()
         report = _REPORT.match(text)
         if report:
             return ShowReport(report.group("id"))
@@ -162,6 +173,15 @@ def read_message(
     if not text and attachments:
         return NotAnAnswer(NOT_AUDIO)
     return Answer(text)
+
+
+def is_delete_request(text: str) -> bool:
+    """Whether the whole text asks to delete the user's data: `delete my data` or `delete-my-data`, any case.
+
+    Only the whole message counts, so an answer that merely mentions deleting data stays an answer.
+    """
+    words = " ".join(text.lower().lstrip("/!").rstrip(".!?").split())
+    return words in _DELETE_WORDS
 
 
 def parse_start(rest: str) -> StartRequest:
@@ -205,6 +225,15 @@ def role_choices(catalog: RoleCatalog, current: str) -> list[tuple[str, str]]:
         scored.append((rank, pack.title, pack.id))
     ordered = sorted(scored, key=lambda s: s[0])  # stable: catalog order within a rank
     return [(title, rid) for _, title, rid in ordered[:AUTOCOMPLETE_LIMIT]]
+
+
+def command_choices(catalog: RoleCatalog, current: str) -> list[tuple[str, str]]:
+    """Autocomplete for the role option: the matching roles, then "Delete my data" when what is typed fits it."""
+    typed = " ".join(current.strip().lower().split())
+    choices = role_choices(catalog, current)[: AUTOCOMPLETE_LIMIT - 1]
+    if any(typed in words for words in _DELETE_WORDS):
+        choices.append(("Delete my data", DELETE_MY_DATA))
+    return choices
 
 
 def thread_name(*, role_title: str, candidate: str) -> str:

@@ -32,6 +32,8 @@ HEADER_DESCRIPTION_LIMIT = 3500
 
 # Buttons under a question: the spoken commands, in the order people reach for them.
 QUESTION_BUTTONS = ("hint", "skip", "repeat", "end")
+# Under the request to erase a person's data: "Delete my data" (danger) and "Cancel".
+ERASE_BUTTONS = ("erase", "keep")
 _ANSWER_PREVIEW = 280
 _QUESTION_PREVIEW = 300
 _KIND_LABEL = {"question": "Question", "follow_up": "Follow-up", "hint": "Hint"}
@@ -70,6 +72,11 @@ def render_reply(reply: Reply) -> list[OutMessage]:
 def render_replies(replies: Iterable[Reply]) -> list[OutMessage]:
     """Every reply in order, as messages."""
     return [message for reply in replies for message in render_reply(reply)]
+
+
+def erase_confirmation(text: str) -> OutMessage:
+    """The question whether to erase a person's data, with the buttons that answer it."""
+    return OutMessage(content=text, buttons=ERASE_BUTTONS)
 
 
 def history_message(rows: Sequence[InterviewSummary], titles: dict[str, str]) -> OutMessage:

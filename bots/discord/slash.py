@@ -8,9 +8,17 @@ from typing import Any, Literal, Optional
 import discord
 from discord import app_commands
 
-from bots.discord import texts
+from bots.discord import erase, texts
 from bots.discord.delivery import NO_PINGS, acknowledge, send_messages
-from bots.discord.inbound import PLATFORM, dm_conv, most_questions, role_choices, thread_conv, thread_name
+from bots.discord.inbound import (
+    PLATFORM,
+    command_choices,
+    dm_conv,
+    is_delete_request,
+    most_questions,
+    thread_conv,
+    thread_name,
+)
 from bots.discord.invite import missing_for_thread
 from bots.discord.render import render_replies
 from core import messages
@@ -29,7 +37,7 @@ def _service(interaction: discord.Interaction[Any]) -> InterviewService:
 
 @app_commands.command(name="mock-interview", description="Start a mock job interview with follow-ups and a scorecard")
 @app_commands.describe(
-    role="The job to interview for",
+    role="The job to interview for (or delete-my-data to erase your interviews)",
     questions="How many main questions (default 5)",
     private="Only you (and the bot) see the thread; default: public, so a study group can follow along",
     level="The seniority to interview at",
@@ -43,7 +51,10 @@ async def mock_interview(
     private: bool = False,
     level: Optional[Literal["junior", "mid", "senior"]] = None,  # noqa: UP045
 ) -> None:
-    """Start an interview: a thread in a server channel, or right here in a DM."""
+    """Start an interview: a thread in a server channel, or right here in a DM; or ask to delete one's data."""
+    if is_delete_request(role):
+        await erase.ask_by_slash_command(interaction)
+        return
     service = _service(interaction)
     try:
         pack = service.catalog.resolve(role)
@@ -64,7 +75,7 @@ async def mock_interview(
 
 @mock_interview.autocomplete("role")
 async def _role_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=n, value=v) for n, v in role_choices(_service(interaction).catalog, current)]
+    return [app_commands.Choice(name=n, value=v) for n, v in command_choices(_service(interaction).catalog, current)]
 
 
 async def _start_in_dm(

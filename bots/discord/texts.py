@@ -18,6 +18,8 @@ DM_HELP = (
     "• `repeat`: show the current question again\n"
     "• `pause` / `resume`: take a break; nothing is lost\n"
     "• `end`: finish now and get your scorecard\n"
+    "Type `delete my data` (or use `/mock-interview delete-my-data`) to erase your interviews for good; "
+    "I ask you to confirm first.\n"
     f"In a server, `{COMMAND}` opens a thread for the interview, public so a study group can follow along, "
     "or private with `private: True`."
 )
@@ -27,6 +29,15 @@ NO_INTERVIEW_DM = (
     f"`{COMMAND}`; `roles` lists the roles and `help` explains the rest."
 )
 
+CONFIRM_DELETE = (
+    "**Delete my data?** This erases, for good, every interview, answer and model usage record of this Discord "
+    "account: in DMs and in every server, finished or still open. It cannot be undone."
+)
+DELETE_CANCELLED = "Cancelled: nothing was deleted."
+NOT_YOUR_DATA = (
+    "These buttons belong to the person who asked to delete their data. To delete yours, type `delete my data` "
+    f"in a DM with me or use `{COMMAND} delete-my-data`."
+)
 ONLY_CANDIDATE = "Only the candidate can use these buttons. Start your own interview with `/mock-interview`."
 THREAD_ONLY_IN_TEXT_CHANNEL = (
     f"Run `{COMMAND}` in a text channel (not in a thread or a forum): I open a thread there for the interview."
