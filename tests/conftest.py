@@ -133,8 +133,9 @@ async def store(database_url: str) -> AsyncIterator[SqlInterviewStore]:
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Tests never see the developer's keys, database or data folder."""
+    """Tests never see the developer's keys, tokens, database or data folder."""
+    # slack_bolt also reads SLACK_CLIENT_ID/SECRET from the environment on its own: tests configure everything.
     for name in list(os.environ):
-        if name.startswith(("OPENAI_", "MOCK_INTERVIEW_")) or name == "DATABASE_URL":
+        if name.startswith(("OPENAI_", "MOCK_INTERVIEW_", "SLACK_", "DISCORD_")) or name == "DATABASE_URL":
             monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))

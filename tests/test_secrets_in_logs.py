@@ -22,12 +22,6 @@ WRONG_KEY = "sk-test-wrong-key-fedcba9876543210"
 CHANNEL = "C0SECRETS"
 
 
-@pytest.fixture(autouse=True)
-def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def _leaks(text: str, secrets: list[str]) -> list[str]:
     return [s[:12] + "…" for s in secrets if s in text]
 

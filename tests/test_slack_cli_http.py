@@ -12,7 +12,6 @@ import uuid
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_payloads import event_callback, form_body, signed_headers, slash_command, thread_reply
@@ -92,10 +91,3 @@ async def test_http_mode_serves_signed_requests_and_finishes_a_reply_when_stoppe
         new = fake.thread(CHANNEL, thread_ts)[before:]
         assert any(is_question(m) for m in new)  # the reply in flight was finished, not dropped
         assert BOT_TOKEN not in (out + err).decode() and SECRET not in (out + err).decode()
-
-
-@pytest.fixture(autouse=True)
-def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SLACK_"):
-            monkeypatch.delenv(name)

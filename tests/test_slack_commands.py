@@ -17,12 +17,6 @@ from tests.slack_support import SlackHarness, block_text, is_scorecard, slack_ha
 CHANNEL = "C0CMDS"
 
 
-@pytest.fixture(autouse=True)
-def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[SlackHarness]:
     async with slack_harness(f"sqlite:///{tmp_path / 'commands.db'}") as h:

@@ -19,12 +19,6 @@ CANCEL = "mi-erase:cancel"
 QUIET_S = 0.5  # time enough for a reply (or a deletion) to happen, if one were coming
 
 
-@pytest.fixture(autouse=True)
-def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[SlackHarness]:
     async with slack_harness(f"sqlite:///{tmp_path / 'erase.db'}") as h:

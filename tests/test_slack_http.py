@@ -22,13 +22,6 @@ from tests.support import planned, strong_answer
 CHANNEL = "C0PRACTICE"
 
 
-@pytest.fixture(autouse=True)
-def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    # bolt reads SLACK_CLIENT_ID/SECRET from the environment on its own; tests configure everything explicitly.
-    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[SlackHarness]:
     async with slack_harness(f"sqlite:///{tmp_path / 'slack.db'}") as h:

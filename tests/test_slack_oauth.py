@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from sqlalchemy import text
 
 from bots.slack.installs import ThreadedInstallationStore
@@ -19,13 +17,6 @@ from tests.slack_support import FORM, slack_harness
 CLIENT_ID = "1111.2222"
 SECOND_TEAM = "T0SECOND"
 SECOND_TOKEN = "xoxb-second-workspace-token"
-
-
-@pytest.fixture(autouse=True)
-def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SLACK_"):
-            monkeypatch.delenv(name)
 
 
 def _access(code: str) -> dict:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
-
-import pytest
 
 from core.models import ConversationRef
 from tests.fakes.openai_server import FakeOpenAI
@@ -15,13 +12,6 @@ from tests.fakes.slack_server import TEAM_ID
 from tests.slack_support import block_text, is_question, slack_harness
 
 CHANNEL = "C0RETRY"
-
-
-@pytest.fixture(autouse=True)
-def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SLACK_"):
-            monkeypatch.delenv(name)
 
 
 async def test_a_model_outage_keeps_the_answer_and_retry_continues(tmp_path: Path) -> None:

@@ -23,13 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CHANNEL = "C0SOCKET"
 
 
-@pytest.fixture(autouse=True)
-def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SLACK_"):
-            monkeypatch.delenv(name)
-
-
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlackWithSocket]:
     async with FakeSlackWithSocket() as server:

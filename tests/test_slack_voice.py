@@ -21,12 +21,6 @@ CHANNEL = "C0VOICE"
 SPOKEN = "I would compare the training error with the validation error, then regularise the model."
 
 
-@pytest.fixture(autouse=True)
-def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 async def openai() -> AsyncIterator[FakeOpenAI]:
     async with FakeOpenAI(transcript_text=SPOKEN) as server:
