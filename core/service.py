@@ -26,7 +26,7 @@ from core.replies import Reply, ReplyKind, error, info
 from core.roles import RoleCatalog, RolePack, UnknownRole
 from core.text import clean_text, parse_command
 from core.turns import ServiceLimits, TurnSteps
-from core.voice import VoiceLimits, VoicePipeline, VoiceProblem, is_noise
+from core.voice import VoicePipeline, VoiceProblem, is_noise
 from core.voice_prompt import transcription_prompt
 
 
@@ -41,7 +41,7 @@ class InterviewService:
         interviewer: Interviewer,
         grader: Grader,
         finisher: Finisher,
-        voice: VoicePipeline | None = None,
+        voice: VoicePipeline,
         limits: ServiceLimits | None = None,
         rng: random.Random | None = None,
         mode: str = "offline coach",
@@ -55,10 +55,7 @@ class InterviewService:
         self.records = InterviewRecords(store, catalog)
         self._closers = list(closers)
         self._steps = TurnSteps(store=store, interviewer=interviewer, grader=grader, finisher=finisher, limits=limits)
-        self._voice = voice or VoicePipeline(
-            transcriber=None,
-            limits=VoiceLimits(max_seconds=limits.max_audio_seconds, max_bytes=limits.max_download_bytes),
-        )
+        self._voice = voice
         self._rng = rng or random.Random()
         # One lock per conversation: turns of one interview never interleave inside this process.
         self._locks: weakref.WeakValueDictionary[ConversationRef, asyncio.Lock] = weakref.WeakValueDictionary()

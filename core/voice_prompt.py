@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process
 
 from core.roles import Question
+from core.text import shorten
 
 PROMPT_TOKEN_WINDOW = 224
 # Whisper drops "um" and "uh" unless the prompt shows them; delivery feedback needs them kept.
@@ -54,7 +55,7 @@ def transcription_prompt(
 ) -> str:
     """A prompt that fits the window: filler style, the question, then as many related terms as fit."""
     budget = window - 8  # margin for the estimate
-    question = _shorten_to_tokens(" ".join(question.split()), _MAX_QUESTION_TOKENS)
+    question = shorten(question, _MAX_QUESTION_TOKENS * 3)  # at most 90 tokens by estimate_tokens
     prompt = f"{FILLER_STYLE} {question}"
     terms: list[str] = []
     for term in rank_terms(glossary, question=question, main=main):
@@ -63,10 +64,3 @@ def transcription_prompt(
             break
         terms.append(term)
     return f"{prompt} Terms: {', '.join(terms)}." if terms else prompt
-
-
-def _shorten_to_tokens(text: str, tokens: int) -> str:
-    if estimate_tokens(text) <= tokens:
-        return text
-    cut = text[: tokens * 3].rsplit(" ", 1)[0]
-    return cut + "…"
