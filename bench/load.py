@@ -21,7 +21,6 @@ import contextvars
 import json
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.common import percentile, start_fake_model
 from bots.bootstrap import build_service
 from core.models import ConversationRef
 from core.ports import ChatModel, ChatResult
@@ -78,14 +78,6 @@ class Samples:
     turns: list[tuple[float, float]] = field(default_factory=list)  # (finished at, overhead seconds)
     lag: list[tuple[float, float]] = field(default_factory=list)  # (measured at, lag seconds)
     failed: int = 0
-
-
-def _percentile(values: list[float], q: int) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 async def _watch_loop(samples: Samples, stop: asyncio.Event) -> None:
@@ -145,10 +137,10 @@ async def _scenario(args: argparse.Namespace) -> dict[str, Any]:
         "interviews": args.one,
         "turns": len(overhead),
         "turns_per_s": round(len(overhead) / (args.duration - args.warmup), 1),
-        "overhead_p50_ms": round(_percentile(overhead, 50), 2),
-        "overhead_p95_ms": round(_percentile(overhead, 95), 2),
-        "overhead_p99_ms": round(_percentile(overhead, 99), 2),
-        "loop_lag_p99_ms": round(_percentile(lag, 99), 2),
+        "overhead_p50_ms": round(percentile(overhead, 50), 2),
+        "overhead_p95_ms": round(percentile(overhead, 95), 2),
+        "overhead_p99_ms": round(percentile(overhead, 99), 2),
+        "loop_lag_p99_ms": round(percentile(lag, 99), 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "failed": samples.failed,
     }
@@ -191,16 +183,6 @@ def _run_one(args: argparse.Namespace, *, interviews: int, backend: str, think: 
     return {"backend": backend, "think_s": list(think), **json.loads(done.stdout.strip().splitlines()[-1])}
 
 
-def _start_fake(latency: tuple[float, float]) -> tuple[subprocess.Popen[str], str]:
-    fake = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.openai_server", "--port", "0", "--lean", "--latency", *map(str, latency)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert fake.stdout is not None
-    return fake, fake.stdout.readline().strip()
-
-
 def main() -> None:
     """Run the scenarios and print a table (or one JSON object with --json)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -222,7 +204,7 @@ def main() -> None:
         args.think = tuple(args.think)
         print(json.dumps(asyncio.run(_scenario(args))))
         return
-    fake, args.fake_url = _start_fake(tuple(args.latency))
+    fake, args.fake_url = start_fake_model(tuple(args.latency))
     rows = []
     try:
         for backend in args.backends:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.load import ANSWER, _percentile, _start_fake
+from bench.common import percentile, print_figures, start_fake_model
+from bench.load import ANSWER
 from bots.bootstrap import build_service
 from core.models import ConversationRef
 from core.settings import Settings
@@ -49,7 +49,7 @@ async def _last_answer_ms(settings: Settings, interviews: int) -> list[float]:
 
 async def run(interviews: int) -> dict[str, Any]:
     """Both modes' figures."""
-    fake, url = _start_fake((0.0, 0.0))
+    fake, url = start_fake_model((0.0, 0.0))
     try:
         with tempfile.TemporaryDirectory() as folder:
             model = Settings(
@@ -62,10 +62,10 @@ async def run(interviews: int) -> dict[str, Any]:
         fake.terminate()
         fake.wait(10)
     return {
-        "scorecard_ms": round(_percentile(with_model, 50), 1),
-        "scorecard_p99_ms": round(_percentile(with_model, 99), 1),
-        "offline_scorecard_ms": round(_percentile(without, 50), 1),
-        "offline_scorecard_p99_ms": round(_percentile(without, 99), 1),
+        "scorecard_ms": round(percentile(with_model, 50), 1),
+        "scorecard_p99_ms": round(percentile(with_model, 99), 1),
+        "offline_scorecard_ms": round(percentile(without, 50), 1),
+        "offline_scorecard_p99_ms": round(percentile(without, 99), 1),
         "interviews": interviews,
     }
 
@@ -76,12 +76,7 @@ def main() -> None:
     parser.add_argument("--interviews", type=int, default=20)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    figures = asyncio.run(run(args.interviews))
-    if args.json:
-        print(json.dumps(figures))
-        return
-    for key, value in figures.items():
-        print(f"{key:<26} {value}")
+    print_figures(asyncio.run(run(args.interviews)), as_json=args.json)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.load import _percentile
+from bench.common import percentile, start_fake_model
 from tests.fakes.slack_payloads import event_callback, form_body, signed_headers, slash_command, thread_reply
 from tests.fakes.slack_server import BOT_TOKEN, FakeSlack
 
@@ -104,21 +104,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _spawn(args: list[str], env: dict[str, str], *, read_url: bool = False) -> subprocess.Popen[str]:
-    # Nothing is read after the first line, so nothing else may go to a pipe: a full pipe would block the process.
-    out = subprocess.PIPE if read_url else subprocess.DEVNULL
-    return subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.DEVNULL, text=True)
+def _spawn_app(port: int, env: dict[str, str]) -> subprocess.Popen[str]:
+    # Nothing reads its output: a pipe that filled up would block the app.
+    args = [sys.executable, "-m", "bots.cli", "slack", "--http", "--port", str(port)]
+    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
 
 
 async def scenario(interviews: int, *, duration: float, warmup: float, ramp: float) -> dict[str, Any]:
     """Run one load level and return its figures."""
-    fake_model = _spawn(
-        [sys.executable, "-m", "tests.fakes.openai_server", "--lean", "--latency", str(LATENCY), str(LATENCY)],
-        dict(os.environ),
-        read_url=True,
-    )
-    assert fake_model.stdout is not None
-    model_url = fake_model.stdout.readline().strip()
+    fake_model, model_url = start_fake_model((LATENCY, LATENCY))
     async with TimedSlack() as fake:
         with tempfile.TemporaryDirectory() as folder:
             port = _free_port()
@@ -131,7 +125,7 @@ async def scenario(interviews: int, *, duration: float, warmup: float, ramp: flo
                 "SLACK_SIGNING_SECRET": SECRET,
                 "SLACK_API_URL": fake.base_url,
             }
-            app = _spawn([sys.executable, "-m", "bots.cli", "slack", "--http", "--port", str(port)], env)
+            app = _spawn_app(port, env)
             try:
                 return await _drive(interviews, f"http://127.0.0.1:{port}", fake, duration, warmup, ramp)
             finally:
@@ -170,10 +164,10 @@ async def _drive(
     return {
         "interviews": interviews,
         "turns_per_s": round(len(over_ms) / (duration - warmup), 1),
-        "ack_p50_ms": round(_percentile(ack_ms, 50), 2),
-        "ack_p99_ms": round(_percentile(ack_ms, 99), 2),
-        "overhead_p50_ms": round(_percentile(over_ms, 50), 2),
-        "overhead_p99_ms": round(_percentile(over_ms, 99), 2),
+        "ack_p50_ms": round(percentile(ack_ms, 50), 2),
+        "ack_p99_ms": round(percentile(ack_ms, 99), 2),
+        "overhead_p50_ms": round(percentile(over_ms, 50), 2),
+        "overhead_p99_ms": round(percentile(over_ms, 99), 2),
     }
 
 

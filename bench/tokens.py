@@ -20,6 +20,7 @@ from typing import Any
 
 import openai
 
+from bench.common import print_figures
 from bots.bootstrap import build_service
 from core.interviewer import system_prompt
 from core.models import ConversationRef, Interview, UsageTotals
@@ -154,12 +155,8 @@ def main() -> None:
     """Print the table, or one JSON object with --json."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true")
-    figures = asyncio.run(run())
-    if parser.parse_args().json:
-        print(json.dumps(figures))
-        return
-    for key, value in figures.items():
-        print(f"{key:<24} {value}")
+    as_json = parser.parse_args().json
+    print_figures(asyncio.run(run()), as_json=as_json)
 
 
 if __name__ == "__main__":

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from bench.common import percentile, print_figures
 from bots.bootstrap import build_service
 from core.models import ConversationRef
 from core.settings import Settings
@@ -25,10 +24,6 @@ ANSWER = (
     "First I would clarify the goal and the metric, because the trade-off depends on it. For example in my last role "
     "we compared two options, measured the impact on latency and cost, and as a result cut errors by 30 percent."
 )
-
-
-def _percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
 
 async def _one_interview(service, user: str, questions: int, latencies: list[float]) -> None:
@@ -54,9 +49,9 @@ async def run(database_url: str, interviews: int, questions: int) -> dict[str, f
         "interviews": interviews,
         "turns": len(latencies),
         "turns_per_s": round(len(latencies) / elapsed, 1),
-        "overhead_p50_ms": round(_percentile(latencies, 50), 2),
-        "overhead_p95_ms": round(_percentile(latencies, 95), 2),
-        "overhead_p99_ms": round(_percentile(latencies, 99), 2),
+        "overhead_p50_ms": round(percentile(latencies, 50), 2),
+        "overhead_p95_ms": round(percentile(latencies, 95), 2),
+        "overhead_p99_ms": round(percentile(latencies, 99), 2),
     }
 
 
@@ -71,11 +66,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
         figures = asyncio.run(run(url, args.interviews, args.questions))
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        for key, value in figures.items():
-            print(f"{key:<18} {value}")
+    print_figures(figures, as_json=args.json)
 
 
 if __name__ == "__main__":
