@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.models import (
@@ -19,7 +19,6 @@ from core.models import (
     DeletedData,
     Grade,
     Interview,
-    InterviewStatus,
     InterviewSummary,
     Turn,
     Usage,
@@ -28,12 +27,23 @@ from core.models import (
 )
 from core.ports import ActiveInterviewExists, TurnConflict
 from db.mapping import (
-    HEADER_FIELDS,
-    interview_from_row,
     interview_values,
     summary_from_row,
-    turn_from_row,
     turn_values,
+)
+from db.statements import (
+    EVENTS,
+    INSERT_EVENT_OF_INTERVIEW,
+    INTERVIEWS,
+    OPEN_INTERVIEW,
+    TURNS,
+    UPDATE_ANSWERED_TURN,
+    USAGE,
+    add_usage,
+    close_open_turn,
+    load_interview,
+    touch,
+    write_header,
 )
 from db.tables import (
     OPEN_INTERVIEW_INDEX,
@@ -48,7 +58,6 @@ log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 
-_OPEN_STATUSES = (InterviewStatus.ACTIVE.value, InterviewStatus.PAUSED.value)
 _FIND_LIMIT = 10
 
 
@@ -85,43 +94,6 @@ _OPEN_INTERVIEW_COLUMNS = ", ".join(
 )
 
 
-# Core tables, not ORM sessions: a turn's few statements cost a fraction of the ORM's unit of work (bench/load.py).
-INTERVIEWS = InterviewRow.__table__
-TURNS = TurnRow.__table__
-EVENTS = ProcessedEventRow.__table__
-USAGE = LlmUsageRow.__table__
-
-# The statements of a turn, built once: building and hashing a statement costs more than SQLite running it.
-# Parameters of WHERE clauses are named p_*; the SET or VALUES columns come from each call's parameters.
-_OPEN_INTERVIEW = select(INTERVIEWS).where(
-    INTERVIEWS.c.platform == bindparam("p_platform"),
-    INTERVIEWS.c.workspace_id == bindparam("p_workspace_id"),
-    INTERVIEWS.c.channel_id == bindparam("p_channel_id"),
-    INTERVIEWS.c.thread_key == bindparam("p_thread_key"),
-    INTERVIEWS.c.user_id == bindparam("p_user_id"),
-    INTERVIEWS.c.status.in_(_OPEN_STATUSES),
-)
-_TURNS_OF = select(TURNS).where(TURNS.c.interview_id == bindparam("p_interview_id")).order_by(TURNS.c.seq)
-_UPDATE_INTERVIEW = update(INTERVIEWS).where(INTERVIEWS.c.id == bindparam("p_interview_id"))
-_UPDATE_OPEN_TURN = update(TURNS).where(
-    TURNS.c.interview_id == bindparam("p_interview_id"),
-    TURNS.c.seq == bindparam("p_seq"),
-    TURNS.c.answer.is_(None),
-    TURNS.c.skipped.is_(False),
-    TURNS.c.hint_requested.is_(False),
-)
-_UPDATE_ANSWERED_TURN = update(TURNS).where(
-    TURNS.c.interview_id == bindparam("p_interview_id"),
-    TURNS.c.seq == bindparam("p_seq"),
-    TURNS.c.answer.is_not(None),
-)
-_INSERT_EVENT_OF_INTERVIEW = insert(EVENTS).values(
-    platform=select(INTERVIEWS.c.platform).where(INTERVIEWS.c.id == bindparam("p_interview_id")).scalar_subquery(),
-    event_id=bindparam("p_event_id"),
-    created_at=bindparam("p_created_at"),
-)
-
-
 class SqlInterviewStore:
     """Durable interviews in a SQL database; each method is one short transaction on the store's threads."""
 
@@ -149,7 +121,7 @@ class SqlInterviewStore:
         """The interview with its turns ordered by seq, or None."""
         with self.engine.begin() as conn:
             row = conn.execute(select(INTERVIEWS).where(INTERVIEWS.c.id == interview_id)).first()
-            return _load(conn, row) if row else None
+            return load_interview(conn, row) if row else None
 
     @_in_thread
     def get_open_interview(self, conv: ConversationRef) -> Interview | None:
@@ -162,8 +134,8 @@ class SqlInterviewStore:
             "p_user_id": conv.user_id,
         }
         with self.engine.begin() as conn:
-            row = conn.execute(_OPEN_INTERVIEW, where).first()  # the partial unique index allows one at most
-            return _load(conn, row) if row else None
+            row = conn.execute(OPEN_INTERVIEW, where).first()  # the partial unique index allows one at most
+            return load_interview(conn, row) if row else None
 
     @_in_thread
     def find_interview_ids(self, prefix: str, *, user_id: str | None = None) -> list[str]:
@@ -209,7 +181,7 @@ class SqlInterviewStore:
         """Write the header fields: status, level, language, state, overall_score, summary, ended_at."""
         try:
             with self.engine.begin() as conn:
-                _write_header(conn, interview)
+                write_header(conn, interview)
         except IntegrityError as err:  # resuming while another interview was opened meanwhile
             if _violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
                 raise ActiveInterviewExists(f"{interview.conv} has an open interview already") from err
@@ -225,11 +197,11 @@ class SqlInterviewStore:
             with self.engine.begin() as conn:
                 conn.execute(insert(TURNS), turn_values(interview_id, turn))
                 if header is not None:
-                    _write_header(conn, header)
+                    write_header(conn, header)
                 else:
-                    _touch(conn, interview_id)
+                    touch(conn, interview_id)
                 if usage is not None:
-                    _add_usage(conn, interview_id, usage)
+                    add_usage(conn, interview_id, usage)
         except IntegrityError as err:
             if _violates(err, TURN_SEQ_CONSTRAINT, "turns.interview_id, turns.seq"):
                 raise TurnConflict(f"turn {turn.seq} of {interview_id} exists already") from err
@@ -260,8 +232,8 @@ class SqlInterviewStore:
                 if event_id is not None:
                     # Same transaction as the answer: a crash can never leave the event marked but the answer lost.
                     event = {"p_interview_id": interview_id, "p_event_id": event_id, "p_created_at": utcnow()}
-                    conn.execute(_INSERT_EVENT_OF_INTERVIEW, event)
-                _close_open_turn(conn, interview_id, seq, values)
+                    conn.execute(INSERT_EVENT_OF_INTERVIEW, event)
+                close_open_turn(conn, interview_id, seq, values)
         except IntegrityError as err:
             if _violates(err, "pk_processed_events", _EVENT_COLUMNS):
                 raise TurnConflict(f"event {event_id} was processed already") from err
@@ -273,7 +245,7 @@ class SqlInterviewStore:
         if skipped == hint_requested:
             raise ValueError("close_turn needs exactly one of skipped and hint_requested")
         with self.engine.begin() as conn:
-            _close_open_turn(conn, interview_id, seq, {"skipped": skipped, "hint_requested": hint_requested})
+            close_open_turn(conn, interview_id, seq, {"skipped": skipped, "hint_requested": hint_requested})
 
     @_in_thread
     def save_grade(self, interview_id: str, seq: int, grade: Grade, *, usage: Usage | None = None) -> None:
@@ -281,19 +253,19 @@ class SqlInterviewStore:
         values = {"grade": grade.to_dict(), "score": grade.score, "graded_at": utcnow()}
         with self.engine.begin() as conn:
             if (
-                conn.execute(_UPDATE_ANSWERED_TURN, {"p_interview_id": interview_id, "p_seq": seq, **values}).rowcount
+                conn.execute(UPDATE_ANSWERED_TURN, {"p_interview_id": interview_id, "p_seq": seq, **values}).rowcount
                 == 0
             ):
                 # A late grade for a deleted interview is no reason to crash a background task.
                 log.warning("no answered turn %s of interview %s to grade", seq, interview_id)
             elif usage is not None:
-                _add_usage(conn, interview_id, usage)
+                add_usage(conn, interview_id, usage)
 
     @_in_thread
     def record_usage(self, interview_id: str, usage: Usage) -> None:
         """Append one model call's usage."""
         with self.engine.begin() as conn:
-            _add_usage(conn, interview_id, usage)
+            add_usage(conn, interview_id, usage)
 
     @_in_thread
     def usage_totals(self, interview_id: str) -> UsageTotals:
@@ -365,44 +337,3 @@ class SqlInterviewStore:
         """Release connections and the database threads."""
         await asyncio.get_running_loop().run_in_executor(self._executor, self.engine.dispose)
         self._executor.shutdown(wait=False)
-
-
-def _close_open_turn(conn: Connection, interview_id: str, seq: int, values: dict[str, Any]) -> None:
-    """Write values to the turn only while it is open; the database arbitrates between workers."""
-    if conn.execute(_UPDATE_OPEN_TURN, {"p_interview_id": interview_id, "p_seq": seq, **values}).rowcount == 0:
-        raise TurnConflict(f"turn {seq} of {interview_id} is not open")
-    _touch(conn, interview_id)
-
-
-def _write_header(conn: Connection, interview: Interview) -> None:
-    """Update the interview row's header fields from interview."""
-    values = {name: getattr(interview, name) for name in HEADER_FIELDS}
-    values.update(status=interview.status.value, updated_at=utcnow())
-    conn.execute(_UPDATE_INTERVIEW, {"p_interview_id": interview.id, **values})
-
-
-def _add_usage(conn: Connection, interview_id: str, usage: Usage) -> None:
-    conn.execute(
-        insert(USAGE),
-        {
-            "interview_id": interview_id,
-            "purpose": usage.purpose,
-            "model": usage.model,
-            "prompt_tokens": usage.prompt_tokens,
-            "cached_tokens": usage.cached_tokens,
-            "completion_tokens": usage.completion_tokens,
-            "latency_ms": usage.latency_ms,
-            "created_at": usage.created_at,
-        },
-    )
-
-
-def _touch(conn: Connection, interview_id: str) -> None:
-    """Bump the interview's updated_at after a write to one of its turns."""
-    conn.execute(_UPDATE_INTERVIEW, {"p_interview_id": interview_id, "updated_at": utcnow()})
-
-
-def _load(conn: Connection, row: Any) -> Interview:
-    """The Interview of row with its turns, read in the same transaction."""
-    turns = conn.execute(_TURNS_OF, {"p_interview_id": row.id})
-    return interview_from_row(row, [turn_from_row(t) for t in turns])

@@ -1,0 +1,93 @@
+"""The statements a turn runs, built once, and the steps each store transaction is made of.
+
+Core tables, not ORM sessions: a turn's few statements cost a fraction of the ORM's unit of work (bench/load.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from core.models import Interview, InterviewStatus, Usage, utcnow
+from core.ports import TurnConflict
+from db.mapping import HEADER_FIELDS, interview_from_row, turn_from_row
+from db.tables import InterviewRow, LlmUsageRow, ProcessedEventRow, TurnRow
+
+OPEN_STATUSES = (InterviewStatus.ACTIVE.value, InterviewStatus.PAUSED.value)
+INTERVIEWS = InterviewRow.__table__
+TURNS = TurnRow.__table__
+EVENTS = ProcessedEventRow.__table__
+USAGE = LlmUsageRow.__table__
+
+# The statements of a turn, built once: building and hashing a statement costs more than SQLite running it.
+# Parameters of WHERE clauses are named p_*; the SET or VALUES columns come from each call's parameters.
+OPEN_INTERVIEW = select(INTERVIEWS).where(
+    INTERVIEWS.c.platform == bindparam("p_platform"),
+    INTERVIEWS.c.workspace_id == bindparam("p_workspace_id"),
+    INTERVIEWS.c.channel_id == bindparam("p_channel_id"),
+    INTERVIEWS.c.thread_key == bindparam("p_thread_key"),
+    INTERVIEWS.c.user_id == bindparam("p_user_id"),
+    INTERVIEWS.c.status.in_(OPEN_STATUSES),
+)
+TURNS_OF = select(TURNS).where(TURNS.c.interview_id == bindparam("p_interview_id")).order_by(TURNS.c.seq)
+UPDATE_INTERVIEW = update(INTERVIEWS).where(INTERVIEWS.c.id == bindparam("p_interview_id"))
+UPDATE_OPEN_TURN = update(TURNS).where(
+    TURNS.c.interview_id == bindparam("p_interview_id"),
+    TURNS.c.seq == bindparam("p_seq"),
+    TURNS.c.answer.is_(None),
+    TURNS.c.skipped.is_(False),
+    TURNS.c.hint_requested.is_(False),
+)
+UPDATE_ANSWERED_TURN = update(TURNS).where(
+    TURNS.c.interview_id == bindparam("p_interview_id"),
+    TURNS.c.seq == bindparam("p_seq"),
+    TURNS.c.answer.is_not(None),
+)
+INSERT_EVENT_OF_INTERVIEW = insert(EVENTS).values(
+    platform=select(INTERVIEWS.c.platform).where(INTERVIEWS.c.id == bindparam("p_interview_id")).scalar_subquery(),
+    event_id=bindparam("p_event_id"),
+    created_at=bindparam("p_created_at"),
+)
+
+
+def close_open_turn(conn: Connection, interview_id: str, seq: int, values: dict[str, Any]) -> None:
+    """Write values to the turn only while it is open; the database arbitrates between workers."""
+    if conn.execute(UPDATE_OPEN_TURN, {"p_interview_id": interview_id, "p_seq": seq, **values}).rowcount == 0:
+        raise TurnConflict(f"turn {seq} of {interview_id} is not open")
+    touch(conn, interview_id)
+
+
+def write_header(conn: Connection, interview: Interview) -> None:
+    """Update the interview row's header fields from interview."""
+    values = {name: getattr(interview, name) for name in HEADER_FIELDS}
+    values.update(status=interview.status.value, updated_at=utcnow())
+    conn.execute(UPDATE_INTERVIEW, {"p_interview_id": interview.id, **values})
+
+
+def add_usage(conn: Connection, interview_id: str, usage: Usage) -> None:
+    """Record one model call's usage."""
+    conn.execute(
+        insert(USAGE),
+        {
+            "interview_id": interview_id,
+            "purpose": usage.purpose,
+            "model": usage.model,
+            "prompt_tokens": usage.prompt_tokens,
+            "cached_tokens": usage.cached_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "latency_ms": usage.latency_ms,
+            "created_at": usage.created_at,
+        },
+    )
+
+
+def touch(conn: Connection, interview_id: str) -> None:
+    """Bump the interview's updated_at after a write to one of its turns."""
+    conn.execute(UPDATE_INTERVIEW, {"p_interview_id": interview_id, "updated_at": utcnow()})
+
+
+def load_interview(conn: Connection, row: Any) -> Interview:
+    """The Interview of row with its turns, read in the same transaction."""
+    turns = conn.execute(TURNS_OF, {"p_interview_id": row.id})
+    return interview_from_row(row, [turn_from_row(t) for t in turns])
