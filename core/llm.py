@@ -13,6 +13,7 @@ from openai.types.chat import ChatCompletion
 from core.jsonparse import missing_keys, parse_json_object
 from core.models import Usage
 from core.ports import ChatResult, ModelOutputInvalid, ModelUnavailable
+from core.retry import Backoff, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +52,18 @@ class OpenAIChatModel:
         timeout_s: float = 30.0,
         max_retries: int = 2,
         temperature: float | None = 0.3,
+        backoff: Backoff | None = None,
     ) -> None:
         self.model = model
         self._temperature = temperature  # None leaves it out, for models that only accept their default
-        # The SDK retries 408/409/429/5xx, timeouts and connection errors itself, honouring Retry-After.
+        # Retries are ours (core/retry.py: jittered, capped), so the SDK's own are off.
+        self._retries = max_retries
+        self._backoff = backoff or Backoff()
         self._client = openai.AsyncOpenAI(
             api_key=api_key,
             base_url=base_url,
             timeout=timeout_s,
-            max_retries=max_retries,
+            max_retries=0,
             http_client=pooled_http_client(),
         )
         self._mode: Mode = LADDER[0]
@@ -85,31 +89,33 @@ class OpenAIChatModel:
         server_ms = 0  # the provider's own processing time over the replies, where it reports it
         while True:
             try:
-                raw = await self._create(mode, messages, schema_name, schema, nudged=nudged)
+                raw = await with_retries(
+                    self._create,
+                    mode,
+                    messages,
+                    schema_name,
+                    schema,
+                    nudged=nudged,
+                    retries=self._retries,
+                    backoff=self._backoff,
+                    purpose=purpose,
+                )
                 server_ms += _processing_ms(raw.headers)
                 completion = raw.parse()
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 if mode == LADDER[-1] or not self._rejects_format(exc, mode):
-                    raise unavailable(exc, purpose) from None
+                    raise unavailable(exc, purpose, usage=self._paid(purpose, tokens, started, server_ms)) from None
                 log.info("%s: server rejected response_format %s (HTTP %s)", purpose, mode, exc.status_code)
                 mode = LADDER[LADDER.index(mode) + 1]
                 continue
             except openai.OpenAIError as exc:
                 # `from None`: the SDK error's text and body can echo the key or the provider's raw reply.
-                raise unavailable(exc, purpose) from None
+                raise unavailable(exc, purpose, usage=self._paid(purpose, tokens, started, server_ms)) from None
             except ValueError:
                 completion = None  # a 200 whose body is not JSON: the SDK fails to decode it
             self._remember(mode)
             data = _extract(completion, schema, tokens)
-            usage = Usage(
-                purpose=purpose,
-                model=self.model,
-                prompt_tokens=tokens[0],
-                cached_tokens=tokens[1],
-                completion_tokens=tokens[2],
-                latency_ms=round((time.perf_counter() - started) * 1000),
-                server_ms=server_ms or None,
-            )
+            usage = self._usage(purpose, tokens, started, server_ms)
             if data is not None:
                 return ChatResult(data=data, usage=usage)
             log.warning("%s: reply was not a valid %s object (retried=%s)", purpose, schema_name, nudged)
@@ -120,6 +126,21 @@ class OpenAIChatModel:
     async def close(self) -> None:
         """Close the HTTP connections."""
         await self._client.close()
+
+    def _usage(self, purpose: str, tokens: list[int], started: float, server_ms: int) -> Usage:
+        return Usage(
+            purpose=purpose,
+            model=self.model,
+            prompt_tokens=tokens[0],
+            cached_tokens=tokens[1],
+            completion_tokens=tokens[2],
+            latency_ms=round((time.perf_counter() - started) * 1000),
+            server_ms=server_ms or None,
+        )
+
+    def _paid(self, purpose: str, tokens: list[int], started: float, server_ms: int) -> Usage | None:
+        """The usage of replies already paid for when a later call fails; None when nothing was paid."""
+        return self._usage(purpose, tokens, started, server_ms) if any(tokens) else None
 
     async def _create(
         self,
@@ -207,7 +228,9 @@ def _extract(completion: Any, schema: dict[str, Any], tokens: list[int]) -> dict
     return data
 
 
-def unavailable(exc: Exception, purpose: str, *, service: str = "AI service") -> ModelUnavailable:
+def unavailable(
+    exc: Exception, purpose: str, *, service: str = "AI service", usage: Usage | None = None
+) -> ModelUnavailable:
     """A ModelUnavailable with a friendly message naming service; logs the error type and status, never the body."""
     status = getattr(exc, "status_code", None)
     request_id = getattr(exc, "request_id", None)
@@ -216,4 +239,4 @@ def unavailable(exc: Exception, purpose: str, *, service: str = "AI service") ->
     message = template.format(service=service)
     if isinstance(exc, openai.RateLimitError) and exc.code == "insufficient_quota":
         message = f"The {service} account has run out of quota."
-    return ModelUnavailable(message)
+    return ModelUnavailable(message, usage=usage)

@@ -11,6 +11,7 @@ import openai
 from core.llm import pooled_http_client, unavailable
 from core.models import Usage
 from core.ports import AudioRejected, Transcript
+from core.retry import Backoff, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -24,15 +25,24 @@ class WhisperTranscriber:
     """A Transcriber over openai.AsyncOpenAI audio.transcriptions."""
 
     def __init__(
-        self, *, api_key: str, base_url: str | None = None, model: str, timeout_s: float = 60.0, max_retries: int = 2
+        self,
+        *,
+        api_key: str,
+        base_url: str | None = None,
+        model: str,
+        timeout_s: float = 60.0,
+        max_retries: int = 2,
+        backoff: Backoff | None = None,
     ) -> None:
         self.model = model
-        # The SDK retries 408/409/429/5xx, timeouts and connection errors itself, honouring Retry-After.
+        # Retries are ours (core/retry.py: jittered, capped), so the SDK's own are off.
+        self._retries = max_retries
+        self._backoff = backoff or Backoff()
         self._client = openai.AsyncOpenAI(
             api_key=api_key,
             base_url=base_url,
             timeout=timeout_s,
-            max_retries=max_retries,
+            max_retries=0,
             http_client=pooled_http_client(),
         )
         # verbose_json adds the duration and per-segment silence scores; gpt-4o-transcribe and some servers reject it.
@@ -49,7 +59,11 @@ class WhisperTranscriber:
         started = time.perf_counter()
         while True:
             try:
-                result = await self._client.audio.transcriptions.create(
+                result = await with_retries(
+                    self._client.audio.transcriptions.create,
+                    retries=self._retries,
+                    backoff=self._backoff,
+                    purpose="transcribe",
                     file=(filename, audio, mime),
                     model=self.model,
                     prompt=prompt or openai.omit,

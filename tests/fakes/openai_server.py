@@ -80,6 +80,7 @@ class FakeOpenAI:
         self.fault_rate = fault_rate
         self.api_key = api_key
         self.retry_after = retry_after
+        self.retry_after_ms = True  # a 429 also carries OpenAI's retry-after-ms; False sends Retry-After alone
         self.hang_seconds = hang_seconds
         self.transcript_text = transcript_text
         self.supports_verbose_json = supports_verbose_json
@@ -177,10 +178,9 @@ class FakeOpenAI:
 
     async def _transport_fault(self, fault: str) -> web.Response | None:
         if fault == "429":
-            headers = {
-                "Retry-After": f"{self.retry_after:g}",
-                "retry-after-ms": str(round(self.retry_after * 1000)),
-            }
+            headers = {"Retry-After": f"{self.retry_after:g}"}
+            if self.retry_after_ms:
+                headers["retry-after-ms"] = str(round(self.retry_after * 1000))
             return _error(429, "Rate limit reached. Please try again later.", kind="requests", headers=headers)
         if fault == "500":
             return _error(500, "The server had an error while processing your request.", kind="server_error")
@@ -203,6 +203,7 @@ class FakeOpenAI:
         except ValueError:
             body = None
         record: dict[str, Any] = {
+            "at": time.monotonic(),  # arrival, to measure the waits between a client's retries
             "path": request.path,
             "headers": headers,
             "authorized": authorized,
@@ -299,12 +300,14 @@ class FakeOpenAI:
     # -- audio transcriptions --------------------------------------------------------------------------
 
     async def _transcribe(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()
         _headers, authorized = self._headers(request)
         form = await request.post()
         upload = form.get("file")
         audio = upload.file.read() if isinstance(upload, web.FileField) else b""
         fields = {k: (str(form[k]) if k in form else None) for k in ("model", "prompt", "language", "response_format")}
         record = {
+            "at": arrived,
             **fields,
             "filename": getattr(upload, "filename", None),
             "content_type": getattr(upload, "content_type", None),
