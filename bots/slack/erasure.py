@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bots.slack import render
+from bots.slack.clicks import first_delivery
 from bots.slack.inbound import PLATFORM, EraseChoice, parse_erase_button
 from core import messages
 from core.service import InterviewService
@@ -54,7 +55,7 @@ class DataErasure:
         user = (body.get("user") or {}).get("id", "")
         actions = body.get("actions") or []
         choice = parse_erase_button(actions[0], user_id=user) if actions else None
-        if choice is None:
+        if choice is None or not await first_delivery(self.service, body):
             return
         if choice.user_id != choice.owner_id:
             await respond(text=not_yours(choice.owner_id), response_type="ephemeral", replace_original=False)

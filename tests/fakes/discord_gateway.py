@@ -61,6 +61,7 @@ class FakeGateway:
         self.connect_queries: list[dict[str, str]] = []
         self.heartbeats = 0
         self.resume_overlap = 0  # events before the client's seq replayed on RESUME: at-least-once delivery
+        self.replay_from: int | None = None  # replay on RESUME from this sequence number on, whatever the client saw
         self.allow_message_content = True
         self._ready_changed = asyncio.Condition()
 
@@ -132,6 +133,8 @@ class FakeGateway:
             return None
         session.socket = conn
         since = int(data.get("seq") or 0) - self.resume_overlap
+        if self.replay_from is not None:
+            since = min(since, self.replay_from - 1)
         for event in [e for e in session.events if e["s"] > since]:
             self.replayed.append(event)
             await conn.send(event)
