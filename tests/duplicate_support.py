@@ -1,6 +1,6 @@
 """The apps under the duplicate matrix, and the ways an event reaches them more than once.
 
-One Slack app served both over HTTP and over Socket Mode, and one Discord bot, on one SQLite file, with one fake
+One Slack app served both over HTTP and over Socket Mode, and one Discord bot, on one database, with one fake
 OpenAI behind them (slow enough that a copy delivered "at once" arrives while the first is still being worked on).
 """
 
@@ -33,9 +33,9 @@ COPIES = 4  # the first delivery and three more
 AT_ONCE, LATER = "at-once", "later"
 HTTP, SOCKET = "http", "socket-mode"
 REDISPATCH, RESUME = "redispatch", "resume"
-QUIET_S = 0.2  # no call to a fake for this long, and nothing in flight: a duplicate's reply would have shown up
+QUIET_S = 0.15  # no call to a fake for this long, and nothing in flight: a duplicate's reply would have shown up
 SPOKEN = "I would compare the training error with the validation error, then regularise the model."
-MODEL_LATENCY_S = (0.05, 0.15)
+MODEL_LATENCY_S = (0.03, 0.1)
 
 Deliver = Callable[[int], Awaitable[None]]  # delivers the event once; the argument is the attempt, 0 first
 Waiter = Callable[[], Awaitable[Any]]
@@ -53,15 +53,14 @@ class MatrixBots:
 
 
 @asynccontextmanager
-async def matrix_bots(tmp: Path) -> AsyncIterator[MatrixBots]:
-    """The Slack app (HTTP and Socket Mode at once) and the Discord bot on one SQLite file; the fakes they use."""
+async def matrix_bots(tmp: Path, url: str) -> AsyncIterator[MatrixBots]:
+    """The Slack app (HTTP and Socket Mode at once) and the Discord bot on one database; the fakes they use."""
     with pytest.MonkeyPatch.context() as env:
         # Module-wide, so the per-test isolation in conftest has not run yet: the same, here.
         for name in list(os.environ):
             if name.startswith(("OPENAI_", "MOCK_INTERVIEW_", "SLACK_", "DISCORD_")) or name == "DATABASE_URL":
                 env.delenv(name)
         env.setenv("XDG_DATA_HOME", str(tmp / "xdg"))
-        url = f"sqlite:///{tmp / 'matrix.db'}"
         async with (
             FakeOpenAI(latency=MODEL_LATENCY_S, transcript_text=SPOKEN, seed=3) as openai,
             FakeSlackWithSocket() as slack_fake,

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import socket
-import sys
 import uuid
 from pathlib import Path
 
@@ -16,29 +13,11 @@ import aiohttp
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_payloads import event_callback, form_body, signed_headers, slash_command, thread_reply
 from tests.fakes.slack_server import BOT_TOKEN, FakeSlack
+from tests.process_support import free_port, process_env, spawn_slack_http, wait_healthy
 from tests.slack_support import FORM, is_question
 
-ROOT = Path(__file__).resolve().parents[1]
 SECRET = "cli-signing-secret"
 CHANNEL = "C0CLIHTTP"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-async def _wait_healthy(http: aiohttp.ClientSession, url: str) -> None:
-    async with asyncio.timeout(30):
-        while True:
-            try:
-                async with http.get(url) as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.1)
 
 
 async def _post(http: aiohttp.ClientSession, url: str, body: bytes, content_type: str) -> int:
@@ -47,28 +26,23 @@ async def _post(http: aiohttp.ClientSession, url: str, body: bytes, content_type
 
 
 async def test_http_mode_serves_signed_requests_and_finishes_a_reply_when_stopped(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     async with FakeSlack() as fake, FakeOpenAI(latency=(0.6, 0.6)) as openai:
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PYTHONPATH": str(ROOT),
-            "HOME": str(tmp_path),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": fake.base_url,
-            "OPENAI_API_KEY": "sk-test-not-a-real-key",
-            "OPENAI_BASE_URL": openai.base_url,
-            "PORT": str(port),
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bots.cli", "slack", "--http", cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        env = process_env(
+            tmp_path,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=fake.base_url,
+            OPENAI_API_KEY="sk-test-not-a-real-key",
+            OPENAI_BASE_URL=openai.base_url,
+            PORT=str(port),  # the variable a platform like Heroku sets, rather than --port
+        )
+        process = await spawn_slack_http(env, cwd=tmp_path)
         base = f"http://127.0.0.1:{port}"
         try:
             async with aiohttp.ClientSession() as http:
-                await _wait_healthy(http, f"{base}/healthz")
+                await wait_healthy(http, f"{base}/healthz")
                 who = f"U{uuid.uuid4().hex[:8].upper()}"
                 fields = slash_command("ds questions=2", user=who, channel=CHANNEL, response_url=fake.response_url(who))
                 assert await _post(http, f"{base}/slack/events", form_body(fields), FORM) == 200

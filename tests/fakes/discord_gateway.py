@@ -161,11 +161,14 @@ class FakeGateway:
         return [s for s in self.sessions.values() if s.socket is not None]
 
     def session_for(self, guild_id: str | None) -> Session:
-        """The live session that carries events of this guild (or of DMs)."""
-        for session in self.live_sessions():
+        """The session that carries events of this guild (or of DMs): a live one, else one waiting to be resumed."""
+        # Discord keeps dispatching into a session whose client is reconnecting and replays it all on RESUME, so a
+        # REST call made meanwhile (a thread created, a message sent) still succeeds and its event is not lost.
+        waiting = [s for s in self.sessions.values() if s.socket is None]
+        for session in [*self.live_sessions(), *reversed(waiting)]:
             if self.shard_of(guild_id, session.shard[1]) == session.shard[0]:
                 return session
-        raise AssertionError(f"no live gateway session for guild {guild_id}")
+        raise AssertionError(f"no gateway session for guild {guild_id}")
 
     async def dispatch(self, name: str, data: dict[str, Any], *, guild_id: str | None = None) -> dict[str, Any]:
         """Send an event on the shard that owns guild_id; returns the event with its sequence number."""
