@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render
+from bots.slack.clicks import first_delivery
 from bots.slack.files import DownloadFailed, FileDownloader, TooLarge
 from bots.slack.inbound import (
     PLATFORM,
@@ -162,7 +163,7 @@ class ThreadAnswers:
         user = (body.get("user") or {}).get("id", "")
         actions = body.get("actions") or []
         press = parse_button(actions[0], user_id=user) if actions else None
-        if press is None:
+        if press is None or not await first_delivery(self.service, body):
             return
 
         async def tell(text: str) -> None:
