@@ -78,6 +78,7 @@ def build_service(
         max_answer_chars=settings.max_answer_chars,
         turn_deadline_s=settings.turn_deadline_s,
         max_audio_seconds=settings.max_audio_seconds,
+        recover_after_s=settings.recover_after_s,
     )
     offline_grader = OfflineGrader()
     model = _model_parts(settings, observe_chat)
@@ -91,6 +92,7 @@ def build_service(
         fallback_grader=offline_grader,
         summarizer=ModelSummarizer(model.chat) if model else None,
         deadline_s=settings.turn_deadline_s,
+        lease_s=limits.recover_after_s,
     )
     voice = VoicePipeline(
         transcriber=model.transcriber if model else None,

@@ -11,8 +11,8 @@ from core.flow import Grader
 from core.grading import apply_grade_rules
 from core.models import Grade, Interview, InterviewStatus, Turn, Usage, utcnow
 from core.plan import grade_request
-from core.ports import InterviewStore, ModelError
-from core.replies import Reply, ReplyKind, info
+from core.ports import InterviewStore, ModelError, TurnConflict
+from core.replies import Reply, ReplyKind, info, keyed
 from core.report import scorecard_markdown
 from core.roles import RolePack
 from core.scorecard import SummaryText, build_scorecard, offline_summary, overall_score
@@ -34,12 +34,14 @@ class Finisher:
         fallback_grader: Grader,
         summarizer: ModelSummarizer | None,
         deadline_s: float = 30.0,
+        lease_s: float = 45.0,
     ) -> None:
         self._store = store
         self._grader = grader
         self._fallback = fallback_grader
         self._summarizer = summarizer
         self._deadline_s = deadline_s  # the longest the candidate waits for the scorecard
+        self._lease_s = lease_s  # how long the scorecard waits on this worker in the outbox before others send it
         self._tasks: dict[str, set[asyncio.Task[Any]]] = {}
 
     def spawn_grade(self, job: Coroutine[Any, Any, Grade | None], interview_id: str) -> None:
@@ -80,17 +82,25 @@ class Finisher:
         fresh.ended_at = utcnow()
         if not any(t.answer is not None for t in fresh.turns):
             fresh.status = InterviewStatus.ABANDONED
-            await self._store.update_interview(fresh)
-            return [info(NO_ANSWERS, interview_id=fresh.id)]
+            return await self._store_end(fresh, info(NO_ANSWERS, interview_id=fresh.id))
         fresh.overall_score = overall_score(fresh.turns)
         summary = await self._summary(pack, fresh, deadline)
         fresh.status = InterviewStatus.COMPLETED
         fresh.summary = summary.summary
         fresh.state["summary"] = {"strengths": list(summary.strengths), "focus_next": list(summary.focus_next)}
         fresh.state.pop("pending", None)
-        await self._store.update_interview(fresh)
         card = build_scorecard(fresh, role_title=pack.title, summary=summary)
-        return [Reply(ReplyKind.SCORECARD, scorecard_markdown(card), interview_id=fresh.id, scorecard=card)]
+        scorecard = Reply(ReplyKind.SCORECARD, scorecard_markdown(card), interview_id=fresh.id, scorecard=card)
+        return await self._store_end(fresh, scorecard)
+
+    async def _store_end(self, interview: Interview, reply: Reply) -> list[Reply]:
+        """Store the ended interview with its last reply queued in the same transaction; once, whoever races."""
+        reply = keyed(reply, f"{interview.id}:end")
+        try:
+            await self._store.update_interview(interview, replies=[reply], lease_s=self._lease_s)
+        except TurnConflict:  # another worker ended it a moment ago and sends its scorecard
+            return []
+        return [reply]
 
     async def _regrade(self, pack: RolePack, interview: Interview, turn: Turn, deadline: float) -> None:
         request = grade_request(pack, interview, turn)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core.models import (
     AnswerSource,
@@ -17,6 +18,10 @@ from core.models import (
     Usage,
     UsageTotals,
 )
+from core.replies import Reply
+
+if TYPE_CHECKING:
+    from core.outbox import OutboxItem
 
 
 class StoreError(Exception):
@@ -31,11 +36,49 @@ class TurnConflict(StoreError):
     """Another worker wrote this turn first (same interview and seq, or the answer was already taken)."""
 
 
-class InterviewStore(Protocol):
+class OutboxStore(Protocol):
+    """Replies stored before they are sent (see core.outbox)."""
+
+    async def queue_replies(self, conv: ConversationRef, replies: list[Reply], *, lease_s: float) -> list[OutboxItem]:
+        """Store the replies not stored yet (a keyed one is stored once) and lease them to this worker for
+        lease_s; the outbox items of all of them, in order (a keyed one sent already comes back with sent=True)."""
+
+    async def mark_sent(self, item_id: int, message_id: str | None) -> None:
+        """Record that an item was sent, with the platform's id of the (first) message."""
+
+    async def claim_unsent(self, platform: str, *, lease_s: float, max_attempts: int, limit: int) -> list[OutboxItem]:
+        """Take over unsent items whose lease ran out (oldest first), leasing them to this worker for lease_s."""
+
+    async def unsent_for(self, conv: ConversationRef) -> list[OutboxItem]:
+        """The conversation's items never marked sent, oldest first, whatever their lease."""
+
+
+class InboxStore(Protocol):
+    """Platform events stored before they are acknowledged, so a crash after the acknowledgement loses none."""
+
+    async def inbox_put(self, platform: str, event_key: str, *, user_id: str, body: dict[str, Any]) -> bool:
+        """Store an event; False when it was stored already (a redelivery)."""
+
+    async def inbox_done(self, platform: str, event_key: str) -> None:
+        """Mark an event handled."""
+
+    async def inbox_stalled(
+        self, platform: str, *, older_than_s: float, max_attempts: int, limit: int
+    ) -> list[dict[str, Any]]:
+        """Take over events stored longer than older_than_s ago and never handled (each attempt counted)."""
+
+    async def purge_delivered(self, *, older_than_s: float) -> None:
+        """Forget handled events and sent replies older than older_than_s (they hold what people wrote)."""
+
+
+class InterviewStore(OutboxStore, InboxStore, Protocol):
     """Durable storage of interviews; every method is safe to call from the event loop."""
 
-    async def create_interview(self, interview: Interview) -> None:
-        """Insert a new interview and its turns; raise ActiveInterviewExists if the conversation has one open."""
+    async def create_interview(
+        self, interview: Interview, *, replies: Sequence[Reply] = (), lease_s: float = 0.0
+    ) -> None:
+        """Insert a new interview, its turns and the replies announcing it (into the outbox, leased for lease_s)
+        in one transaction; raise ActiveInterviewExists if the conversation has one open."""
 
     async def get_interview(self, interview_id: str) -> Interview | None:
         """The interview with its turns ordered by seq, or None."""
@@ -56,14 +99,28 @@ class InterviewStore(Protocol):
     ) -> list[InterviewSummary]:
         """Interviews newest first, filtered by whichever of user, platform and workspace are given."""
 
-    async def update_interview(self, interview: Interview) -> None:
-        """Write the header fields: status, level, language, state, overall_score, summary, ended_at."""
+    async def update_interview(
+        self, interview: Interview, *, replies: Sequence[Reply] = (), lease_s: float = 0.0
+    ) -> None:
+        """Write the header fields (status, level, language, state, overall_score, summary, ended_at) with the
+        replies announcing the change, in one transaction; TurnConflict if a keyed reply was stored already."""
 
     async def add_turn(
-        self, interview_id: str, turn: Turn, *, header: Interview | None = None, usage: Usage | None = None
+        self,
+        interview_id: str,
+        turn: Turn,
+        *,
+        header: Interview | None = None,
+        usage: Usage | None = None,
+        replies: Sequence[Reply] = (),
+        lease_s: float = 0.0,
     ) -> None:
-        """Insert a turn, with header's header fields and the usage of the call that chose it, in one transaction;
-        raise TurnConflict if (interview_id, seq) exists already."""
+        """Insert a turn, with header's header fields, the usage of the call that chose it and the replies asking
+        it (into the outbox; they need header), in one transaction; TurnConflict if (interview_id, seq) exists."""
+
+    async def stalled_interviews(self, platform: str, *, idle_s: float, limit: int = 50) -> list[str]:
+        """Active interviews idle for idle_s (up to a day) whose last turn is closed without a next one, or that
+        hold an ungraded answer: a worker stopped mid-turn. Oldest first."""
 
     async def save_answer(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -16,6 +16,12 @@ class ReplyKind(StrEnum):
     SCORECARD = "scorecard"
     INFO = "info"  # neutral information: help, roles, history, status
     ERROR = "error"  # something went wrong; the text says what to do next
+
+
+class ReplyCode(StrEnum):
+    """Why the core gave a reply, for adapters that act on it: they compare codes, never wording."""
+
+    NO_INTERVIEW = "no_interview"  # nothing is open in this conversation
 
 
 # Commands a candidate can give instead of answering; platforms may offer them as buttons.
@@ -65,6 +71,10 @@ class Reply:
     seq: int | None = None  # the turn a question reply belongs to
     actions: tuple[str, ...] = ()  # commands worth offering as buttons under this message
     scorecard: Scorecard | None = None
+    # Set on a reply that stands for a change of the interview (a question first asked, the scorecard): it is
+    # stored in the outbox in the same transaction as that change, once, under this key.
+    key: str | None = None
+    code: ReplyCode | None = None  # machine-readable reason, never shown
 
     @property
     def is_question(self) -> bool:
@@ -72,9 +82,14 @@ class Reply:
         return self.kind in (ReplyKind.QUESTION, ReplyKind.FOLLOW_UP, ReplyKind.HINT)
 
 
-def info(text: str, *, interview_id: str | None = None) -> Reply:
+def keyed(reply: Reply, key: str) -> Reply:
+    """The reply, stored in the outbox once under key, with the change it stands for."""
+    return replace(reply, key=key)
+
+
+def info(text: str, *, interview_id: str | None = None, code: ReplyCode | None = None) -> Reply:
     """A neutral informational reply."""
-    return Reply(ReplyKind.INFO, text, interview_id=interview_id)
+    return Reply(ReplyKind.INFO, text, interview_id=interview_id, code=code)
 
 
 def error(text: str, *, interview_id: str | None = None, actions: tuple[str, ...] = ()) -> Reply:

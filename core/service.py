@@ -15,6 +15,7 @@ from core.flow import Grader, Instruction, Interviewer
 from core.languages import UnknownLanguage, normalize_language
 from core.models import AnswerSource, ConversationRef, Interview, InterviewStatus, Turn, TurnKind
 from core.offline import decide_offline
+from core.outbox import Outbox
 from core.plan import make_plan, move_context, planned_question, question_reply
 from core.ports import (
     ActiveInterviewExists,
@@ -22,10 +23,10 @@ from core.ports import (
     ModelUnavailable,
 )
 from core.records import InterviewRecords
-from core.replies import Reply, ReplyKind, error, info
+from core.replies import Reply, ReplyCode, ReplyKind, error, info, keyed
 from core.roles import RoleCatalog, RolePack, UnknownRole
 from core.text import clean_text, parse_command
-from core.turns import ServiceLimits, TurnSteps
+from core.turns import ServiceLimits, TurnSteps, asking
 from core.voice import VoicePipeline, VoiceProblem, is_noise
 from core.voice_prompt import transcription_prompt
 
@@ -53,6 +54,7 @@ class InterviewService:
         self.limits = limits
         self.mode = mode  # shown to users: who runs the interview
         self.records = InterviewRecords(store, catalog)
+        self.outbox = Outbox(store, lease_s=limits.recover_after_s)
         self._closers = list(closers)
         self._steps = TurnSteps(store=store, interviewer=interviewer, grader=grader, finisher=finisher, limits=limits)
         self._voice = voice
@@ -116,16 +118,41 @@ class InterviewService:
                 move, usage = decide_offline(ctx), None
             first = Turn(seq=1, kind=TurnKind.QUESTION, question=move.message, question_index=0)
             interview.turns.append(first)
+            intro = keyed(info(messages.intro(pack, interview), interview_id=interview.id), f"{interview.id}:intro")
+            replies = [intro, asking(pack, interview, first)]
             try:
-                await self.store.create_interview(interview)
+                await self.store.create_interview(interview, replies=replies, lease_s=self.limits.recover_after_s)
             except ActiveInterviewExists:  # another worker started one in this conversation a moment ago
                 other = await self.store.get_open_interview(conv)
                 return self._already_running(other) if other else []
             await self._steps.record_usage(interview.id, usage)
-            return [
-                info(messages.intro(pack, interview), interview_id=interview.id),
-                question_reply(pack, interview, first),
-            ]
+            return replies
+
+    # --- recovery -------------------------------------------------------------------------------------------
+
+    async def recover(self, platform: str) -> list[tuple[ConversationRef, list[Reply]]]:
+        """Carry on this platform's interviews a worker left mid-turn (it crashed or was killed): grade their
+        ungraded answers and make the moves they owe. The replies are queued in the outbox already."""
+        carried = []
+        for interview_id in await self.store.stalled_interviews(platform, idle_s=self.limits.recover_after_s):
+            interview = await self.store.get_interview(interview_id)
+            if interview is None:
+                continue
+            replies = await self._carry_on(interview.conv)
+            if replies:
+                carried.append((interview.conv, replies))
+        return carried
+
+    async def recover_conversation(self, conv: ConversationRef) -> list[Reply]:
+        """Carry on this conversation's interview if it was left mid-turn (the terminal: one person, no waiting)."""
+        return await self._carry_on(conv)
+
+    async def _carry_on(self, conv: ConversationRef) -> list[Reply]:
+        async with self._lock(conv):
+            interview = await self.store.get_open_interview(conv)  # read again under the lock: it may have moved on
+            if interview is None or interview.status is not InterviewStatus.ACTIVE:
+                return []
+            return await self._steps.carry_on(self.catalog.resolve(interview.role), interview)
 
     def _already_running(self, interview: Interview) -> list[Reply]:
         pack = self.catalog.resolve(interview.role)
@@ -234,7 +261,7 @@ class InterviewService:
     ) -> tuple[Interview, RolePack, None] | tuple[None, None, list[Reply]]:
         interview = await self.store.get_open_interview(conv)
         if interview is None:
-            return None, None, [info(messages.NO_INTERVIEW)]
+            return None, None, [info(messages.NO_INTERVIEW, code=ReplyCode.NO_INTERVIEW)]
         if interview.status is InterviewStatus.PAUSED:
             return None, None, [info(messages.PAUSED, interview_id=interview.id)]
         if interview.current_turn is None:
@@ -250,7 +277,7 @@ class InterviewService:
         async with self._lock(conv):
             interview = await self.store.get_open_interview(conv)
             if interview is None:
-                return [info(messages.NO_INTERVIEW)]
+                return [info(messages.NO_INTERVIEW, code=ReplyCode.NO_INTERVIEW)]
             return await self._run_command(self.catalog.resolve(interview.role), interview, name)
 
     async def _run_command(self, pack: RolePack, interview: Interview, name: str) -> list[Reply]:

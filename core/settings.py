@@ -33,7 +33,16 @@ class Settings(BaseSettings):
     default_questions: int = Field(default=5, ge=1, le=MAX_PAIRS_LIMIT, validation_alias="MOCK_INTERVIEW_QUESTIONS")
     max_answer_chars: int = Field(default=10_000, ge=100, validation_alias="MOCK_INTERVIEW_MAX_ANSWER_CHARS")
     turn_deadline_s: float = Field(default=30.0, gt=0, validation_alias="MOCK_INTERVIEW_TURN_DEADLINE")
+    # After a crash: how long an answer, an event or a reply waits on the worker that took it before another
+    # worker (or the restarted one) carries it on. Longer than a turn may take (the deadline) plus a margin.
+    recover_after_s: float = Field(default=45.0, gt=0, validation_alias="MOCK_INTERVIEW_RECOVER_AFTER")
     roles_dir: Path | None = Field(default=None, validation_alias="MOCK_INTERVIEW_ROLES_DIR")
+
+    # Abuse limits (core/quotas.py); 0 turns one off.
+    max_open_per_user: int = Field(default=3, ge=0, validation_alias="MOCK_INTERVIEW_MAX_OPEN_PER_USER")
+    answers_per_minute: int = Field(default=10, ge=0, validation_alias="MOCK_INTERVIEW_ANSWERS_PER_MINUTE")
+    # Prompt + completion tokens per Slack workspace or Discord guild (per person in DMs) per UTC day.
+    daily_tokens: int = Field(default=0, ge=0, validation_alias="MOCK_INTERVIEW_DAILY_TOKENS")
 
     # Voice answers (speech to text through the same OpenAI-compatible endpoint).
     stt_model: str = Field(default="whisper-1", validation_alias="MOCK_INTERVIEW_STT_MODEL")

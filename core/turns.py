@@ -18,7 +18,7 @@ from core.models import AnswerSource, Grade, Interview, InterviewStatus, Turn, T
 from core.offline import decide_offline
 from core.plan import grade_request, move_context, next_main_index, question_reply
 from core.ports import InterviewStore, ModelError, ModelOutputInvalid, ModelUnavailable, TurnConflict
-from core.replies import Reply, error, info
+from core.replies import Reply, error, info, keyed
 from core.roles import RolePack
 from core.text import is_stuck_answer
 
@@ -35,6 +35,12 @@ class ServiceLimits:
     turn_deadline_s: float = 30.0  # the longest a candidate waits for the next question before being told
     max_audio_seconds: float = 300.0
     max_download_bytes: int = 100 * 1024 * 1024  # adapters stop downloading a voice note past this size
+    recover_after_s: float = 45.0  # a turn left half-done this long (its worker crashed) is carried on by another
+
+
+def asking(pack: RolePack, interview: Interview, turn: Turn) -> Reply:
+    """The reply that asks a turn's question for the first time: queued once, with the turn (core.outbox)."""
+    return keyed(question_reply(pack, interview, turn), f"{interview.id}:ask:{turn.seq}")
 
 
 class TurnSteps:
@@ -112,6 +118,9 @@ class TurnSteps:
         except TurnConflict:
             return []
         turn.skipped = True
+        return await self._after_skip(pack, interview)
+
+    async def _after_skip(self, pack: RolePack, interview: Interview) -> list[Reply]:
         if len(interview.turns) >= self._limits.max_pairs:
             return await self.finish(pack, interview, reached_cap=True)
         ctx = move_context(pack, interview, Instruction.AFTER_ANSWER, max_pairs=self._limits.max_pairs)
@@ -119,6 +128,20 @@ class TurnSteps:
         return await self._apply_move(
             pack, interview, Move(Action.NEXT_QUESTION, nxt.text) if nxt else Move(Action.END, "")
         )
+
+    async def carry_on(self, pack: RolePack, interview: Interview) -> list[Reply]:
+        """Finish a turn a worker left half-done: grade its ungraded answers and make the move it owed."""
+        for turn in interview.turns:
+            if turn.answer is not None and turn.grade is None:
+                self._finisher.spawn_grade(self._grade_and_store(pack, interview, turn), interview.id)
+        last = interview.last_turn
+        if interview.current_turn is not None or last is None or interview.state.get("pending"):
+            return []  # nothing owed: a question is open, or the candidate was told to retry
+        if last.skipped:
+            return await self._after_skip(pack, interview)
+        if last.hint_requested or is_stuck_answer(last.answer or ""):
+            return await self.advance(pack, interview, Instruction.HINT)
+        return await self.advance(pack, interview, Instruction.AFTER_ANSWER)
 
     async def advance(self, pack: RolePack, interview: Interview, instruction: Instruction) -> list[Reply]:
         """Choose and store the next move after the last turn was answered, skipped or turned into a hint."""
@@ -150,13 +173,16 @@ class TurnSteps:
             kind = TurnKind.FOLLOW_UP if move.action is Action.FOLLOW_UP else TurnKind.HINT
             index = last.question_index if last else 0
         turn = Turn(seq=interview.next_seq, kind=kind, question=move.message, question_index=index)
+        reply = asking(pack, interview, turn)
         try:
-            # One transaction: the new question, the interview's notes and the call's usage.
-            await self._store.add_turn(interview.id, turn, header=interview, usage=usage)
+            # One transaction: the new question, the interview's notes, the call's usage and the reply asking it.
+            await self._store.add_turn(
+                interview.id, turn, header=interview, usage=usage, replies=[reply], lease_s=self._limits.recover_after_s
+            )
         except TurnConflict:  # another worker moved this interview on first
             return []
         interview.turns.append(turn)
-        return [question_reply(pack, interview, turn)]
+        return [reply]
 
     async def decide(self, ctx: MoveContext) -> tuple[Move, Usage | None]:
         """The interviewer's next move within the turn deadline; the role pack's when its reply is unusable."""

@@ -5,9 +5,10 @@ Core tables, not ORM sessions: a turn's few statements cost a fraction of the OR
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, func, insert, or_, select, update
 
 from core.models import Interview, InterviewStatus, Usage, utcnow
 from core.ports import TurnConflict
@@ -49,6 +50,43 @@ INSERT_EVENT_OF_INTERVIEW = insert(EVENTS).values(
     event_id=bindparam("p_event_id"),
     created_at=bindparam("p_created_at"),
 )
+
+
+STALLED_WITHIN_S = 24 * 3600  # older half-done turns are left alone: a question a day late helps nobody
+
+
+def stalled_query(platform: str, *, idle_s: float, limit: int) -> Select[Any]:
+    """Ids of active interviews idle between idle_s and a day whose last turn is closed (answered, skipped or
+    turned into a hint) with no next turn, or that hold an answer never graded."""
+    now = utcnow()
+    last = TURNS.alias("last_turn")
+    latest_seq = select(func.max(TURNS.c.seq)).where(TURNS.c.interview_id == INTERVIEWS.c.id).scalar_subquery()
+    closed_last = (
+        select(last.c.id)
+        .where(
+            last.c.interview_id == INTERVIEWS.c.id,
+            last.c.seq == latest_seq,
+            or_(last.c.answer.is_not(None), last.c.skipped.is_(True), last.c.hint_requested.is_(True)),
+        )
+        .exists()
+    )
+    ungraded = (
+        select(TURNS.c.id)
+        .where(TURNS.c.interview_id == INTERVIEWS.c.id, TURNS.c.answer.is_not(None), TURNS.c.graded_at.is_(None))
+        .exists()
+    )
+    return (
+        select(INTERVIEWS.c.id)
+        .where(
+            INTERVIEWS.c.platform == platform,
+            INTERVIEWS.c.status == InterviewStatus.ACTIVE.value,
+            INTERVIEWS.c.updated_at < now - timedelta(seconds=idle_s),
+            INTERVIEWS.c.updated_at > now - timedelta(seconds=STALLED_WITHIN_S),
+            or_(closed_last, ungraded),
+        )
+        .order_by(INTERVIEWS.c.updated_at)
+        .limit(limit)
+    )
 
 
 def close_open_turn(conn: Connection, interview_id: str, seq: int, values: dict[str, Any]) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.models import (
@@ -26,11 +25,14 @@ from core.models import (
     utcnow,
 )
 from core.ports import ActiveInterviewExists, TurnConflict
+from core.replies import Reply
+from db.executor import in_db_thread
 from db.mapping import (
     interview_values,
     summary_from_row,
     turn_values,
 )
+from db.outbox import INBOX, OUTBOX, OutboxMethods, store_replies
 from db.statements import (
     EVENTS,
     INSERT_EVENT_OF_INTERVIEW,
@@ -42,11 +44,13 @@ from db.statements import (
     add_usage,
     close_open_turn,
     load_interview,
+    stalled_query,
     touch,
     write_header,
 )
 from db.tables import (
     OPEN_INTERVIEW_INDEX,
+    OUTBOX_KEY_CONSTRAINT,
     TURN_SEQ_CONSTRAINT,
     InterviewRow,
     LlmUsageRow,
@@ -55,8 +59,6 @@ from db.tables import (
 )
 
 log = logging.getLogger(__name__)
-
-R = TypeVar("R")
 
 _FIND_LIMIT = 10
 
@@ -69,17 +71,6 @@ _SQLITE_THREADS = 1
 _POSTGRES_THREADS = 2
 
 
-def _in_thread(fn: Callable[..., R]) -> Callable[..., Coroutine[Any, Any, R]]:
-    """Make a blocking store method async by running it on the store's database threads."""
-
-    @functools.wraps(fn)
-    async def wrapper(self: SqlInterviewStore, *args: Any, **kwargs: Any) -> R:
-        call = functools.partial(fn, self, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
-
-    return wrapper
-
-
 def _violates(err: IntegrityError, constraint: str, sqlite_columns: str) -> bool:
     """Whether err is a unique violation of that constraint (PostgreSQL names it, SQLite lists columns)."""
     diag = getattr(err.orig, "diag", None)
@@ -88,13 +79,23 @@ def _violates(err: IntegrityError, constraint: str, sqlite_columns: str) -> bool
     return f"UNIQUE constraint failed: {sqlite_columns}" in str(err.orig)
 
 
+def _owned_by(table: Table, user_id: str, platform: str | None, workspace_id: str | None) -> list[Any]:
+    """WHERE clauses picking a person's rows of table (by user, and platform and workspace when given)."""
+    clauses = [table.c.user_id == user_id]
+    if platform is not None:
+        clauses.append(table.c.platform == platform)
+    if workspace_id is not None:
+        clauses.append(table.c.workspace_id == workspace_id)
+    return clauses
+
+
 _EVENT_COLUMNS = "processed_events.platform, processed_events.event_id"
 _OPEN_INTERVIEW_COLUMNS = ", ".join(
     f"interviews.{c}" for c in ("platform", "workspace_id", "channel_id", "thread_key", "user_id")
 )
 
 
-class SqlInterviewStore:
+class SqlInterviewStore(OutboxMethods):
     """Durable interviews in a SQL database; each method is one short transaction on the store's threads."""
 
     def __init__(self, engine: Engine) -> None:
@@ -103,27 +104,29 @@ class SqlInterviewStore:
         threads = _SQLITE_THREADS if engine.dialect.name == "sqlite" else _POSTGRES_THREADS
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="db")
 
-    @_in_thread
-    def create_interview(self, interview: Interview) -> None:
-        """Insert a new interview and its turns; ActiveInterviewExists if its conversation has one open."""
+    @in_db_thread
+    def create_interview(self, interview: Interview, *, replies: Sequence[Reply] = (), lease_s: float = 0.0) -> None:
+        """Insert a new interview, its turns and the replies announcing it (into the outbox), in one transaction;
+        ActiveInterviewExists if its conversation has one open."""
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(INTERVIEWS).values(interview_values(interview)))
                 if interview.turns:
                     conn.execute(insert(TURNS), [turn_values(interview.id, turn) for turn in interview.turns])
+                store_replies(interview.conv, replies, conn, lease_s=lease_s)
         except IntegrityError as err:
             if _violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
                 raise ActiveInterviewExists(f"{interview.conv} has an open interview already") from err
             raise
 
-    @_in_thread
+    @in_db_thread
     def get_interview(self, interview_id: str) -> Interview | None:
         """The interview with its turns ordered by seq, or None."""
         with self.engine.begin() as conn:
             row = conn.execute(select(INTERVIEWS).where(INTERVIEWS.c.id == interview_id)).first()
             return load_interview(conn, row) if row else None
 
-    @_in_thread
+    @in_db_thread
     def get_open_interview(self, conv: ConversationRef) -> Interview | None:
         """The conversation's active or paused interview, or None."""
         where = {
@@ -137,7 +140,7 @@ class SqlInterviewStore:
             row = conn.execute(OPEN_INTERVIEW, where).first()  # the partial unique index allows one at most
             return load_interview(conn, row) if row else None
 
-    @_in_thread
+    @in_db_thread
     def find_interview_ids(self, prefix: str, *, user_id: str | None = None) -> list[str]:
         """Ids starting with prefix (case-insensitive), optionally only that user's; at most 10."""
         query = select(InterviewRow.id).where(InterviewRow.id.istartswith(prefix, autoescape=True))
@@ -147,7 +150,7 @@ class SqlInterviewStore:
         with self.engine.begin() as conn:
             return list(conn.execute(query).scalars())
 
-    @_in_thread
+    @in_db_thread
     def list_interviews(
         self,
         *,
@@ -176,28 +179,41 @@ class SqlInterviewStore:
         with self.engine.begin() as conn:
             return [summary_from_row(row, row.answered) for row in conn.execute(query)]
 
-    @_in_thread
-    def update_interview(self, interview: Interview) -> None:
-        """Write the header fields: status, level, language, state, overall_score, summary, ended_at."""
+    @in_db_thread
+    def update_interview(self, interview: Interview, *, replies: Sequence[Reply] = (), lease_s: float = 0.0) -> None:
+        """Write the header fields (status, level, language, state, overall_score, summary, ended_at) and queue
+        the replies announcing the change, in one transaction; TurnConflict if a keyed reply was queued already."""
         try:
             with self.engine.begin() as conn:
                 write_header(conn, interview)
+                store_replies(interview.conv, replies, conn, lease_s=lease_s)
         except IntegrityError as err:  # resuming while another interview was opened meanwhile
             if _violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
                 raise ActiveInterviewExists(f"{interview.conv} has an open interview already") from err
+            if _violates(err, OUTBOX_KEY_CONSTRAINT, "outbox.key"):
+                raise TurnConflict(f"{interview.id} was moved on by another worker") from err
             raise
 
-    @_in_thread
+    @in_db_thread
     def add_turn(
-        self, interview_id: str, turn: Turn, *, header: Interview | None = None, usage: Usage | None = None
+        self,
+        interview_id: str,
+        turn: Turn,
+        *,
+        header: Interview | None = None,
+        usage: Usage | None = None,
+        replies: Sequence[Reply] = (),
+        lease_s: float = 0.0,
     ) -> None:
-        """Insert a turn, with the header fields of header and the usage of the call that chose it, in one
-        transaction; raise TurnConflict if (interview_id, seq) exists already."""
+        """Insert a turn, with the header fields of header, the usage of the call that chose it and the replies
+        asking it (into the outbox; they need header), in one transaction; TurnConflict if (interview_id, seq)
+        exists already."""
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(TURNS), turn_values(interview_id, turn))
                 if header is not None:
                     write_header(conn, header)
+                    store_replies(header.conv, replies, conn, lease_s=lease_s)
                 else:
                     touch(conn, interview_id)
                 if usage is not None:
@@ -207,7 +223,14 @@ class SqlInterviewStore:
                 raise TurnConflict(f"turn {turn.seq} of {interview_id} exists already") from err
             raise
 
-    @_in_thread
+    @in_db_thread
+    def stalled_interviews(self, platform: str, *, idle_s: float, limit: int = 50) -> list[str]:
+        """Active interviews idle for idle_s (up to a day) left mid-turn: last turn closed with no next one, or an
+        answer not graded. Oldest first."""
+        with self.engine.begin() as conn:
+            return list(conn.execute(stalled_query(platform, idle_s=idle_s, limit=limit)).scalars())
+
+    @in_db_thread
     def save_answer(
         self,
         interview_id: str,
@@ -239,7 +262,7 @@ class SqlInterviewStore:
                 raise TurnConflict(f"event {event_id} was processed already") from err
             raise
 
-    @_in_thread
+    @in_db_thread
     def close_turn(self, interview_id: str, seq: int, *, skipped: bool = False, hint_requested: bool = False) -> None:
         """Close an unanswered turn as skipped or turned into a hint; TurnConflict if it was not open."""
         if skipped == hint_requested:
@@ -247,7 +270,7 @@ class SqlInterviewStore:
         with self.engine.begin() as conn:
             close_open_turn(conn, interview_id, seq, {"skipped": skipped, "hint_requested": hint_requested})
 
-    @_in_thread
+    @in_db_thread
     def save_grade(self, interview_id: str, seq: int, grade: Grade, *, usage: Usage | None = None) -> None:
         """Store (or replace) the grade of an answered turn, with the usage of the call that made it."""
         values = {"grade": grade.to_dict(), "score": grade.score, "graded_at": utcnow()}
@@ -261,13 +284,13 @@ class SqlInterviewStore:
             elif usage is not None:
                 add_usage(conn, interview_id, usage)
 
-    @_in_thread
+    @in_db_thread
     def record_usage(self, interview_id: str, usage: Usage) -> None:
         """Append one model call's usage."""
         with self.engine.begin() as conn:
             add_usage(conn, interview_id, usage)
 
-    @_in_thread
+    @in_db_thread
     def usage_totals(self, interview_id: str) -> UsageTotals:
         """Sum of the interview's recorded usage."""
         query = select(
@@ -285,7 +308,7 @@ class SqlInterviewStore:
             calls=int(calls),
         )
 
-    @_in_thread
+    @in_db_thread
     def delete_user_data(
         self, *, user_id: str, platform: str | None = None, workspace_id: str | None = None
     ) -> DeletedData:
@@ -296,6 +319,9 @@ class SqlInterviewStore:
         if workspace_id is not None:
             owned = owned.where(INTERVIEWS.c.workspace_id == workspace_id)
         with self.engine.begin() as conn:
+            # Replies and events not tied to an interview (notes, refusals) can still hold what the person wrote.
+            conn.execute(delete(OUTBOX).where(*_owned_by(OUTBOX, user_id, platform, workspace_id)))
+            conn.execute(delete(INBOX).where(*_owned_by(INBOX, user_id, platform, None)))
             ids = list(conn.execute(owned).scalars())
             if not ids:
                 return DeletedData()
@@ -305,12 +331,13 @@ class SqlInterviewStore:
             usage = conn.execute(select(func.count()).where(USAGE.c.interview_id.in_(ids))).scalar_one()
             # Turns and usage rows go with their interview (ON DELETE CASCADE); said explicitly all the same,
             # so erasure never depends on a connection's foreign-key setting.
+            conn.execute(delete(OUTBOX).where(OUTBOX.c.interview_id.in_(ids)))
             conn.execute(delete(TURNS).where(TURNS.c.interview_id.in_(ids)))
             conn.execute(delete(USAGE).where(USAGE.c.interview_id.in_(ids)))
             conn.execute(delete(INTERVIEWS).where(INTERVIEWS.c.id.in_(ids)))
         return DeletedData(interviews=len(ids), answers=int(answers), usage_records=int(usage))
 
-    @_in_thread
+    @in_db_thread
     def claim_event(self, platform: str, event_id: str) -> bool:
         """Record a platform event id; True the first time, False for a duplicate."""
         # A plain INSERT on the primary key: the database decides the race between processes.
@@ -324,7 +351,7 @@ class SqlInterviewStore:
             raise
         return True
 
-    @_in_thread
+    @in_db_thread
     def event_seen(self, platform: str, event_id: str) -> bool:
         """Whether a platform event id was recorded already."""
         query = select(ProcessedEventRow.event_id).where(

@@ -36,6 +36,7 @@ NAMING_CONVENTION = {
 OPEN_INTERVIEW_INDEX = "uq_interviews_open_conversation"
 OPEN_STATUS_CLAUSE = "status IN ('active', 'paused')"
 TURN_SEQ_CONSTRAINT = "uq_turns_interview_id_seq"
+OUTBOX_KEY_CONSTRAINT = "uq_outbox_key"
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -160,3 +161,44 @@ class LlmUsageRow(Base):
     completion_tokens: Mapped[int] = mapped_column(Integer)
     latency_ms: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OutboxRow(Base):
+    """A reply stored before it is sent; sent_at and message_id say it went out (see core.outbox)."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str | None] = mapped_column(String(255), unique=True)  # a reply standing for a change, stored once
+    interview_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace_id: Mapped[str] = mapped_column(String(128))
+    channel_id: Mapped[str] = mapped_column(String(128))
+    thread_key: Mapped[str] = mapped_column(String(128))
+    user_id: Mapped[str] = mapped_column(String(128))
+    reply: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    lease_until: Mapped[datetime] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_outbox_platform_sent_at_lease_until", "platform", "sent_at", "lease_until"),)
+
+
+class InboxRow(Base):
+    """A platform event stored before it was acknowledged; done_at says it was handled."""
+
+    __tablename__ = "inbox"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), index=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_inbox_platform_done_at_received_at", "platform", "done_at", "received_at"),)

@@ -24,9 +24,8 @@ from bots.slack.inbound import (
     thread_conv,
 )
 from bots.slack.threads import ThreadOwners, post_replies, react
-from core import messages
 from core.models import ConversationRef
-from core.replies import Reply, ReplyKind, error, info
+from core.replies import Reply, ReplyCode, error, info
 from core.service import InterviewService
 
 log = logging.getLogger(__name__)
@@ -72,6 +71,13 @@ class ThreadAnswers:
             return
         if not isinstance(message, ThreadMessage):
             return
+        try:
+            await self._thread_message(message, client=client, context=context)
+        finally:
+            # Handled, whatever came of it: the sweeper only takes over events whose worker stopped mid-way.
+            await self.service.store.inbox_done(PLATFORM, message.message_key)
+
+    async def _thread_message(self, message: ThreadMessage, *, client: AsyncWebClient, context: dict[str, Any]) -> None:
         owner = await self.owners.owner(
             client, message.channel_id, message.thread_ts, bot_user_id=context.get("bot_user_id")
         )
@@ -105,7 +111,7 @@ class ThreadAnswers:
         finally:
             await react(client, message.channel_id, message.ts, on=False)
         # The core's wording for "nothing open here" suggests starting one; in Slack a thread is one interview.
-        return [info(FINISHED) if r.kind is ReplyKind.INFO and r.text == messages.NO_INTERVIEW else r for r in replies]
+        return [info(FINISHED) if r.code is ReplyCode.NO_INTERVIEW else r for r in replies]
 
     async def _voice(
         self, message: ThreadMessage, clip: AudioClip, conv: ConversationRef, *, client: AsyncWebClient, token: str

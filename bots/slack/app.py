@@ -23,6 +23,7 @@ from bots.slack.erasure import DataErasure
 from bots.slack.files import FileDownloader
 from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX
 from bots.slack.installs import ThreadedInstallationStore, ThreadedStateStore
+from bots.slack.recovery import ClientFor, Sweeper, add_inbox
 from bots.slack.threads import ThreadOwners
 from core.service import InterviewService
 from core.settings import Settings
@@ -72,8 +73,12 @@ class SlackBot:
     app: AsyncApp
     service: InterviewService
     downloader: FileDownloader
+    client_for: ClientFor
     engines: list[Engine] = field(default_factory=list)
     inflight: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.sweeper = Sweeper(self.app, self.service, self.client_for)
 
     @contextlib.contextmanager
     def working(self) -> Iterator[None]:
@@ -92,6 +97,7 @@ class SlackBot:
         """Let replies being worked on finish, then release downloads and installation connections (not the service)."""
         if self.inflight:
             await asyncio.wait(set(self.inflight), timeout=grace_s)
+        await self.sweeper.stop()
         await self.downloader.close()
         for engine in self.engines:
             engine.dispose()
@@ -124,9 +130,29 @@ def build_slack_app(settings: Settings, service: InterviewService, *, oauth: boo
         configure_client(app.client, settings)
     if oauth:
         app.enable_token_revocation_listeners()
-    bot = SlackBot(app=app, service=service, downloader=FileDownloader(), engines=engines)
+    bot = SlackBot(
+        app=app,
+        service=service,
+        downloader=FileDownloader(),
+        client_for=_clients(app, settings, oauth=oauth),
+        engines=engines,
+    )
+    add_inbox(app, service)
     _register(bot)
     return bot
+
+
+def _clients(app: AsyncApp, settings: Settings, *, oauth: bool) -> ClientFor:
+    """How the sweeper gets a Web API client for a workspace: the one token, or the workspace's installation."""
+
+    async def client_for(team_id: str) -> AsyncWebClient | None:
+        if not oauth:
+            return app.client
+        assert app.installation_store is not None
+        installed = await app.installation_store.async_find_bot(enterprise_id=None, team_id=team_id)
+        return web_client(settings, installed.bot_token) if installed and installed.bot_token else None
+
+    return client_for
 
 
 def _register(bot: SlackBot) -> None:

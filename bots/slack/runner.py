@@ -78,6 +78,7 @@ async def serve_socket_mode(settings: Settings) -> None:
     handler = AsyncSocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())
     try:
         await handler.connect_async()
+        bot.sweeper.start()
         print(f"Slack app connected over Socket Mode ({service.mode}). Ctrl-C stops it.", flush=True)
         await _until_stopped()
     finally:
@@ -94,6 +95,7 @@ async def serve_http(settings: Settings, *, port: int, host: str = "0.0.0.0") ->
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
+        bot.sweeper.start()
         installs = " and /slack/install" if uses_oauth(settings) else ""
         print(f"Slack app listening on port {port}: {EVENTS_PATH}{installs} ({service.mode}).", flush=True)
         await _until_stopped()

@@ -15,6 +15,7 @@ from bots.slack.inbound import PLATFORM
 from bots.slack.render import parent_text, reply_messages
 from core.finishing import NO_ANSWERS
 from core.models import ConversationRef, Interview
+from core.outbox import OutboxItem
 from core.replies import Reply, ReplyKind
 from core.scorecard import format_score
 from core.service import InterviewService
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 WORKING = "hourglass_flowing_sand"  # the reaction shown on an answer while the interviewer works
 METADATA_EVENT = "mock_interview_started"
+REPLY_METADATA = "mock_interview_reply"  # tags each reply with its outbox item, so a resend can skip what landed
 _FIRST_MENTION = re.compile(r"<@([A-Z0-9]+)>")
 _OWNER_CACHE_SIZE = 10_000
 
@@ -30,25 +32,78 @@ _OWNER_CACHE_SIZE = 10_000
 async def post_replies(
     client: AsyncWebClient, conv: ConversationRef, replies: Sequence[Reply], *, service: InterviewService
 ) -> None:
-    """Post the core's replies in the interview's thread, in order; on a scorecard, mark the parent finished."""
-    for reply in replies:
-        for message in reply_messages(reply):
-            await client.chat_postMessage(
-                channel=conv.channel_id,
-                thread_ts=conv.thread_id,
-                text=message.text,
-                blocks=message.blocks,
-                unfurl_links=False,
-                unfurl_media=False,
+    """Post the core's replies in the interview's thread, in order, through the outbox."""
+    await service.outbox.deliver(conv, replies, ThreadPoster(client, service).send)
+
+
+class ThreadPoster:
+    """Posts outbox items into interview threads, each message tagged with its item, so a worker that takes over
+    an item after a crash can tell what was posted before it was marked sent."""
+
+    def __init__(self, client: AsyncWebClient, service: InterviewService) -> None:
+        self._client = client
+        self._service = service
+
+    async def send(self, item: OutboxItem) -> str | None:
+        """Post every message of the item; the first one's ts."""
+        return await self._post(item, posted={})
+
+    async def send_unless_posted(self, item: OutboxItem) -> str | None:
+        """Post the item's messages that are not in the thread yet (a crash can fall between posting and marking)."""
+        return await self._post(item, posted=await self._posted_parts(item))
+
+    async def _post(self, item: OutboxItem, *, posted: dict[int, str]) -> str | None:
+        conv, reply = item.conv, item.reply
+        first: str | None = None
+        for part, message in enumerate(reply_messages(reply)):
+            ts = posted.get(part)
+            if ts is None:
+                response = await self._client.chat_postMessage(
+                    channel=conv.channel_id,
+                    thread_ts=conv.thread_id,
+                    text=message.text,
+                    blocks=message.blocks,
+                    metadata={"event_type": REPLY_METADATA, "event_payload": {"item": item.id, "part": part}},
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+                ts = response.get("ts")
+            first = first or ts
+        await self._mark_parent(conv, reply)
+        return first
+
+    async def _posted_parts(self, item: OutboxItem) -> dict[int, str]:
+        """The parts of item already in its thread, by part number."""
+        conv = item.conv
+        if not conv.thread_id:
+            return {}
+        try:
+            page = await self._client.conversations_replies(
+                channel=conv.channel_id, ts=conv.thread_id, limit=200, include_all_metadata=True
             )
-        if reply.kind is ReplyKind.SCORECARD and reply.scorecard is not None and conv.thread_id:
+        except SlackApiError as exc:
+            log.warning("could not read the thread to resend a reply: %s", exc.response.get("error"))
+            raise
+        parts = {}
+        for message in page.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == REPLY_METADATA and payload.get("item") == item.id:
+                parts[int(payload.get("part", 0))] = message.get("ts")
+        return parts
+
+    async def _mark_parent(self, conv: ConversationRef, reply: Reply) -> None:
+        """On a scorecard (or an interview ended unanswered), show the end on the thread's parent message."""
+        if not conv.thread_id:
+            return
+        if reply.kind is ReplyKind.SCORECARD and reply.scorecard is not None:
             card = reply.scorecard
             status = f"finished · overall *{format_score(card.overall_score)}*"
-            await update_parent(client, conv, role_title=card.role_title, status=status)
-        elif reply.text == NO_ANSWERS and reply.interview_id and conv.thread_id:
-            interview = await service.store.get_interview(reply.interview_id)
-            title = service.records.role_title(interview.role) if interview else "Mock"
-            await update_parent(client, conv, role_title=title, status="ended before any answer")
+            await update_parent(self._client, conv, role_title=card.role_title, status=status)
+        elif reply.text == NO_ANSWERS and reply.interview_id:
+            interview = await self._service.store.get_interview(reply.interview_id)
+            title = self._service.records.role_title(interview.role) if interview else "Mock"
+            await update_parent(self._client, conv, role_title=title, status="ended before any answer")
 
 
 async def update_parent(client: AsyncWebClient, conv: ConversationRef, *, role_title: str, status: str) -> None:

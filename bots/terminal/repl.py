@@ -13,6 +13,7 @@ from typing import TextIO
 
 from bots.terminal.render import TerminalStyle, render_reply
 from core.models import ConversationRef
+from core.outbox import OutboxItem, Send
 from core.replies import Reply, error
 from core.service import InterviewService
 
@@ -84,9 +85,12 @@ async def run_practice(
     """Run one practice interview to its scorecard; exit status 0, or 2 if it could not start."""
     conv = terminal_conversation(user_id)
 
-    def show(replies: list[Reply]) -> None:
-        for reply in replies:
-            print(render_reply(reply, style), file=out, flush=True)
+    async def send(item: OutboxItem) -> str | None:
+        print(render_reply(item.reply, style), file=out, flush=True)
+        return None  # a terminal line has no id
+
+    async def show(replies: list[Reply]) -> None:
+        await service.outbox.deliver(conv, replies, send)
 
     print(
         style.dim(
@@ -95,10 +99,11 @@ async def run_practice(
         ),
         file=out,
     )
-    replies = await service.start(conv, role=role, questions=questions, level=level, language=language, replace=new)
-    show(replies)
-    if not any(r.interview_id for r in replies):
-        return 2  # unknown role or bad count: the reply said why
+    if new or not await resume_after_stop(service, conv, send):
+        replies = await service.start(conv, role=role, questions=questions, level=level, language=language, replace=new)
+        await show(replies)
+        if not any(r.interview_id for r in replies):
+            return 2  # unknown role or bad count: the reply said why
     while True:
         line = await reader.read()
         if line is None or line.strip().lower() in LEAVE_WORDS:
@@ -107,9 +112,17 @@ async def run_practice(
         if on_wait:
             on_wait()
         recording = voice_file_path(line)
-        show(await answer_with_file(service, conv, recording) if recording else await service.answer(conv, line))
+        await show(await answer_with_file(service, conv, recording) if recording else await service.answer(conv, line))
         if await service.store.get_open_interview(conv) is None:
             return 0
+
+
+async def resume_after_stop(service: InterviewService, conv: ConversationRef, send: Send) -> bool:
+    """After the program was stopped mid-turn: finish that turn and show what was never shown; whether it did."""
+    shown = await service.outbox.send_pending(conv, send)  # stored but never shown: oldest first
+    carried = await service.recover_conversation(conv)  # grades what was left ungraded, makes the owed move
+    await service.outbox.deliver(conv, carried, send)
+    return shown > 0 or bool(carried)
 
 
 def voice_file_path(line: str) -> Path | None:

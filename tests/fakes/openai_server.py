@@ -95,6 +95,7 @@ class FakeOpenAI:
         self._fault_rng = random.Random(seed)
         self._latency_rng = random.Random(None if seed is None else seed + 1)
         self._script: dict[str, deque[tuple[str, str]]] = {"chat": deque(), "transcriptions": deque()}
+        self._arrivals: list[tuple[int, asyncio.Event]] = []
         self._prompts: deque[tuple[str, str]] = deque(maxlen=_PROMPT_MEMORY)
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -109,6 +110,18 @@ class FakeOpenAI:
             if fault not in allowed:
                 raise ValueError(f"unknown fault {fault!r} for {endpoint}; expected one of {allowed}")
             self._script[endpoint].append(("fault", fault))
+
+    def arrival_of(self, count: int) -> asyncio.Event:
+        """An Event set once `count` chat requests have arrived (counting those before)."""
+        arrived = asyncio.Event()
+        self._arrivals.append((count, arrived))
+        self._check_arrivals()
+        return arrived
+
+    def _check_arrivals(self) -> None:
+        for count, arrived in self._arrivals:
+            if len(self.requests) >= count:
+                arrived.set()
 
     def enqueue_content(self, content: str) -> None:
         """Answer the next chat completion with exactly this message content."""
@@ -212,6 +225,7 @@ class FakeOpenAI:
         record.update(fault=None, usage=None)
         if not self.lean:
             self.requests.append(record)
+            self._check_arrivals()
         slept = await self._delay()
         if not authorized:
             return self._unauthorized(request)

@@ -65,6 +65,7 @@ class FakeSlack:
 
     def __post_init__(self) -> None:
         self._faults: dict[str, deque[tuple[int, str]]] = {}
+        self._holds: dict[str, tuple[bool, asyncio.Event]] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -77,6 +78,13 @@ class FakeSlack:
     def fail_next(self, method: str, *, status: int = 429, retry_after: str = "0") -> None:
         """Make the next call of method answer HTTP status (429 carries Retry-After, as Slack sends it)."""
         self._faults.setdefault(method, deque()).append((status, retry_after))
+
+    def hold_next(self, method: str, *, after_doing_it: bool = False) -> asyncio.Event:
+        """Make the next call of method never answer: before doing anything, or after doing it (as when the
+        connection drops before the answer arrives). The Event is set when that call has arrived (and was done)."""
+        arrived = asyncio.Event()
+        self._holds[method] = (after_doing_it, arrived)
+        return arrived
 
     def add_file(self, info: dict[str, Any], content: bytes) -> dict[str, Any]:
         """Serve content as a private file; returns the full file object (with url_private_download)."""
@@ -171,6 +179,14 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
             if method not in ("oauth.v2.access", "apps.connections.open") and token not in self.bot_tokens:
                 return web.json_response({"ok": False, "error": "invalid_auth"})
+            hold = self._holds.pop(method, None)
+            if hold is not None:
+                after_doing_it, arrived = hold
+                if after_doing_it:
+                    await handler(params, token)
+                arrived.set()
+                await self._notify()
+                await asyncio.Event().wait()  # never answers; ends when the fake stops
             return web.json_response(await handler(params, token))
         finally:
             await self._notify()

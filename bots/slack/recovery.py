@@ -1,0 +1,110 @@
+"""Nothing lost to a crash: answers kept before Slack gets its acknowledgement, and a sweeper that carries on.
+
+Slack delivers an event once it is acknowledged, never again; bolt acknowledges before our listener runs. So a
+person's thread message is stored in the inbox by a middleware before the acknowledgement. The sweeper, in every
+worker, takes over what a dead worker left: inbox events never handled (dispatched again), interviews left mid-turn
+(their move made, their answers graded) and replies stored but never marked sent (posted, unless the thread shows
+they landed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bots.slack.inbound import PLATFORM, ThreadMessage, classify_message
+from bots.slack.threads import ThreadPoster
+from core.service import InterviewService
+
+log = logging.getLogger(__name__)
+
+INBOX_ATTEMPTS = 3  # an event whose handling kills its worker every time is given up after this
+KEEP_DELIVERED_S = 24 * 3600  # handled events and sent replies are forgotten after a day (they hold answers)
+ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]  # a Web API client for a workspace
+
+
+def kept_answer(body: dict[str, Any], *, bot_user_id: str | None) -> ThreadMessage | None:
+    """The thread message (a possible answer) an event body carries, or None."""
+    if body.get("type") != "event_callback":
+        return None
+    event = body.get("event") or {}
+    if event.get("type") != "message":
+        return None
+    team = body.get("team_id") or event.get("team") or ""
+    message = classify_message(event, team_id=team, bot_user_id=bot_user_id)
+    return message if isinstance(message, ThreadMessage) else None
+
+
+def add_inbox(app: AsyncApp, service: InterviewService) -> None:
+    """Store every thread message in the inbox before bolt acknowledges it (a redelivery is stored once)."""
+
+    @app.middleware
+    async def keep_before_ack(req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[Any]]) -> Any:
+        message = kept_answer(req.body, bot_user_id=req.context.bot_user_id)
+        if message is not None:
+            # If this fails the request fails, and Slack delivers the event again: better than losing it.
+            await service.store.inbox_put(PLATFORM, message.message_key, user_id=message.user_id, body=req.body)
+        return await next()
+
+
+class Sweeper:
+    """Carries on what a stopped worker left, every few seconds."""
+
+    def __init__(self, app: AsyncApp, service: InterviewService, client_for: ClientFor) -> None:
+        self._app = app
+        self._service = service
+        self._client_for = client_for
+        self.every_s = max(0.5, min(10.0, service.limits.recover_after_s / 3))
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Sweep in the background until stop()."""
+        self._task = asyncio.create_task(self._run(), name="slack-sweeper")
+
+    async def stop(self) -> None:
+        """Stop sweeping."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        sweeps = 0
+        while True:
+            try:
+                await self.sweep()
+                sweeps += 1
+                if sweeps % 100 == 1:
+                    await self._service.store.purge_delivered(older_than_s=KEEP_DELIVERED_S)
+            except Exception:
+                log.exception("sweep failed; trying again in %.0f s", self.every_s)
+            await asyncio.sleep(self.every_s)
+
+    async def sweep(self) -> None:
+        """One pass: stalled events, interviews left mid-turn, replies never marked sent."""
+        limits, store = self._service.limits, self._service.store
+        for body in await store.inbox_stalled(
+            PLATFORM, older_than_s=limits.recover_after_s, max_attempts=INBOX_ATTEMPTS, limit=50
+        ):
+            log.info("handling an event its worker did not finish")
+            # Socket Mode requests skip the signature check: this body was checked when it first arrived.
+            await self._app.async_dispatch(AsyncBoltRequest(body=body, mode="socket_mode"))
+        for conv, replies in await self._service.recover(PLATFORM):
+            client = await self._client_for(conv.workspace_id)
+            if client is not None:
+                await self._service.outbox.deliver(conv, replies, ThreadPoster(client, self._service).send)
+        await self._service.outbox.redeliver(PLATFORM, self._send_unless_posted)
+
+    async def _send_unless_posted(self, item: Any) -> str | None:
+        client = await self._client_for(item.conv.workspace_id)
+        if client is None:
+            raise LookupError(f"no installation for workspace {item.conv.workspace_id}")
+        return await ThreadPoster(client, self._service).send_unless_posted(item)

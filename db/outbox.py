@@ -1,0 +1,189 @@
+"""The outbox and inbox tables: replies stored before they are sent, events stored before they are acknowledged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, and_, delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.models import ConversationRef, utcnow
+from core.outbox import OutboxItem, reply_from_data, reply_to_data
+from core.replies import Reply
+from db.executor import in_db_thread
+from db.tables import InboxRow, OutboxRow
+
+OUTBOX = OutboxRow.__table__
+INBOX = InboxRow.__table__
+
+
+def conv_values(conv: ConversationRef) -> dict[str, str]:
+    """The conversation columns of an outbox row."""
+    return {
+        "platform": conv.platform,
+        "workspace_id": conv.workspace_id,
+        "channel_id": conv.channel_id,
+        "thread_key": conv.thread_id or "",
+        "user_id": conv.user_id,
+    }
+
+
+def _item(row: Row[Any]) -> OutboxItem:
+    conv = ConversationRef(
+        platform=row.platform,
+        workspace_id=row.workspace_id,
+        channel_id=row.channel_id,
+        thread_id=row.thread_key or None,
+        user_id=row.user_id,
+    )
+    return OutboxItem(
+        id=row.id, conv=conv, reply=reply_from_data(row.reply), attempts=row.attempts, sent=row.sent_at is not None
+    )
+
+
+def store_replies(conv: ConversationRef, replies: Sequence[Reply], conn: Connection, *, lease_s: float) -> list[int]:
+    """Insert replies into the outbox in this transaction (the caller's change and its replies commit together)."""
+    now = utcnow()
+    ids = []
+    for reply in replies:
+        row = {
+            **conv_values(conv),
+            "key": reply.key,
+            "interview_id": reply.interview_id,
+            "reply": reply_to_data(reply),
+            "created_at": now,
+            "lease_until": now + timedelta(seconds=lease_s),
+            "attempts": 0,
+        }
+        ids.append(conn.execute(insert(OUTBOX).values(row).returning(OUTBOX.c.id)).scalar_one())
+    return ids
+
+
+def _same_conversation(conv: ConversationRef) -> Any:
+    return and_(*(OUTBOX.c[name] == value for name, value in conv_values(conv).items()))
+
+
+class OutboxMethods:
+    """The store's outbox and inbox methods (mixed into SqlInterviewStore; see core.ports)."""
+
+    engine: Engine
+
+    @in_db_thread
+    def queue_replies(self, conv: ConversationRef, replies: list[Reply], *, lease_s: float) -> list[OutboxItem]:
+        """Store the replies not stored yet (keyed ones were stored with their change); all their items, in order."""
+        items: list[OutboxItem] = []
+        with self.engine.begin() as conn:
+            for reply in replies:
+                row = None
+                if reply.key is not None:
+                    row = conn.execute(select(OUTBOX).where(OUTBOX.c.key == reply.key)).first()
+                if row is None:
+                    (new_id,) = store_replies(conv, [reply], conn, lease_s=lease_s)
+                    row = conn.execute(select(OUTBOX).where(OUTBOX.c.id == new_id)).one()
+                items.append(_item(row))
+        return items
+
+    @in_db_thread
+    def mark_sent(self, item_id: int, message_id: str | None) -> None:
+        """Record that an item was sent, with the platform's id of its (first) message."""
+        with self.engine.begin() as conn:
+            conn.execute(update(OUTBOX).where(OUTBOX.c.id == item_id).values(sent_at=utcnow(), message_id=message_id))
+
+    @in_db_thread
+    def claim_unsent(self, platform: str, *, lease_s: float, max_attempts: int, limit: int) -> list[OutboxItem]:
+        """Take over unsent items whose lease ran out, oldest first; each claim is one conditional UPDATE."""
+        now = utcnow()
+        unsent = and_(OUTBOX.c.sent_at.is_(None), OUTBOX.c.lease_until < now)
+        query = (
+            select(OUTBOX)
+            .where(OUTBOX.c.platform == platform, unsent, OUTBOX.c.attempts < max_attempts)
+            .order_by(OUTBOX.c.id)
+            .limit(limit)
+        )
+        claimed = []
+        with self.engine.begin() as conn:
+            rows = conn.execute(query).all()
+        for row in rows:
+            with self.engine.begin() as conn:
+                # Only one worker's UPDATE matches while the lease is out: the database picks the sender.
+                taken = conn.execute(
+                    update(OUTBOX)
+                    .where(OUTBOX.c.id == row.id, unsent)
+                    .values(lease_until=now + timedelta(seconds=lease_s), attempts=OUTBOX.c.attempts + 1)
+                ).rowcount
+            if taken:
+                claimed.append(_item(row))
+        return claimed
+
+    @in_db_thread
+    def unsent_for(self, conv: ConversationRef) -> list[OutboxItem]:
+        """The conversation's items never marked sent, oldest first."""
+        query = select(OUTBOX).where(_same_conversation(conv), OUTBOX.c.sent_at.is_(None)).order_by(OUTBOX.c.id)
+        with self.engine.begin() as conn:
+            return [_item(row) for row in conn.execute(query)]
+
+    @in_db_thread
+    def inbox_put(self, platform: str, event_key: str, *, user_id: str, body: dict[str, Any]) -> bool:
+        """Store an event before it is acknowledged; False when it was stored already."""
+        row = {
+            "platform": platform,
+            "event_key": event_key,
+            "user_id": user_id,
+            "body": body,
+            "received_at": utcnow(),
+            "attempts": 0,
+        }
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(INBOX).values(row))
+        except IntegrityError:
+            return False
+        return True
+
+    @in_db_thread
+    def inbox_done(self, platform: str, event_key: str) -> None:
+        """Mark an event handled."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(INBOX)
+                .where(INBOX.c.platform == platform, INBOX.c.event_key == event_key, INBOX.c.done_at.is_(None))
+                .values(done_at=utcnow())
+            )
+
+    @in_db_thread
+    def inbox_stalled(
+        self, platform: str, *, older_than_s: float, max_attempts: int, limit: int
+    ) -> list[dict[str, Any]]:
+        """Take over events stored longer ago than older_than_s and never handled; their bodies, oldest first."""
+        now = utcnow()
+        stalled = and_(INBOX.c.done_at.is_(None), INBOX.c.received_at < now - timedelta(seconds=older_than_s))
+        query = (
+            select(INBOX)
+            .where(INBOX.c.platform == platform, stalled, INBOX.c.attempts < max_attempts)
+            .order_by(INBOX.c.received_at)
+            .limit(limit)
+        )
+        bodies = []
+        with self.engine.begin() as conn:
+            rows = conn.execute(query).all()
+        for row in rows:
+            with self.engine.begin() as conn:
+                # Restarting the clock is the claim: no other worker sees it stalled until older_than_s passes again.
+                taken = conn.execute(
+                    update(INBOX)
+                    .where(INBOX.c.platform == platform, INBOX.c.event_key == row.event_key, stalled)
+                    .values(received_at=now, attempts=INBOX.c.attempts + 1)
+                ).rowcount
+            if taken:
+                bodies.append(row.body)
+        return bodies
+
+    @in_db_thread
+    def purge_delivered(self, *, older_than_s: float) -> None:
+        """Forget handled events and sent replies older than older_than_s."""
+        cutoff = utcnow() - timedelta(seconds=older_than_s)
+        with self.engine.begin() as conn:
+            conn.execute(delete(INBOX).where(or_(INBOX.c.done_at < cutoff, INBOX.c.received_at < cutoff)))
+            conn.execute(delete(OUTBOX).where(or_(OUTBOX.c.sent_at < cutoff, OUTBOX.c.created_at < cutoff)))

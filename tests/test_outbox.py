@@ -1,0 +1,133 @@
+"""The outbox and recovery on a real database: replies stored with their change, sent once, taken over after a stop."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+from core.models import AnswerSource
+from core.outbox import OutboxItem, reply_from_data, reply_to_data
+from core.replies import ReplyKind
+from core.service import InterviewService
+from tests.support import conv_for, make_service
+
+
+class Recorder:
+    """A platform that records what it was sent and hands out message ids."""
+
+    def __init__(self) -> None:
+        self.sent: list[OutboxItem] = []
+
+    async def send(self, item: OutboxItem) -> str:
+        self.sent.append(item)
+        return f"m{len(self.sent)}"
+
+
+def _worker(database_url: str, *, lease_s: float = 0.3, seed: int = 3) -> InterviewService:
+    return make_service(database_url, seed=seed, MOCK_INTERVIEW_RECOVER_AFTER=lease_s)
+
+
+async def test_a_question_is_queued_with_its_turn_and_sent_once(database_url: str) -> None:
+    service = _worker(database_url)
+    platform = Recorder()
+    try:
+        conv = conv_for(f"ob-{uuid.uuid4().hex[:6]}", platform="slack")
+        replies = await service.start(conv, role="data-science", questions=2)
+        assert [r.key is not None for r in replies] == [True, True]
+        # Stored before anything was sent: a crash now leaves them queued.
+        assert [i.reply for i in await service.outbox.pending_for(conv)] == replies
+        await service.outbox.deliver(conv, replies, platform.send)
+        await service.outbox.deliver(conv, replies, platform.send)  # the same replies again: already sent
+        assert [i.reply.text for i in platform.sent] == [r.text for r in replies]
+        assert await service.outbox.pending_for(conv) == []
+        answered = await service.answer(
+            conv, "Cross-validation on held-out folds, then a simpler model.", event_id="e1"
+        )
+        question = next(r for r in answered if r.is_question)
+        assert question.key is not None and question.key.endswith(":ask:2")
+        assert [i.reply for i in await service.outbox.pending_for(conv)] == [question]
+    finally:
+        await service.close()
+
+
+async def test_a_reply_left_unsent_is_taken_over_by_one_worker_after_its_lease(database_url: str) -> None:
+    first, second = _worker(database_url, seed=1), _worker(database_url, seed=2)
+    platform = f"chat-{uuid.uuid4().hex[:6]}"  # its own platform: other tests' leftovers are not in the way
+    try:
+        conv = conv_for("leaser", platform=platform)
+        await first.start(conv, role="law", questions=2)  # stored; the worker "dies" before sending
+        early = Recorder()
+        assert await second.outbox.redeliver(platform, early.send) == 0  # still leased to the first worker
+        await asyncio.sleep(0.4)
+        a, b = Recorder(), Recorder()
+        await asyncio.gather(first.outbox.redeliver(platform, a.send), second.outbox.redeliver(platform, b.send))
+        taken = sorted(a.sent + b.sent, key=lambda item: item.id)
+        assert [i.reply.kind for i in taken] == [ReplyKind.INFO, ReplyKind.QUESTION]  # each sent by one worker
+        assert await first.outbox.pending_for(conv) == []
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_turn_stopped_after_the_answer_is_carried_on_and_graded(database_url: str) -> None:
+    service = _worker(database_url)
+    try:
+        conv = conv_for(f"ob-{uuid.uuid4().hex[:6]}", platform="slack")
+        await service.start(conv, role="data-science", questions=2)
+        interview = await service.store.get_open_interview(conv)
+        assert interview is not None
+        # What a worker killed during the model call leaves: the answer stored, no grade, no next question.
+        await service.store.save_answer(
+            interview.id,
+            1,
+            answer="I would use k-fold cross-validation and compare against a baseline model.",
+            source=AnswerSource.TEXT,
+            answered_at=datetime.now(UTC),
+            event_id="ev-killed",
+        )
+        assert await service.recover("slack") == []  # not yet: the worker may still be thinking
+        await asyncio.sleep(0.5)
+        carried = await service.recover("slack")
+        assert [c for c, _ in carried] == [conv]
+        question = next(r for r in carried[0][1] if r.is_question)
+        assert question.seq == 2 and question.key is not None
+        assert await service.recover("slack") == []  # carried on once
+        await service.drain()
+        stored = await service.store.get_interview(interview.id)
+        assert stored is not None and stored.turns[0].grade is not None  # the answer was graded after all
+        assert [t.seq for t in stored.turns] == [1, 2]
+        assert [i.reply for i in await service.outbox.pending_for(conv)][-1] == question  # queued with its turn
+    finally:
+        await service.close()
+
+
+async def test_a_scorecard_survives_the_trip_through_the_outbox(database_url: str) -> None:
+    service = _worker(database_url)
+    try:
+        conv = conv_for(f"ob-{uuid.uuid4().hex[:6]}")
+        await service.start(conv, role="human-resources", questions=1)
+        await service.answer(conv, "I listen to both sides first, then agree next steps in writing.")
+        replies = await service.command(conv, "end")
+        card = next(r for r in replies if r.kind is ReplyKind.SCORECARD)
+        assert reply_from_data(reply_to_data(card)) == card
+        assert card.key is not None and card in [i.reply for i in await service.outbox.pending_for(conv)]
+    finally:
+        await service.close()
+
+
+async def test_erasure_takes_queued_replies_and_kept_events_too(database_url: str) -> None:
+    service = _worker(database_url)
+    try:
+        conv = conv_for(f"ob-{uuid.uuid4().hex[:6]}", platform="slack")
+        await service.start(conv, role="law", questions=2)
+        body = {"event": {"text": "my answer, kept before the acknowledgement"}}
+        assert await service.store.inbox_put("slack", f"msg:{conv.user_id}", user_id=conv.user_id, body=body)
+        assert not await service.store.inbox_put("slack", f"msg:{conv.user_id}", user_id=conv.user_id, body=body)
+        await service.store.delete_user_data(user_id=conv.user_id, platform="slack")
+        assert await service.outbox.pending_for(conv) == []
+        await asyncio.sleep(0.4)
+        stalled = await service.store.inbox_stalled("slack", older_than_s=0.1, max_attempts=3, limit=50)
+        assert body not in stalled
+    finally:
+        await service.close()
