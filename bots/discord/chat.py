@@ -32,7 +32,7 @@ from bots.discord.render import OutMessage, erase_confirmation, history_message,
 from core import messages
 from core.models import ConversationRef
 from core.records import InterviewNotFound
-from core.replies import Reply, ReplyKind, error, info
+from core.replies import Reply, ReplyCode, error, info
 from core.service import InterviewService
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class InFlight:
 
 def is_no_interview(replies: list[Reply]) -> bool:
     """Whether the core said there is no interview in this conversation."""
-    return len(replies) == 1 and replies[0].kind is ReplyKind.INFO and replies[0].text == messages.NO_INTERVIEW
+    return len(replies) == 1 and replies[0].code is ReplyCode.NO_INTERVIEW
 
 
 @contextlib.asynccontextmanager
