@@ -13,11 +13,11 @@ from discord import app_commands
 from bots.discord import erase, texts
 from bots.discord.buttons import CommandButton, EraseButton
 from bots.discord.chat import InFlight, handle_message
-from bots.discord.delivery import acknowledge, send_messages
+from bots.discord.delivery import acknowledge, deliver
 from bots.discord.inbound import PLATFORM, dm_conv, thread_conv
 from bots.discord.invite import invite_url
-from bots.discord.render import render_replies
 from bots.discord.slash import mock_interview
+from bots.discord.sweeper import DiscordSweeper
 from core.models import ConversationRef
 from core.service import InterviewService
 
@@ -46,6 +46,7 @@ class InterviewBotMixin:
     tree: app_commands.CommandTree[Any]
     sync_commands: bool
     in_flight: InFlight
+    sweeper: DiscordSweeper
 
     def _setup_interview_bot(self, service: InterviewService, *, sync_commands: bool) -> None:
         self.service = service
@@ -55,6 +56,7 @@ class InterviewBotMixin:
         self.tree = app_commands.CommandTree(self)  # type: ignore[arg-type]
         self.tree.add_command(mock_interview)
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
+        self.sweeper = DiscordSweeper(self, service)  # type: ignore[arg-type]
 
     async def _on_app_command_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
@@ -70,6 +72,7 @@ class InterviewBotMixin:
         """Register the buttons, open the download session and publish the slash command."""
         self.add_dynamic_items(CommandButton, EraseButton)  # type: ignore[attr-defined]
         self.session = aiohttp.ClientSession()
+        self.sweeper.start()
         if self.sync_commands:
             # A bulk overwrite is idempotent: every start (and every process) publishes the same definition.
             await self.tree.sync()
@@ -110,7 +113,7 @@ class InterviewBotMixin:
         replies = await self.service.command(conv, command)
         channel = interaction.channel
         send = channel.send if isinstance(channel, discord.abc.Messageable) else interaction.followup.send
-        await send_messages(send, render_replies(replies), candidate_id=owner_id)
+        await deliver(self.service, conv, replies, send, candidate_id=owner_id)
 
     async def on_erase_button(self, interaction: discord.Interaction[Any], choice: str, owner_id: int) -> None:
         """A "Delete my data" or "Cancel" click under the request to erase a person's data."""
@@ -118,6 +121,7 @@ class InterviewBotMixin:
 
     async def close(self) -> None:
         """Close the gateway and the download session."""
+        await self.sweeper.stop()
         await super().close()  # type: ignore[misc]
         if self.session is not None:
             await self.session.close()

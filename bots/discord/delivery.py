@@ -9,7 +9,11 @@ from typing import Any
 import discord
 
 from bots.discord.buttons import controls_view
-from bots.discord.render import CONTENT_LIMIT, OutMessage
+from bots.discord.render import CONTENT_LIMIT, OutMessage, render_replies
+from core.models import ConversationRef
+from core.outbox import OutboxItem
+from core.replies import Reply
+from core.service import InterviewService
 
 # Nothing the bot sends pings anybody: user text is echoed (transcripts, scorecards) and must stay inert.
 NO_PINGS = discord.AllowedMentions.none()
@@ -57,8 +61,10 @@ async def send_messages(
     candidate_id: int,
     reply_to: discord.Message | None = None,
     mention_candidate: bool = False,
-) -> None:
-    """Send messages in order; the first may reply to the candidate's message or mention the candidate."""
+) -> Any:
+    """Send messages in order; the first may reply to the candidate's message or mention the candidate.
+    Returns what sending the first one returned (its Message)."""
+    first: Any = None
     for index, out in enumerate(messages):
         kwargs = message_kwargs(out, candidate_id=candidate_id)
         if index == 0 and mention_candidate:
@@ -71,8 +77,57 @@ async def send_messages(
                 kwargs["content"] = f"{mention} {content}".strip()
                 kwargs["allowed_mentions"] = ping
             else:
-                await send(content=mention, allowed_mentions=ping)
+                first = await send(content=mention, allowed_mentions=ping)
         elif index == 0 and reply_to is not None:
             kwargs["reference"] = reply_to.to_reference(fail_if_not_exists=False)
             kwargs["allowed_mentions"] = REPLY_PING
-        await send(**kwargs)
+        sent = await send(**kwargs)
+        first = first if first is not None else sent
+    return first
+
+
+Outgoing = Reply | OutMessage  # the core's replies, or messages only Discord makes (history, report, erase buttons)
+
+
+async def deliver(
+    service: InterviewService,
+    conv: ConversationRef,
+    outgoing: Sequence[Outgoing],
+    send: Sender,
+    *,
+    candidate_id: int,
+    reply_to: discord.Message | None = None,
+    mention_candidate: bool = False,
+) -> None:
+    """Send in order: the core's replies through the outbox (stored first, marked sent with the message id), the
+    rest directly; only the first message replies to the candidate or mentions them."""
+    first = True
+
+    async def send_rendered(messages: Sequence[OutMessage]) -> Any:
+        nonlocal first
+        sent = await send_messages(
+            send,
+            messages,
+            candidate_id=candidate_id,
+            reply_to=reply_to if first else None,
+            mention_candidate=mention_candidate and first,
+        )
+        first = False
+        return sent
+
+    async def send_item(item: OutboxItem) -> str | None:
+        sent = await send_rendered(render_replies([item.reply]))
+        return str(sent.id) if getattr(sent, "id", None) is not None else None
+
+    index = 0
+    while index < len(outgoing):
+        run_end = index
+        is_reply = isinstance(outgoing[index], Reply)
+        while run_end < len(outgoing) and isinstance(outgoing[run_end], Reply) == is_reply:
+            run_end += 1
+        run = list(outgoing[index:run_end])
+        if is_reply:
+            await service.outbox.deliver(conv, [r for r in run if isinstance(r, Reply)], send_item)
+        else:
+            await send_rendered([m for m in run if isinstance(m, OutMessage)])
+        index = run_end

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from bots.discord import erase, texts
-from bots.discord.delivery import NO_PINGS, acknowledge, send_messages
+from bots.discord.delivery import NO_PINGS, acknowledge, deliver
 from bots.discord.inbound import (
     PLATFORM,
     command_choices,
@@ -20,7 +20,6 @@ from bots.discord.inbound import (
     thread_name,
 )
 from bots.discord.invite import missing_for_thread
-from bots.discord.render import render_replies
 from core import messages
 from core.roles import RolePack, UnknownRole
 from core.service import InterviewService
@@ -93,7 +92,7 @@ async def _start_in_dm(
         return  # the same interaction delivered twice: the first delivery answers it
     conv = dm_conv(channel_id=interaction.channel_id or 0, user_id=interaction.user.id)
     replies = await service.start(conv, role=pack.id, questions=questions, level=level)
-    await send_messages(interaction.followup.send, render_replies(replies), candidate_id=interaction.user.id)
+    await deliver(service, conv, replies, interaction.followup.send, candidate_id=interaction.user.id)
 
 
 async def _start_in_thread(
@@ -134,7 +133,7 @@ async def _start_in_thread(
         return
     conv = thread_conv(guild_id=channel.guild.id, parent_id=channel.id, thread_id=thread.id, user_id=user.id)
     replies = await service.start(conv, role=pack.id, questions=questions, level=level)
-    await send_messages(thread.send, render_replies(replies), candidate_id=user.id, mention_candidate=True)
+    await deliver(service, conv, replies, thread.send, candidate_id=user.id, mention_candidate=True)
     notice = texts.thread_started(
         candidate_mention=user.mention, role_title=pack.title, thread_mention=thread.mention, private=private
     )

@@ -9,8 +9,6 @@ they landed).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,6 +18,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bots.periodic import Periodic, purging, sweep_interval
 from bots.slack.inbound import PLATFORM, ThreadMessage, classify_message
 from bots.slack.threads import ThreadPoster
 from core.service import InterviewService
@@ -27,7 +26,6 @@ from core.service import InterviewService
 log = logging.getLogger(__name__)
 
 INBOX_ATTEMPTS = 3  # an event whose handling kills its worker every time is given up after this
-KEEP_DELIVERED_S = 24 * 3600  # handled events and sent replies are forgotten after a day (they hold answers)
 ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]  # a Web API client for a workspace
 
 
@@ -62,31 +60,15 @@ class Sweeper:
         self._app = app
         self._service = service
         self._client_for = client_for
-        self.every_s = max(0.5, min(10.0, service.limits.recover_after_s / 3))
-        self._task: asyncio.Task[None] | None = None
+        self._periodic = Periodic("slack-sweeper", purging(service, self.sweep), every_s=sweep_interval(service))
 
     def start(self) -> None:
         """Sweep in the background until stop()."""
-        self._task = asyncio.create_task(self._run(), name="slack-sweeper")
+        self._periodic.start()
 
     async def stop(self) -> None:
         """Stop sweeping."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        sweeps = 0
-        while True:
-            try:
-                await self.sweep()
-                sweeps += 1
-                if sweeps % 100 == 1:
-                    await self._service.store.purge_delivered(older_than_s=KEEP_DELIVERED_S)
-            except Exception:
-                log.exception("sweep failed; trying again in %.0f s", self.every_s)
-            await asyncio.sleep(self.every_s)
+        await self._periodic.stop()
 
     async def sweep(self) -> None:
         """One pass: stalled events, interviews left mid-turn, replies never marked sent."""

@@ -1,0 +1,65 @@
+"""A job run every few seconds in the background of a bot process (the sweepers that carry on after a crash)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from core.service import InterviewService
+
+log = logging.getLogger(__name__)
+
+KEEP_DELIVERED_S = 24 * 3600  # handled events and sent replies are forgotten after a day (they hold answers)
+_PURGE_EVERY = 100  # sweeps between purges
+
+
+def sweep_interval(service: InterviewService) -> float:
+    """How often a sweeper looks: a few times per recovery delay, between half a second and ten seconds."""
+    return max(0.5, min(10.0, service.limits.recover_after_s / 3))
+
+
+class Periodic:
+    """Runs job every every_s seconds until stopped; a failing run is logged and the next one tries again."""
+
+    def __init__(self, name: str, job: Callable[[], Awaitable[None]], *, every_s: float) -> None:
+        self.name = name
+        self.every_s = every_s
+        self._job = job
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start running in the background (once)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        """Stop, waiting for nothing but the cancellation."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._job()
+            except Exception:
+                log.exception("%s failed; trying again in %.1f s", self.name, self.every_s)
+            await asyncio.sleep(self.every_s)
+
+
+def purging(service: InterviewService, job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+    """job, plus forgetting old handled events and sent replies every hundredth time."""
+    runs = 0
+
+    async def run() -> None:
+        nonlocal runs
+        await job()
+        if runs % _PURGE_EVERY == 0:
+            await service.store.purge_delivered(older_than_s=KEEP_DELIVERED_S)
+        runs += 1
+
+    return run
