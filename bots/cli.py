@@ -26,6 +26,9 @@ from core.settings import MAX_PAIRS_LIMIT, Settings, load_settings
 from db.migrate import upgrade_database
 
 DEFAULT_ROLE = "data-science"
+# history and report read the terminal's own interviews unless told otherwise: where DATABASE_URL is shared with the
+# Slack or Discord bot, a practice session at the terminal is no way to read chat users' interviews by accident.
+READ_PLATFORMS = ("terminal", "slack", "discord", "all")
 
 
 def _default_user() -> str:
@@ -52,10 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     history = sub.add_parser("history", help="list past interviews, newest first")
     history.add_argument("--user", help="only this user's interviews")
     history.add_argument("--limit", type=int, default=20)
+    history.add_argument("--platform", choices=READ_PLATFORMS, default="terminal", help="whose (default: terminal)")
 
     report = sub.add_parser("report", help="print one interview whole")
     report.add_argument("id", help="interview id, or a unique prefix of at least 4 characters")
     report.add_argument("--format", choices=["md", "json"], default="md")
+    report.add_argument("--user", help="only among this user's interviews")
+    report.add_argument("--platform", choices=READ_PLATFORMS, default="terminal", help="whose (default: terminal)")
 
     erase = sub.add_parser("delete-my-data", help="erase a person's interviews, answers and usage records")
     erase.add_argument("--user", default=_default_user(), help="whose data (default: you)")
@@ -120,10 +126,15 @@ async def _practice(settings: Settings, args: argparse.Namespace) -> int:
         await service.close()
 
 
+def _platform(args: argparse.Namespace) -> str | None:
+    """The platform filter of history and report: None for all."""
+    return None if args.platform == "all" else args.platform
+
+
 async def _history(settings: Settings, args: argparse.Namespace) -> int:
     service = build_service(settings)
     try:
-        rows = await service.records.history(user_id=args.user, limit=args.limit)
+        rows = await service.records.history(user_id=args.user, platform=_platform(args), limit=args.limit)
         print(render_history(rows, {rid: p.title for rid, p in service.catalog.packs.items()}))
     finally:
         await service.close()
@@ -133,7 +144,7 @@ async def _history(settings: Settings, args: argparse.Namespace) -> int:
 async def _report(settings: Settings, args: argparse.Namespace) -> int:
     service = build_service(settings)
     try:
-        document = await service.records.report(args.id, fmt=args.format)
+        document = await service.records.report(args.id, fmt=args.format, user_id=args.user, platform=_platform(args))
     except InterviewNotFound as exc:
         print(exc, file=sys.stderr)
         return 1

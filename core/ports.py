@@ -86,8 +86,16 @@ class InterviewStore(OutboxStore, InboxStore, Protocol):
     async def get_open_interview(self, conv: ConversationRef) -> Interview | None:
         """The conversation's active or paused interview, or None."""
 
-    async def find_interview_ids(self, prefix: str, *, user_id: str | None = None) -> list[str]:
-        """Ids starting with prefix (case-insensitive), optionally only that user's; at most 10."""
+    async def find_interview_ids(
+        self,
+        prefix: str,
+        *,
+        user_id: str | None = None,
+        platform: str | None = None,
+        workspace_id: str | None = None,
+    ) -> list[str]:
+        """Ids starting with prefix (case-insensitive), filtered by whichever of user, platform and workspace are
+        given; at most 10."""
 
     async def list_interviews(
         self,
@@ -166,6 +174,19 @@ class InterviewStore(OutboxStore, InboxStore, Protocol):
 
     async def close(self) -> None:
         """Release connections."""
+
+    async def count_open_interviews(self, *, platform: str, workspace_id: str, user_id: str) -> int:
+        """How many active or paused interviews the person has on that platform and workspace."""
+
+    async def answer_times(
+        self, *, platform: str, workspace_id: str, user_id: str, since: datetime, limit: int
+    ) -> list[datetime]:
+        """When the person's answers stored since `since` (on that platform and workspace) were given, newest
+        first, at most limit."""
+
+    async def tokens_since(self, *, platform: str, workspace_id: str, user_id: str | None, since: datetime) -> int:
+        """Prompt plus completion tokens of the model calls since `since` for the interviews of that platform and
+        workspace (only the person's when user_id is given)."""
 
 
 class ModelError(Exception):

@@ -43,14 +43,24 @@ class InterviewRecords:
             user_id=user_id, platform=platform, workspace_id=workspace_id, limit=limit
         )
 
-    async def find(self, id_or_prefix: str, *, user_id: str | None = None) -> Interview:
-        """The one interview whose id starts with id_or_prefix; raise InterviewNotFound otherwise."""
+    async def find(
+        self,
+        id_or_prefix: str,
+        *,
+        user_id: str | None = None,
+        platform: str | None = None,
+        workspace_id: str | None = None,
+    ) -> Interview:
+        """The one interview whose id starts with id_or_prefix, among those of the user, platform and workspace
+        given; raise InterviewNotFound otherwise (the same words whether it is someone else's or does not exist)."""
         prefix = id_or_prefix.strip().lower()
         if len(prefix) < MIN_PREFIX or not _HEXISH.match(prefix):
             raise InterviewNotFound(
                 f"“{id_or_prefix}” is not an interview id: give at least {MIN_PREFIX} characters of one."
             )
-        ids = await self._store.find_interview_ids(prefix, user_id=user_id)
+        ids = await self._store.find_interview_ids(
+            prefix, user_id=user_id, platform=platform, workspace_id=workspace_id
+        )
         if not ids:
             raise InterviewNotFound(f"No interview has an id starting with `{prefix}`.")
         if len(ids) > 1:
@@ -68,9 +78,17 @@ class InterviewRecords:
         """Erase a person's interviews, answers and usage records; what was removed."""
         return await self._store.delete_user_data(user_id=user_id, platform=platform, workspace_id=workspace_id)
 
-    async def report(self, id_or_prefix: str, *, fmt: str = "json", user_id: str | None = None) -> str | dict[str, Any]:
-        """One interview whole, as the JSON document (a dict) or as Markdown (a str)."""
-        interview = await self.find(id_or_prefix, user_id=user_id)
+    async def report(
+        self,
+        id_or_prefix: str,
+        *,
+        fmt: str = "json",
+        user_id: str | None = None,
+        platform: str | None = None,
+        workspace_id: str | None = None,
+    ) -> str | dict[str, Any]:
+        """One interview whole, as the JSON document (a dict) or as Markdown (a str); found as find() does."""
+        interview = await self.find(id_or_prefix, user_id=user_id, platform=platform, workspace_id=workspace_id)
         usage = await self._store.usage_totals(interview.id)
         title = self.role_title(interview.role)
         if fmt == "md":

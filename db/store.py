@@ -33,6 +33,7 @@ from db.mapping import (
     turn_values,
 )
 from db.outbox import INBOX, OUTBOX, OutboxMethods, store_replies
+from db.quotas import read_answer_times, read_open_count, read_tokens_since
 from db.statements import (
     EVENTS,
     INSERT_EVENT_OF_INTERVIEW,
@@ -141,11 +142,24 @@ class SqlInterviewStore(OutboxMethods):
             return load_interview(conn, row) if row else None
 
     @in_db_thread
-    def find_interview_ids(self, prefix: str, *, user_id: str | None = None) -> list[str]:
-        """Ids starting with prefix (case-insensitive), optionally only that user's; at most 10."""
+    def find_interview_ids(
+        self,
+        prefix: str,
+        *,
+        user_id: str | None = None,
+        platform: str | None = None,
+        workspace_id: str | None = None,
+    ) -> list[str]:
+        """Ids starting with prefix (case-insensitive), filtered by whichever of user, platform and workspace are
+        given; at most 10."""
         query = select(InterviewRow.id).where(InterviewRow.id.istartswith(prefix, autoescape=True))
-        if user_id is not None:
-            query = query.where(InterviewRow.user_id == user_id)
+        for column, value in (
+            (InterviewRow.user_id, user_id),
+            (InterviewRow.platform, platform),
+            (InterviewRow.workspace_id, workspace_id),
+        ):
+            if value is not None:
+                query = query.where(column == value)
         query = query.order_by(InterviewRow.created_at.desc(), InterviewRow.id).limit(_FIND_LIMIT)
         with self.engine.begin() as conn:
             return list(conn.execute(query).scalars())
@@ -364,3 +378,25 @@ class SqlInterviewStore(OutboxMethods):
         """Release connections and the database threads."""
         await asyncio.get_running_loop().run_in_executor(self._executor, self.engine.dispose)
         self._executor.shutdown(wait=False)
+
+    @in_db_thread
+    def count_open_interviews(self, *, platform: str, workspace_id: str, user_id: str) -> int:
+        """How many active or paused interviews the person has on that platform and workspace."""
+        with self.engine.begin() as conn:
+            return read_open_count(conn, platform=platform, workspace_id=workspace_id, user_id=user_id)
+
+    @in_db_thread
+    def answer_times(
+        self, *, platform: str, workspace_id: str, user_id: str, since: datetime, limit: int
+    ) -> list[datetime]:
+        """When the person's answers since `since` were given, newest first, at most limit."""
+        with self.engine.begin() as conn:
+            return read_answer_times(
+                conn, platform=platform, workspace_id=workspace_id, user_id=user_id, since=since, limit=limit
+            )
+
+    @in_db_thread
+    def tokens_since(self, *, platform: str, workspace_id: str, user_id: str | None, since: datetime) -> int:
+        """Prompt plus completion tokens of the workspace's (or the person's) model calls since `since`."""
+        with self.engine.begin() as conn:
+            return read_tokens_since(conn, platform=platform, workspace_id=workspace_id, user_id=user_id, since=since)

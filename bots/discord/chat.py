@@ -177,8 +177,8 @@ async def respond(
         return [history_message(rows, {rid: pack.title for rid, pack in service.catalog.packs.items()})]
     if isinstance(intent, ShowReport):
         try:
-            found = await service.records.find(intent.interview_id, user_id=conv.user_id)
-            markdown = await service.records.report(found.id, fmt="md", user_id=conv.user_id)
+            found = await service.records.find(intent.interview_id, user_id=conv.user_id, platform=PLATFORM)
+            markdown = await service.records.report(found.id, fmt="md", user_id=conv.user_id, platform=PLATFORM)
         except InterviewNotFound as exc:
             return render_replies([error(str(exc))])
         return [report_message(str(markdown), interview_id=found.id)]

@@ -166,13 +166,16 @@ class SlashCommands:
     async def report(self, id_prefix: str, at: Invocation) -> None:
         """Upload one of the user's interviews as a Markdown file (ephemeral messages cannot carry files)."""
         channel, user, client, tell = at.channel, at.user, at.client, at.tell
+        # Only this person's interviews in this workspace: a full id of anyone else's is "not found", the same
+        # words as for an id that does not exist, so nothing is given away about other interviews.
+        mine = {"user_id": user, "platform": PLATFORM, "workspace_id": at.team}
         try:
-            document = await self.service.records.report(id_prefix, fmt="md", user_id=user)
+            interview = await self.service.records.find(id_prefix, **mine)
+            document = await self.service.records.report(interview.id, fmt="md", **mine)
         except InterviewNotFound as exc:
             await tell(render.defuse(str(exc)))
             return
         assert isinstance(document, str)
-        interview = await self.service.records.find(id_prefix, user_id=user)
         short = interview.id[:8]
         try:
             await client.files_upload_v2(
