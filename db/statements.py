@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, func, insert, or_, select, update
 
 from core.models import Interview, InterviewStatus, Usage, utcnow
 from core.ports import TurnConflict
@@ -60,7 +60,9 @@ def stalled_query(platform: str, *, idle_s: float, limit: int) -> Select[Any]:
     turned into a hint) with no next turn, or that hold an answer never graded."""
     now = utcnow()
     last = TURNS.alias("last_turn")
-    latest_seq = select(func.max(TURNS.c.seq)).where(TURNS.c.interview_id == INTERVIEWS.c.id).scalar_subquery()
+    latest_seq = (
+        select(func.max(TURNS.c.seq)).where(TURNS.c.interview_id == last.c.interview_id).correlate(last)
+    ).scalar_subquery()
     closed_last = (
         select(last.c.id)
         .where(
@@ -82,7 +84,8 @@ def stalled_query(platform: str, *, idle_s: float, limit: int) -> Select[Any]:
             INTERVIEWS.c.status == InterviewStatus.ACTIVE.value,
             INTERVIEWS.c.updated_at < now - timedelta(seconds=idle_s),
             INTERVIEWS.c.updated_at > now - timedelta(seconds=STALLED_WITHIN_S),
-            or_(closed_last, ungraded),
+            # A turn the model could not serve waits for the candidate's `retry`: nothing is owed until then.
+            or_(and_(closed_last, INTERVIEWS.c.state["pending"].as_string().is_(None)), ungraded),
         )
         .order_by(INTERVIEWS.c.updated_at)
         .limit(limit)

@@ -10,6 +10,7 @@ from core.models import AnswerSource
 from core.outbox import OutboxItem, reply_from_data, reply_to_data
 from core.replies import ReplyKind
 from core.service import InterviewService
+from tests.store_support import grade
 from tests.support import conv_for, make_service
 
 
@@ -129,5 +130,32 @@ async def test_erasure_takes_queued_replies_and_kept_events_too(database_url: st
         await asyncio.sleep(0.4)
         stalled = await service.store.inbox_stalled("slack", older_than_s=0.1, max_attempts=3, limit=50)
         assert body not in stalled
+    finally:
+        await service.close()
+
+
+async def test_a_turn_waiting_for_retry_is_not_carried_on(database_url: str) -> None:
+    service = _worker(database_url)
+    try:
+        conv = conv_for(f"ob-{uuid.uuid4().hex[:6]}", platform=f"chat-{uuid.uuid4().hex[:6]}")
+        further = conv_for(f"ob-{uuid.uuid4().hex[:6]}", platform=conv.platform)
+        await service.start(further, role="law", questions=2)
+        await service.answer(further, "An offer, its acceptance and consideration, with intent to be bound.")
+        await service.start(conv, role="law", questions=2)
+        interview = await service.store.get_open_interview(conv)
+        assert interview is not None
+        await service.store.save_answer(
+            interview.id, 1, answer="Consideration and offer.", source=AnswerSource.TEXT, answered_at=datetime.now(UTC)
+        )
+        await service.store.save_grade(interview.id, 1, grade())
+        # The model was down: the candidate was told and asked to `retry`; the move is theirs to ask for.
+        interview.state["pending"] = "after_answer"
+        await service.store.update_interview(interview)
+        await asyncio.sleep(0.5)
+        assert await service.store.stalled_interviews(conv.platform, idle_s=0.3) == []
+        interview.state.pop("pending")
+        await service.store.update_interview(interview)
+        await asyncio.sleep(0.5)
+        assert await service.store.stalled_interviews(conv.platform, idle_s=0.3) == [interview.id]
     finally:
         await service.close()
