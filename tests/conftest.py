@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from db.engine import create_db_engine, normalize_database_url
 from db.migrate import upgrade_database
 from db.store import SqlInterviewStore
+from tests.support import isolate_environment
 
 POSTGRES_SKIP_REASON = "set TEST_DATABASE_URL to run PostgreSQL tests"
 BACKENDS = ["sqlite", "postgresql"]
@@ -134,8 +135,4 @@ async def store(database_url: str) -> AsyncIterator[SqlInterviewStore]:
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never see the developer's keys, tokens, database or data folder."""
-    # slack_bolt also reads SLACK_CLIENT_ID/SECRET from the environment on its own: tests configure everything.
-    for name in list(os.environ):
-        if name.startswith(("OPENAI_", "MOCK_INTERVIEW_", "SLACK_", "DISCORD_")) or name == "DATABASE_URL":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    isolate_environment(monkeypatch, tmp_path / "xdg")

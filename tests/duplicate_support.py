@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -28,6 +27,7 @@ from tests.fakes.slack_payloads import event_callback, form_body, interactivity_
 from tests.fakes.slack_server import APP_TOKEN
 from tests.fakes.slack_socket import FakeSlackWithSocket
 from tests.slack_support import FORM, SlackHarness, slack_harness
+from tests.support import isolate_environment
 
 COPIES = 4  # the first delivery and three more
 AT_ONCE, LATER = "at-once", "later"
@@ -56,11 +56,7 @@ class MatrixBots:
 async def matrix_bots(tmp: Path, url: str) -> AsyncIterator[MatrixBots]:
     """The Slack app (HTTP and Socket Mode at once) and the Discord bot on one database; the fakes they use."""
     with pytest.MonkeyPatch.context() as env:
-        # Module-wide, so the per-test isolation in conftest has not run yet: the same, here.
-        for name in list(os.environ):
-            if name.startswith(("OPENAI_", "MOCK_INTERVIEW_", "SLACK_", "DISCORD_")) or name == "DATABASE_URL":
-                env.delenv(name)
-        env.setenv("XDG_DATA_HOME", str(tmp / "xdg"))
+        isolate_environment(env, tmp / "xdg")  # module-wide: conftest's per-test isolation has not run yet
         async with (
             FakeOpenAI(latency=MODEL_LATENCY_S, transcript_text=SPOKEN, seed=3) as openai,
             FakeSlackWithSocket() as slack_fake,

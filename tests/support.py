@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import random
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bots.bootstrap import build_service
 from core.models import ConversationRef, Interview
 from core.roles import Question, RolePack
 from core.service import InterviewService
 from core.settings import Settings
+
+
+def isolate_environment(env: pytest.MonkeyPatch, data_home: Path) -> None:
+    """Hide the developer's keys, tokens, database and data folder from what a test starts."""
+    # slack_bolt also reads SLACK_CLIENT_ID/SECRET from the environment on its own: tests configure everything.
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "MOCK_INTERVIEW_", "SLACK_", "DISCORD_")) or name == "DATABASE_URL":
+            env.delenv(name)
+    env.setenv("XDG_DATA_HOME", str(data_home))
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
