@@ -104,8 +104,9 @@ class InterviewStore(OutboxStore, InboxStore, Protocol):
         platform: str | None = None,
         workspace_id: str | None = None,
         limit: int = 20,
+        channel_id: str | None = None,
     ) -> list[InterviewSummary]:
-        """Interviews newest first, filtered by whichever of user, platform and workspace are given."""
+        """Interviews newest first, filtered by whichever of user, platform, workspace and channel are given."""
 
     async def update_interview(
         self, interview: Interview, *, replies: Sequence[Reply] = (), lease_s: float = 0.0

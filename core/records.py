@@ -37,10 +37,11 @@ class InterviewRecords:
         platform: str | None = None,
         workspace_id: str | None = None,
         limit: int = 20,
+        channel_id: str | None = None,
     ) -> list[InterviewSummary]:
         """Past and open interviews, newest first."""
         return await self._store.list_interviews(
-            user_id=user_id, platform=platform, workspace_id=workspace_id, limit=limit
+            user_id=user_id, platform=platform, workspace_id=workspace_id, limit=limit, channel_id=channel_id
         )
 
     async def find(

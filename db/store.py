@@ -171,8 +171,9 @@ class SqlInterviewStore(OutboxMethods):
         platform: str | None = None,
         workspace_id: str | None = None,
         limit: int = 20,
+        channel_id: str | None = None,
     ) -> list[InterviewSummary]:
-        """Interviews newest first, filtered by whichever of user, platform and workspace are given."""
+        """Interviews newest first, filtered by whichever of user, platform, workspace and channel are given."""
         # A correlated count keeps it to one query whatever the number of interviews.
         answered = (
             select(func.count(TurnRow.id))
@@ -185,6 +186,7 @@ class SqlInterviewStore(OutboxMethods):
             (InterviewRow.user_id, user_id),
             (InterviewRow.platform, platform),
             (InterviewRow.workspace_id, workspace_id),
+            (InterviewRow.channel_id, channel_id),
         ):
             if value is not None:
                 query = query.where(column == value)

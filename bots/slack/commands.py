@@ -20,6 +20,7 @@ from bots.slack.inbound import (
     SubCommand,
     parse_command_text,
 )
+from bots.slack.start_guard import StartGuard
 from bots.slack.threads import ThreadOwners, open_interview_in_channel, parent_metadata, post_replies, update_parent
 from core import messages
 from core.models import ConversationRef
@@ -36,6 +37,10 @@ CANNOT_POST = (
     "or run `/mock-interview` in a DM with me."
 )
 FAILED = "Something went wrong on my side. Nothing you typed was lost: please try again in a moment."
+STARTING = (
+    "You are already starting an interview in this channel: its thread will appear in a moment. "
+    "Finish it with `/mock-interview end` if you want a different one."
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class SlashCommands:
         self.service = service
         self.owners = owners
         self.erasure = erasure
+        self.starts = StartGuard(service)
 
     async def handle(self, command: dict[str, Any], *, client: AsyncWebClient, respond: Respond) -> None:
         """Act on one slash command (already acknowledged), answering privately where nobody else needs to see."""
@@ -85,12 +91,26 @@ class SlashCommands:
 
     async def start(self, request: StartRequest, at: Invocation) -> None:
         """Post the parent message and run the new interview in its thread."""
-        team, channel, user, client, tell = at.team, at.channel, at.user, at.client, at.tell
+        team, channel, user, tell = at.team, at.channel, at.user, at.tell
         try:
             pack = self.service.catalog.resolve(request.role)
         except UnknownRole as exc:
             await tell(render.defuse(messages.unknown_role(exc.name, self.service.catalog)))
             return
+        claim = await self.starts.claim(team=team, channel=channel, user=user)
+        if claim is None:  # the same person's other command, sent together with this one, is starting one
+            await tell(STARTING)
+            return
+        made = False
+        try:
+            made = await self._start_claimed(request, at, pack_id=pack.id, role_title=pack.title)
+        finally:
+            if not made:
+                await self.starts.failed(claim)
+
+    async def _start_claimed(self, request: StartRequest, at: Invocation, *, pack_id: str, role_title: str) -> bool:
+        """Start the interview once the claim is won; whether one was stored."""
+        team, channel, user, client, tell = at.team, at.channel, at.user, at.client, at.tell
         existing = await open_interview_in_channel(self.service, team_id=team, channel_id=channel, user_id=user)
         if existing is not None:
             title = self.service.records.role_title(existing.role)
@@ -98,20 +118,21 @@ class SlashCommands:
                 f"You already have a *{render.defuse(title)}* interview open in this channel: answer in its thread, "
                 "or finish it with `/mock-interview end` first."
             )
-            return
-        thread_ts = await self._post_parent(at, role_title=pack.title)
+            return False
+        thread_ts = await self._post_parent(at, role_title=role_title)
         if thread_ts is None:
             await tell(CANNOT_POST)
-            return
+            return False
         self.owners.remember(channel, thread_ts, user)
         conv = ConversationRef(PLATFORM, team, channel, thread_ts, user)
         replies = await self.service.start(
-            conv, role=pack.id, questions=request.questions, level=request.level, language=request.language
+            conv, role=pack_id, questions=request.questions, level=request.level, language=request.language
         )
         started = any(r.is_question for r in replies)
         status = "reply in this thread to answer :thread:" if started else "could not start"
-        await update_parent(client, conv, role_title=pack.title, status=status)
+        await update_parent(client, conv, role_title=role_title, status=status)
         await post_replies(client, conv, replies, service=self.service)
+        return started
 
     async def _post_parent(self, at: Invocation, *, role_title: str) -> str | None:
         """Post the line the interview thread hangs from; its ts, or None where the app cannot post."""
