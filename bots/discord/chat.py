@@ -10,7 +10,7 @@ import aiohttp
 import discord
 
 from bots.discord import texts
-from bots.discord.delivery import send_messages
+from bots.discord.delivery import Outgoing, deliver
 from bots.discord.download import DownloadFailed, TooLarge, download
 from bots.discord.inbound import (
     PLATFORM,
@@ -28,7 +28,7 @@ from bots.discord.inbound import (
     read_message,
     thread_conv,
 )
-from bots.discord.render import OutMessage, erase_confirmation, history_message, render_replies, report_message
+from bots.discord.render import erase_confirmation, history_message, report_message
 from core import messages
 from core.models import ConversationRef
 from core.records import InterviewNotFound
@@ -137,14 +137,15 @@ async def _handle(
             out = await respond(intent, conv=conv, event_id=str(message.id), service=service, session=session)
     except Exception:
         log.exception("handling Discord message %s failed", message.id)
-        out = render_replies([error(texts.SOMETHING_WENT_WRONG)])
-    await send_messages(message.channel.send, out, candidate_id=message.author.id, reply_to=None if in_dm else message)
+        out = [error(texts.SOMETHING_WENT_WRONG)]
+    reply_to = None if in_dm else message
+    await deliver(service, conv, out, message.channel.send, candidate_id=message.author.id, reply_to=reply_to)
 
 
 async def respond(
     intent: Intent, *, conv: ConversationRef, event_id: str, service: InterviewService, session: aiohttp.ClientSession
-) -> list[OutMessage]:
-    """The messages that answer one intent; [] for a duplicate delivery."""
+) -> list[Outgoing]:
+    """What answers one intent (the core's replies, or messages only Discord makes); [] for a duplicate delivery."""
     in_dm = conv.thread_id is None
     if isinstance(intent, ShowRoles | ShowHistory) and await service.store.get_open_interview(conv) is not None:
         intent = Answer(intent.text)  # one word can answer a question ("History."): the open question comes first
@@ -155,7 +156,7 @@ async def respond(
                 replies = [error(messages.unknown_role(intent.maybe_start.role, service.catalog))]
             else:
                 replies = [info(texts.NO_INTERVIEW_DM)]
-        return render_replies(replies)
+        return replies
     if isinstance(intent, VoiceAnswer):
         return await _voice(intent, conv=conv, event_id=event_id, service=service, session=session)
     # Everything else stores nothing in the core, so this event is claimed here: a redelivery gets no reply.
@@ -163,13 +164,13 @@ async def respond(
         return []
     if isinstance(intent, StartRequest):
         if intent.role is None:
-            return render_replies([info(texts.roles_list(service.catalog))])
+            return [info(texts.roles_list(service.catalog))]
         replies = await service.start(conv, role=intent.role, questions=intent.questions, level=intent.level)
-        return render_replies(replies)
+        return replies
     if isinstance(intent, ShowRoles):
-        return render_replies([info(texts.roles_list(service.catalog))])
+        return [info(texts.roles_list(service.catalog))]
     if isinstance(intent, ShowHelp):
-        return render_replies([info(texts.DM_HELP)])
+        return [info(texts.DM_HELP)]
     if isinstance(intent, DeleteMyData):
         return [erase_confirmation(texts.CONFIRM_DELETE)]  # nothing goes before the buttons are pressed
     if isinstance(intent, ShowHistory):
@@ -180,10 +181,10 @@ async def respond(
             found = await service.records.find(intent.interview_id, user_id=conv.user_id, platform=PLATFORM)
             markdown = await service.records.report(found.id, fmt="md", user_id=conv.user_id, platform=PLATFORM)
         except InterviewNotFound as exc:
-            return render_replies([error(str(exc))])
+            return [error(str(exc))]
         return [report_message(str(markdown), interview_id=found.id)]
     assert isinstance(intent, NotAnAnswer)
-    return render_replies([error(intent.text)])
+    return [error(intent.text)]
 
 
 async def _voice(
@@ -193,7 +194,7 @@ async def _voice(
     event_id: str,
     service: InterviewService,
     session: aiohttp.ClientSession,
-) -> list[OutMessage]:
+) -> list[Outgoing]:
     note = intent.note
     limit = service.limits.max_download_bytes
     # A redelivered voice message is answered already: don't download it again to find that out.
@@ -207,16 +208,16 @@ async def _voice(
         return await _refusal(texts.too_large(exc.size, limit), event_id=event_id, service=service)
     except DownloadFailed as exc:
         log.warning("voice message download failed: %s", exc)
-        return render_replies([error(texts.DOWNLOAD_FAILED)])  # not claimed: sending it again can work
+        return [error(texts.DOWNLOAD_FAILED)]  # not claimed: sending it again can work
     replies = await service.voice(
         conv, audio, filename=note.filename, mime=note.mime, duration_s=note.duration_s, event_id=event_id
     )
     if conv.thread_id is None and is_no_interview(replies):
         replies = [info(texts.NO_INTERVIEW_DM)]
-    return render_replies(replies)
+    return replies
 
 
-async def _refusal(text: str, *, event_id: str, service: InterviewService) -> list[OutMessage]:
+async def _refusal(text: str, *, event_id: str, service: InterviewService) -> list[Outgoing]:
     if not await service.store.claim_event(PLATFORM, event_id):
         return []
-    return render_replies([error(text)])
+    return [error(text)]
