@@ -6,12 +6,14 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.fallback import SwitchedGrader, SwitchedInterviewer, SwitchedSummarizer
 from core.finishing import Finisher
 from core.flow import Grader, Interviewer
 from core.interviewer import ModelInterviewer
 from core.model_grading import ModelGrader
 from core.offline import OfflineGrader, OfflineInterviewer
 from core.ports import ChatModel, Transcriber
+from core.quotas import QuotaLimits, Quotas
 from core.roles import load_catalog
 from core.service import InterviewService
 from core.settings import Settings
@@ -86,11 +88,16 @@ def build_service(
         ModelInterviewer(model.chat, max_pairs=limits.max_pairs) if model else OfflineInterviewer()
     )
     grader: Grader = ModelGrader(model.chat) if model else offline_grader
+    summarizer = ModelSummarizer(model.chat) if model else None
+    if model and settings.daily_tokens:  # past the day's token budget, each turn runs on the built-in coach
+        interviewer = SwitchedInterviewer(interviewer, OfflineInterviewer())
+        grader = SwitchedGrader(grader, offline_grader)
+        summarizer = SwitchedSummarizer(model.chat)
     finisher = Finisher(
         store=store,
         grader=grader,
         fallback_grader=offline_grader,
-        summarizer=ModelSummarizer(model.chat) if model else None,
+        summarizer=summarizer,
         deadline_s=settings.turn_deadline_s,
         lease_s=limits.recover_after_s,
     )
@@ -110,4 +117,12 @@ def build_service(
         rng=rng,
         mode=f"AI interviewer ({settings.model})" if model else "offline coach",
         closers=[model.chat.close, model.transcriber.close] if model else [],
+        quotas=Quotas(
+            store,
+            QuotaLimits(
+                max_open_per_user=settings.max_open_per_user,
+                answers_per_minute=settings.answers_per_minute,
+                daily_tokens=settings.daily_tokens,
+            ),
+        ),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.models import DeletedData, Interview
 from core.roles import RoleCatalog, RolePack
 
@@ -144,3 +146,46 @@ def deleted(what: DeletedData) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+# --- limits --------------------------------------------------------------------------------------------------
+
+
+def too_many_open(limit: int) -> str:
+    """Shown when a person with `limit` open interviews asks for one more."""
+    return (
+        f"You already have {_count(limit, 'interview')} open, the most you can have at once. "
+        "To start a new one, finish one first: type `end` in its thread or DM (you get its scorecard)."
+    )
+
+
+def answering_too_fast(limit: int, wait_s: int) -> str:
+    """Shown for an answer over the answers-per-minute limit; it was not recorded."""
+    return (
+        f"That's more than {_count(limit, 'answer')} in a minute, so I didn't record this one. "
+        f"Please wait {_count(wait_s, 'second')}, then send the same answer again: your question is still open."
+    )
+
+
+def budget_spent(until_reset: timedelta) -> str:
+    """Shown once per interview when today's AI budget is used up and the built-in coach takes over."""
+    return (
+        "Today's AI budget here is used up, so the built-in coach carries on with your interview: questions from "
+        f"the role pack, answers scored by the key points they cover. The AI interviewer is back at 00:00 UTC "
+        f"(in {_span(until_reset)}). Nothing you've said is lost."
+    )
+
+
+def voice_budget_spent(until_reset: timedelta) -> str:
+    """Shown for a voice note while today's AI budget is used up: transcribing it would cost more."""
+    return (
+        "Today's AI budget here is used up, so I can't transcribe voice notes until 00:00 UTC "
+        f"(in {_span(until_reset)}). Please type your answer: your question is still open."
+    )
+
+
+def _span(delta: timedelta) -> str:
+    """A wait in words: hours and minutes, rounded up to the minute."""
+    minutes = max(1, -(-int(delta.total_seconds()) // 60))
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else _count(minutes, "minute")

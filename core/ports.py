@@ -176,6 +176,19 @@ class InterviewStore(OutboxStore, InboxStore, Protocol):
     async def close(self) -> None:
         """Release connections."""
 
+    async def count_open_interviews(self, *, platform: str, workspace_id: str, user_id: str) -> int:
+        """How many active or paused interviews the person has on that platform and workspace."""
+
+    async def answer_times(
+        self, *, platform: str, workspace_id: str, user_id: str, since: datetime, limit: int
+    ) -> list[datetime]:
+        """When the person's answers stored since `since` (on that platform and workspace) were given, newest
+        first, at most limit."""
+
+    async def tokens_since(self, *, platform: str, workspace_id: str, user_id: str | None, since: datetime) -> int:
+        """Prompt plus completion tokens of the model calls since `since` for the interviews of that platform and
+        workspace (only the person's when user_id is given)."""
+
 
 class ModelError(Exception):
     """A model call failed; the message is safe to show to a user."""

@@ -22,6 +22,7 @@ from core.ports import (
     InterviewStore,
     ModelUnavailable,
 )
+from core.quotas import Quotas
 from core.records import InterviewRecords
 from core.replies import Reply, ReplyCode, ReplyKind, error, info, keyed
 from core.roles import RoleCatalog, RolePack, UnknownRole
@@ -47,6 +48,7 @@ class InterviewService:
         rng: random.Random | None = None,
         mode: str = "offline coach",
         closers: Sequence[Callable[[], Awaitable[None]]] = (),
+        quotas: Quotas | None = None,
     ) -> None:
         limits = limits or ServiceLimits()
         self.store = store
@@ -54,6 +56,7 @@ class InterviewService:
         self.limits = limits
         self.mode = mode  # shown to users: who runs the interview
         self.records = InterviewRecords(store, catalog)
+        self._quotas = quotas or Quotas(store)
         self.outbox = Outbox(store, lease_s=limits.recover_after_s)
         self._closers = list(closers)
         self._steps = TurnSteps(store=store, interviewer=interviewer, grader=grader, finisher=finisher, limits=limits)
@@ -100,6 +103,8 @@ class InterviewService:
                 return self._already_running(existing)
             if existing:
                 await self._steps.close(existing, InterviewStatus.ABANDONED)
+            elif refusal := await self._quotas.refuse_start(conv):  # replacing one here keeps the count
+                return refusal
             interview = Interview(
                 id=str(uuid.uuid4()),
                 conv=conv,
@@ -110,6 +115,7 @@ class InterviewService:
                 language=language,
                 state={"plan": make_plan(pack, count, self._rng), "notes": {}},
             )
+            notice = await self._quotas.budget_notice(interview)  # a spent budget: the built-in coach asks
             ctx = move_context(pack, interview, Instruction.OPEN, max_pairs=self.limits.max_pairs)
             try:
                 move, usage = await self._steps.decide(ctx)
@@ -126,7 +132,7 @@ class InterviewService:
                 other = await self.store.get_open_interview(conv)
                 return self._already_running(other) if other else []
             await self._steps.record_usage(interview.id, usage)
-            return replies
+            return [*notice, *replies]
 
     # --- recovery -------------------------------------------------------------------------------------------
 
@@ -172,6 +178,8 @@ class InterviewService:
             # then conflicts and gets no reply), and every other outcome claims the event first.
             interview, pack, refusal = await self._open_for_answer(conv)
             answer = text.strip()
+            if refusal is None and answer:  # a refused answer is not stored and its question stays open
+                refusal = await self._quotas.refuse_answer(conv, interview) or None
             storable = refusal is None and answer and len(answer) <= self.limits.max_answer_chars
             # A storable answer records its event id in the same transaction as the answer (never one without
             # the other); anything else stores nothing, so claim its event first: a redelivery gets no reply.
@@ -182,12 +190,11 @@ class InterviewService:
             turn = interview.current_turn
             assert turn is not None  # _open_for_answer guarantees an open turn
             if not answer:
-                return await self._steps.hint(pack, interview, turn)
+                return await self._quotas.budgeted(interview, self._steps.hint(pack, interview, turn))
             if not storable:
                 return [error(messages.too_long(len(answer), self.limits.max_answer_chars), interview_id=interview.id)]
-            return await self._steps.take_answer(
-                pack, interview, turn, answer, source=AnswerSource.TEXT, event_id=event_id
-            )
+            step = self._steps.take_answer(pack, interview, turn, answer, source=AnswerSource.TEXT, event_id=event_id)
+            return await self._quotas.budgeted(interview, step)
 
     async def voice(
         self,
@@ -207,6 +214,8 @@ class InterviewService:
             if event_id is not None and await self.store.event_seen(conv.platform, event_id):
                 return []
             interview, pack, refusal = await self._open_for_answer(conv)
+            if refusal is None:  # checked before transcribing: transcription is paid for
+                refusal = await self._quotas.refuse_voice(conv, interview) or None
             if refusal is not None:
                 return refusal if await self._claim(conv, event_id) else []
             turn = interview.current_turn
@@ -278,7 +287,8 @@ class InterviewService:
             interview = await self.store.get_open_interview(conv)
             if interview is None:
                 return [info(messages.NO_INTERVIEW, code=ReplyCode.NO_INTERVIEW)]
-            return await self._run_command(self.catalog.resolve(interview.role), interview, name)
+            step = self._run_command(self.catalog.resolve(interview.role), interview, name)
+            return await self._quotas.budgeted(interview, step, command=name)
 
     async def _run_command(self, pack: RolePack, interview: Interview, name: str) -> list[Reply]:
         if name == "help":

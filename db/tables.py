@@ -106,6 +106,8 @@ class InterviewRow(Base):
         ),
         Index("ix_interviews_user_id_created_at", "user_id", "created_at"),
         Index("ix_interviews_created_at", "created_at"),
+        # The abuse limits (db/quotas.py): a workspace's recently written interviews.
+        Index("ix_interviews_platform_workspace_id_updated_at", "platform", "workspace_id", "updated_at"),
     )
 
 
