@@ -118,6 +118,7 @@ async def _scenario(args: argparse.Namespace) -> dict[str, Any]:
         OPENAI_BASE_URL=args.fake_url,
         MOCK_INTERVIEW_MODEL="bench",
         MOCK_INTERVIEW_TURN_DEADLINE=120,
+        MOCK_INTERVIEW_ANSWERS_PER_MINUTE=0,  # candidates here answer faster than any person may
     )
     service = build_service(settings, rng=random.Random(1), observe_chat=TimedChat)
     samples, stop = Samples(), asyncio.Event()

@@ -52,10 +52,17 @@ async def run(interviews: int) -> dict[str, Any]:
     fake, url = start_fake_model((0.0, 0.0))
     try:
         with tempfile.TemporaryDirectory() as folder:
+            # 25 answers a few milliseconds apart: faster than the per-minute limit lets any person answer.
+            unlimited = {"MOCK_INTERVIEW_ANSWERS_PER_MINUTE": 0}
             model = Settings(
-                DATABASE_URL=f"sqlite:///{Path(folder) / 'model.db'}", OPENAI_API_KEY="sk-bench", OPENAI_BASE_URL=url
+                DATABASE_URL=f"sqlite:///{Path(folder) / 'model.db'}",
+                OPENAI_API_KEY="sk-bench",
+                OPENAI_BASE_URL=url,
+                **unlimited,
             )
-            offline = Settings(DATABASE_URL=f"sqlite:///{Path(folder) / 'offline.db'}", OPENAI_API_KEY=None)
+            offline = Settings(
+                DATABASE_URL=f"sqlite:///{Path(folder) / 'offline.db'}", OPENAI_API_KEY=None, **unlimited
+            )
             with_model = await _last_answer_ms(model, interviews)
             without = await _last_answer_ms(offline, interviews)
     finally:

@@ -124,6 +124,7 @@ async def scenario(interviews: int, *, duration: float, warmup: float, ramp: flo
                 "SLACK_BOT_TOKEN": BOT_TOKEN,
                 "SLACK_SIGNING_SECRET": SECRET,
                 "SLACK_API_URL": fake.base_url,
+                "MOCK_INTERVIEW_ANSWERS_PER_MINUTE": "0",  # simulated candidates answer faster than people may
             }
             app = _spawn_app(port, env)
             try:

@@ -64,7 +64,11 @@ def _follow_up_every_main_question(fake: FakeOpenAI) -> None:
 
 async def _our_interview(fake: FakeOpenAI, database_url: str) -> tuple[Interview, UsageTotals]:
     settings = Settings(
-        DATABASE_URL=database_url, OPENAI_API_KEY="sk-bench", OPENAI_BASE_URL=fake.base_url, MOCK_INTERVIEW_MODEL="m"
+        DATABASE_URL=database_url,
+        OPENAI_API_KEY="sk-bench",
+        OPENAI_BASE_URL=fake.base_url,
+        MOCK_INTERVIEW_MODEL="m",
+        MOCK_INTERVIEW_ANSWERS_PER_MINUTE=0,  # 25 answers in a few seconds: faster than any person may
     )
     service = build_service(settings, rng=random.Random(3))
     conv = ConversationRef("bench", "", "tokens", None, "candidate")
