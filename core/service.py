@@ -158,7 +158,8 @@ class InterviewService:
             interview = await self.store.get_open_interview(conv)  # read again under the lock: it may have moved on
             if interview is None or interview.status is not InterviewStatus.ACTIVE:
                 return []
-            return await self._steps.carry_on(self.catalog.resolve(interview.role), interview)
+            step = self._steps.carry_on(self.catalog.resolve(interview.role), interview)
+            return await self._quotas.budgeted(interview, step)  # a spent budget holds for recovered turns too
 
     def _already_running(self, interview: Interview) -> list[Reply]:
         pack = self.catalog.resolve(interview.role)

@@ -182,12 +182,13 @@ async def test_limits_of_zero_are_off(database_url: str) -> None:
 
 
 async def test_tokens_since_counts_one_workspace_from_its_start_time(store: SqlInterviewStore) -> None:
-    workspace, user = fresh("T"), fresh("U")
+    # Platforms of this test's own: crash recovery scans a platform's interviews, and these are left half-done.
+    platform, workspace, user = fresh("chat-"), fresh("T"), fresh("U")
     midnight = start_of_day(utcnow())
-    here = make_interview(slack_conv(user, workspace=workspace))
-    neighbour = make_interview(slack_conv(fresh("U"), workspace=workspace))  # same workspace: counts
-    elsewhere = make_interview(slack_conv(user, workspace=fresh("T")))
-    other_platform = make_interview(ConversationRef("discord", workspace, "C1", None, user))
+    here = make_interview(ConversationRef(platform, workspace, "C1", "1.0", user))
+    neighbour = make_interview(ConversationRef(platform, workspace, "C1", "1.0", fresh("U")))  # same workspace
+    elsewhere = make_interview(ConversationRef(platform, fresh("T"), "C1", "1.0", user))
+    other_platform = make_interview(ConversationRef(fresh("chat-"), workspace, "C1", None, user))
     for interview in (here, neighbour, elsewhere, other_platform):
         await store.create_interview(interview)
 
@@ -202,18 +203,20 @@ async def test_tokens_since_counts_one_workspace_from_its_start_time(store: SqlI
     await store.record_usage(elsewhere.id, usage(5000, 0, midnight))
     await store.record_usage(other_platform.id, usage(7000, 0, midnight))
 
-    total = await store.tokens_since(platform="slack", workspace_id=workspace, user_id=None, since=midnight)
+    total = await store.tokens_since(platform=platform, workspace_id=workspace, user_id=None, since=midnight)
     assert total == 100 + 20 + 3 + 4  # cached tokens are part of the prompt, not added again
-    mine = await store.tokens_since(platform="slack", workspace_id=workspace, user_id=user, since=midnight)
+    mine = await store.tokens_since(platform=platform, workspace_id=workspace, user_id=user, since=midnight)
     assert mine == 120
-    assert await store.tokens_since(platform="slack", workspace_id=fresh("T"), user_id=None, since=midnight) == 0
+    assert await store.tokens_since(platform=platform, workspace_id=fresh("T"), user_id=None, since=midnight) == 0
 
 
 async def test_answer_times_are_the_persons_newest_first_within_the_window(store: SqlInterviewStore) -> None:
-    workspace, user = fresh("T"), fresh("U")
+    platform, workspace, user = fresh("chat-"), fresh("T"), fresh("U")
     now = utcnow()
-    mine = make_interview(slack_conv(user, workspace=workspace), turns=[question(n) for n in range(1, 5)])
-    theirs = make_interview(slack_conv(fresh("U"), workspace=workspace), turns=[question(1)])
+    mine = make_interview(
+        ConversationRef(platform, workspace, "C1", "1.0", user), turns=[question(n) for n in range(1, 5)]
+    )
+    theirs = make_interview(ConversationRef(platform, workspace, "C1", "1.0", fresh("U")), turns=[question(1)])
     for interview in (mine, theirs):
         await store.create_interview(interview)
     ages = {1: 61, 2: 59, 3: 30, 4: 1}  # seconds ago
@@ -224,8 +227,8 @@ async def test_answer_times_are_the_persons_newest_first_within_the_window(store
 
     def window(limit: int) -> Awaitable[list[datetime]]:
         since = now - timedelta(seconds=60)
-        return store.answer_times(platform="slack", workspace_id=workspace, user_id=user, since=since, limit=limit)
+        return store.answer_times(platform=platform, workspace_id=workspace, user_id=user, since=since, limit=limit)
 
     assert await window(10) == [now - timedelta(seconds=ages[s]) for s in (4, 3, 2)]
     assert await window(2) == [now - timedelta(seconds=1), now - timedelta(seconds=30)]
-    assert await store.count_open_interviews(platform="slack", workspace_id=workspace, user_id=user) == 1
+    assert await store.count_open_interviews(platform=platform, workspace_id=workspace, user_id=user) == 1
