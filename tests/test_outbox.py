@@ -43,7 +43,7 @@ async def test_a_question_is_queued_with_its_turn_and_sent_once(database_url: st
         assert [i.reply.text for i in platform.sent] == [r.text for r in replies]
         assert await service.outbox.pending_for(conv) == []
         answered = await service.answer(
-            conv, "Cross-validation on held-out folds, then a simpler model.", event_id="e1"
+            conv, "Cross-validation on held-out folds, then a simpler model.", event_id=f"ev-{uuid.uuid4().hex}"
         )
         question = next(r for r in answered if r.is_question)
         assert question.key is not None and question.key.endswith(":ask:2")
@@ -85,7 +85,7 @@ async def test_a_turn_stopped_after_the_answer_is_carried_on_and_graded(database
             answer="I would use k-fold cross-validation and compare against a baseline model.",
             source=AnswerSource.TEXT,
             answered_at=datetime.now(UTC),
-            event_id="ev-killed",
+            event_id=f"ev-{uuid.uuid4().hex}",
         )
         assert await service.recover("slack") == []  # not yet: the worker may still be thinking
         await asyncio.sleep(0.5)
