@@ -101,15 +101,13 @@ class SlashCommands:
         if claim is None:  # the same person's other command, sent together with this one, is starting one
             await tell(STARTING)
             return
-        made = False
         try:
-            made = await self._start_claimed(request, at, pack_id=pack.id, role_title=pack.title)
+            await self._start_claimed(request, at, pack_id=pack.id, role_title=pack.title)
         finally:
-            if not made:
-                await self.starts.failed(claim)
+            await self.starts.finished(claim)
 
-    async def _start_claimed(self, request: StartRequest, at: Invocation, *, pack_id: str, role_title: str) -> bool:
-        """Start the interview once the claim is won; whether one was stored."""
+    async def _start_claimed(self, request: StartRequest, at: Invocation, *, pack_id: str, role_title: str) -> None:
+        """Start the interview once the claim is won."""
         team, channel, user, client, tell = at.team, at.channel, at.user, at.client, at.tell
         existing = await open_interview_in_channel(self.service, team_id=team, channel_id=channel, user_id=user)
         if existing is not None:
@@ -118,11 +116,11 @@ class SlashCommands:
                 f"You already have a *{render.defuse(title)}* interview open in this channel: answer in its thread, "
                 "or finish it with `/mock-interview end` first."
             )
-            return False
+            return
         thread_ts = await self._post_parent(at, role_title=role_title)
         if thread_ts is None:
             await tell(CANNOT_POST)
-            return False
+            return
         self.owners.remember(channel, thread_ts, user)
         conv = ConversationRef(PLATFORM, team, channel, thread_ts, user)
         replies = await self.service.start(
@@ -132,7 +130,6 @@ class SlashCommands:
         status = "reply in this thread to answer :thread:" if started else "could not start"
         await update_parent(client, conv, role_title=role_title, status=status)
         await post_replies(client, conv, replies, service=self.service)
-        return started
 
     async def _post_parent(self, at: Invocation, *, role_title: str) -> str | None:
         """Post the line the interview thread hangs from; its ts, or None where the app cannot post."""

@@ -5,11 +5,12 @@ once, and "is one open in this channel?" is read before either has stored its in
 So a start first claims a key in the processed-events table, which every worker shares: the insert is atomic, and
 two commands that read the same state of the channel compute the same key, so only one of them wins it.
 
-The key names the person's newest interview in the channel (a started interview changes it, so the next start
-needs no wait) and a count of failed starts since (so a start that could not post is retried at once). It also
-names a time window, claimed together with the next one, so that any two commands closer than the window share
-a key whatever the clock says, and so that a worker that died holding a claim blocks the channel for two windows
-at most. A window outlasts a whole start (the turn deadline bounds its model call).
+The key names the person's newest interview in the channel and how many starts have finished since (either
+changes once a start is over, made an interview or not, so the next start needs no wait; the count also covers
+interviews erased since). It also names a time window, claimed together with the next one, so that any two
+commands closer than the window share a key whatever the clock says, and so that a worker that died holding a
+claim blocks the channel for two windows at most. A window outlasts a whole start (the turn deadline bounds its
+model call).
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ _POSTING_MARGIN_S = 30.0  # posting the thread's parent line and its first messa
 
 @dataclass(frozen=True)
 class StartClaim:
-    """A won claim to start an interview; release it with failed() when no interview came of it."""
+    """A won claim to start an interview; hand it back to finished() once the start is over."""
 
     base: str
 
-    def failed_key(self) -> str:
-        """The event that records this start's failure, so the next try computes a fresh key."""
-        return f"{self.base}:failed"
+    def finished_key(self) -> str:
+        """The event that records this start as over, so the next one computes a fresh key."""
+        return f"{self.base}:finished"
 
 
 class StartGuard:
@@ -48,10 +49,10 @@ class StartGuard:
             user_id=user, platform=PLATFORM, workspace_id=team, channel_id=channel, limit=1
         )
         stem = f"start:{team}:{channel}:{user}:{newest[0].id if newest else '-'}"
-        failures = 0
-        while await store.event_seen(PLATFORM, f"{stem}:{failures}:failed"):
-            failures += 1
-        base = f"{stem}:{failures}"
+        done = 0  # starts over since the newest interview: usually none, as a start that made one changed it
+        while await store.event_seen(PLATFORM, f"{stem}:{done}:finished"):
+            done += 1
+        base = f"{stem}:{done}"
         window = int(time.time() // self._window_s)
         # Both claims must be won; a loser of the first claims nothing more. Claims are never undone, so a
         # command that wins this window and loses the next one (already taken by a later start) still yields.
@@ -60,6 +61,6 @@ class StartGuard:
                 return None
         return StartClaim(base)
 
-    async def failed(self, claim: StartClaim) -> None:
-        """Record that the claimed start made no interview, so the person can try again at once."""
-        await self._service.store.claim_event(PLATFORM, claim.failed_key())
+    async def finished(self, claim: StartClaim) -> None:
+        """Record that the claimed start is over (whatever came of it), so the next one may go ahead at once."""
+        await self._service.store.claim_event(PLATFORM, claim.finished_key())
