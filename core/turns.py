@@ -153,6 +153,7 @@ class TurnSteps:
         except ModelUnavailable as exc:
             interview.state["pending"] = instruction.value
             await self._store.update_interview(interview)
+            await self.record_usage(interview.id, exc.usage)  # replies paid for before the outage
             return [error(messages.model_down(str(exc)), interview_id=interview.id, actions=("retry",))]
         return await self._apply_move(pack, interview, move, usage=usage)
 
@@ -190,7 +191,8 @@ class TurnSteps:
             async with asyncio.timeout(self._limits.turn_deadline_s):
                 return await self._interviewer.next_move(ctx)
         except TimeoutError:
-            # SDK retries honour Retry-After and could keep a candidate waiting for minutes; we tell them instead.
+            # Retries wait out Retry-After (each wait capped, core/retry.py) and could add up past the deadline: the
+            # candidate is told instead of waiting on.
             raise ModelUnavailable("The AI interviewer is taking too long.") from None
         except ModelOutputInvalid as exc:
             log.warning("interviewer reply unusable twice for interview %s; using the role pack", ctx.interview.id)
