@@ -31,8 +31,13 @@ def user() -> str:
 
 async def interview_with_one_answer(h: SlackHarness, who: str) -> None:
     """Start an interview as who in CHANNEL and answer its first question (it stays open)."""
+
+    def parents() -> int:
+        return sum(1 for m in h.fake.messages.get(CHANNEL, []) if "thread_ts" not in m and f"<@{who}>" in m["text"])
+
+    before = parents()
     assert await h.command("hr questions=2", user=who, channel=CHANNEL) == 200
-    await h.fake.wait_for(lambda: any(f"<@{who}>" in m["text"] for m in h.fake.messages.get(CHANNEL, [])))
+    await h.fake.wait_for(lambda: parents() > before)  # this start's thread, not an earlier one of theirs
     thread_ts = h.parent(CHANNEL, who)["ts"]
     await h.wait_thread(CHANNEL, thread_ts, after=0)
     seen = len(h.thread(CHANNEL, thread_ts))
