@@ -27,13 +27,21 @@ MAX_ATTEMPTS = 5  # a reply the platform keeps refusing (channel deleted, bot re
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """One stored reply waiting to be sent (or sent already, when sent is True)."""
+    """One stored reply waiting to be sent (or sent already, when sent is True).
 
-    id: int
+    A keyed reply fresh from the core is known by its key alone: its row was written with its change, so sending
+    it needs no read first."""
+
+    id: int | None
     conv: ConversationRef
     reply: Reply
     attempts: int = 0
     sent: bool = False
+
+    @property
+    def ref(self) -> str:
+        """What names this item on the platform side (message metadata): its key, else its row id."""
+        return self.reply.key or f"#{self.id}"
 
 
 Send = Callable[[OutboxItem], Awaitable[str | None]]  # posts one item, returns the platform's message id
@@ -75,7 +83,10 @@ class Outbox:
         """Store what is not stored yet, then send each in order; False when a send failed (the rest stay queued)."""
         if not replies:
             return True
-        items = await self._store.queue_replies(conv, list(replies), lease_s=self.lease_s)
+        # Keyed replies were stored with their change moments ago (core.replies.keyed); the rest are stored now.
+        unkeyed = [r for r in replies if r.key is None]
+        stored = iter(await self._store.queue_replies(conv, unkeyed, lease_s=self.lease_s) if unkeyed else [])
+        items = [OutboxItem(id=None, conv=conv, reply=r) if r.key else next(stored) for r in replies]
         return await self._send_all(items, send)
 
     async def redeliver(self, platform: str, send: Send, *, limit: int = 50) -> int:
@@ -108,5 +119,5 @@ class Outbox:
                 # Stop here so replies never arrive out of order; the sweeper sends this one and the rest later.
                 log.exception("sending reply %s failed; it stays queued", item.id)
                 return False
-            await self._store.mark_sent(item.id, message_id)
+            await self._store.mark_sent(item_id=item.id, key=item.reply.key, message_id=message_id)
         return True

@@ -40,11 +40,11 @@ class OutboxStore(Protocol):
     """Replies stored before they are sent (see core.outbox)."""
 
     async def queue_replies(self, conv: ConversationRef, replies: list[Reply], *, lease_s: float) -> list[OutboxItem]:
-        """Store the replies not stored yet (a keyed one is stored once) and lease them to this worker for
-        lease_s; the outbox items of all of them, in order (a keyed one sent already comes back with sent=True)."""
+        """Store replies (unkeyed: keyed ones are stored with their change), leased to this worker for lease_s;
+        their outbox items, in order."""
 
-    async def mark_sent(self, item_id: int, message_id: str | None) -> None:
-        """Record that an item was sent, with the platform's id of the (first) message."""
+    async def mark_sent(self, *, item_id: int | None, key: str | None, message_id: str | None) -> None:
+        """Record that an item (by row id, else by key) was sent, with the platform's id of its (first) message."""
 
     async def claim_unsent(self, platform: str, *, lease_s: float, max_attempts: int, limit: int) -> list[OutboxItem]:
         """Take over unsent items whose lease ran out (oldest first), leasing them to this worker for lease_s."""

@@ -17,7 +17,7 @@ from core import messages
 from core.fallback import use_builtin_coach
 from core.models import ConversationRef, Interview, utcnow
 from core.ports import InterviewStore
-from core.replies import Reply, error, info, keyed
+from core.replies import Reply, error, info
 
 ANSWER_WINDOW = timedelta(seconds=60)
 NOTICE_KEY = "budget_notice"  # in Interview.state: this interview was told the day's AI budget is spent
@@ -106,7 +106,7 @@ class Quotas:
             return []
         interview.state[NOTICE_KEY] = True
         notice = info(messages.budget_spent(_until_midnight()), interview_id=interview.id)
-        return [keyed(notice, f"{interview.id}:budget")]  # keyed: the outbox stores and sends it once
+        return [notice]  # once: the flag above is stored with the turn's next write
 
     async def budgeted(
         self, interview: Interview, step: Coroutine[Any, Any, list[Reply]], *, command: str | None = None

@@ -83,7 +83,8 @@ class Reply:
 
 
 def keyed(reply: Reply, key: str) -> Reply:
-    """The reply, stored in the outbox once under key, with the change it stands for."""
+    """The reply under key, for the store to write into the outbox in the same transaction as the change it stands
+    for; only replies the store writes so may be keyed (core.outbox sends them without storing them again)."""
     return replace(reply, key=key)
 
 

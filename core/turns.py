@@ -84,7 +84,10 @@ class TurnSteps:
                 event_id=event_id,
                 audio_seconds=audio_seconds,
             )
-        except TurnConflict:  # another worker took this answer already
+        except TurnConflict:  # this event was taken already, or another message answered this turn first
+            if event_id is not None:
+                # Record the losing event all the same: delivered again, it must not answer the next question.
+                await self._store.claim_event(interview.conv.platform, event_id)
             return []
         self._finisher.spawn_grade(self._grade_and_store(pack, interview, turn), interview.id)
         instruction = Instruction.HINT if is_stuck_answer(answer) else Instruction.AFTER_ANSWER

@@ -6,17 +6,34 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Row, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.models import ConversationRef, utcnow
 from core.outbox import OutboxItem, reply_from_data, reply_to_data
 from core.replies import Reply
-from db.executor import in_db_thread
+from db.executor import in_ack_thread, in_db_thread
 from db.tables import InboxRow, OutboxRow
 
 OUTBOX = OutboxRow.__table__
 INBOX = InboxRow.__table__
+
+
+# An event is handled once it is recorded as processed: the transaction that records it marks it in the inbox too.
+MARK_INBOX_DONE = (
+    update(INBOX)
+    .where(
+        INBOX.c.platform == bindparam("p_platform"),
+        INBOX.c.event_key == bindparam("p_event_key"),
+        INBOX.c.done_at.is_(None),
+    )
+    .values(done_at=bindparam("p_done_at"))
+)
+
+
+def mark_handled(conn: Connection, platform: str, event_key: str) -> None:
+    """Mark a kept event handled, in the caller's transaction."""
+    conn.execute(MARK_INBOX_DONE, {"p_platform": platform, "p_event_key": event_key, "p_done_at": utcnow()})
 
 
 def conv_values(conv: ConversationRef) -> dict[str, str]:
@@ -72,24 +89,17 @@ class OutboxMethods:
 
     @in_db_thread
     def queue_replies(self, conv: ConversationRef, replies: list[Reply], *, lease_s: float) -> list[OutboxItem]:
-        """Store the replies not stored yet (keyed ones were stored with their change); all their items, in order."""
-        items: list[OutboxItem] = []
+        """Store replies, leased to this worker; their items, in order."""
         with self.engine.begin() as conn:
-            for reply in replies:
-                row = None
-                if reply.key is not None:
-                    row = conn.execute(select(OUTBOX).where(OUTBOX.c.key == reply.key)).first()
-                if row is None:
-                    (new_id,) = store_replies(conv, [reply], conn, lease_s=lease_s)
-                    row = conn.execute(select(OUTBOX).where(OUTBOX.c.id == new_id)).one()
-                items.append(_item(row))
-        return items
+            ids = store_replies(conv, replies, conn, lease_s=lease_s)
+        return [OutboxItem(id=item_id, conv=conv, reply=reply) for item_id, reply in zip(ids, replies, strict=True)]
 
     @in_db_thread
-    def mark_sent(self, item_id: int, message_id: str | None) -> None:
-        """Record that an item was sent, with the platform's id of its (first) message."""
+    def mark_sent(self, *, item_id: int | None, key: str | None, message_id: str | None) -> None:
+        """Record that an item (by row id, else by key) was sent, with the platform's id of its (first) message."""
+        which = OUTBOX.c.id == item_id if item_id is not None else OUTBOX.c.key == key
         with self.engine.begin() as conn:
-            conn.execute(update(OUTBOX).where(OUTBOX.c.id == item_id).values(sent_at=utcnow(), message_id=message_id))
+            conn.execute(update(OUTBOX).where(which).values(sent_at=utcnow(), message_id=message_id))
 
     @in_db_thread
     def claim_unsent(self, platform: str, *, lease_s: float, max_attempts: int, limit: int) -> list[OutboxItem]:
@@ -124,7 +134,7 @@ class OutboxMethods:
         with self.engine.begin() as conn:
             return [_item(row) for row in conn.execute(query)]
 
-    @in_db_thread
+    @in_ack_thread
     def inbox_put(self, platform: str, event_key: str, *, user_id: str, body: dict[str, Any]) -> bool:
         """Store an event before it is acknowledged; False when it was stored already."""
         row = {

@@ -31,6 +31,7 @@ OPEN_INTERVIEW = select(INTERVIEWS).where(
     INTERVIEWS.c.user_id == bindparam("p_user_id"),
     INTERVIEWS.c.status.in_(OPEN_STATUSES),
 )
+PLATFORM_OF = select(INTERVIEWS.c.platform).where(INTERVIEWS.c.id == bindparam("p_interview_id"))
 TURNS_OF = select(TURNS).where(TURNS.c.interview_id == bindparam("p_interview_id")).order_by(TURNS.c.seq)
 UPDATE_INTERVIEW = update(INTERVIEWS).where(INTERVIEWS.c.id == bindparam("p_interview_id"))
 UPDATE_OPEN_TURN = update(TURNS).where(

@@ -32,13 +32,14 @@ from db.mapping import (
     summary_from_row,
     turn_values,
 )
-from db.outbox import INBOX, OUTBOX, OutboxMethods, store_replies
+from db.outbox import INBOX, OUTBOX, OutboxMethods, mark_handled, store_replies
 from db.quotas import read_answer_times, read_open_count, read_tokens_since
 from db.statements import (
     EVENTS,
     INSERT_EVENT_OF_INTERVIEW,
     INTERVIEWS,
     OPEN_INTERVIEW,
+    PLATFORM_OF,
     TURNS,
     UPDATE_ANSWERED_TURN,
     USAGE,
@@ -104,6 +105,7 @@ class SqlInterviewStore(OutboxMethods):
         self.engine = engine
         threads = _SQLITE_THREADS if engine.dialect.name == "sqlite" else _POSTGRES_THREADS
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="db")
+        self._ack_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-ack")
 
     @in_db_thread
     def create_interview(self, interview: Interview, *, replies: Sequence[Reply] = (), lease_s: float = 0.0) -> None:
@@ -273,6 +275,9 @@ class SqlInterviewStore(OutboxMethods):
                     event = {"p_interview_id": interview_id, "p_event_id": event_id, "p_created_at": utcnow()}
                     conn.execute(INSERT_EVENT_OF_INTERVIEW, event)
                 close_open_turn(conn, interview_id, seq, values)
+                if event_id is not None:
+                    platform = conn.execute(PLATFORM_OF, {"p_interview_id": interview_id}).scalar_one()
+                    mark_handled(conn, platform, event_id)
         except IntegrityError as err:
             if _violates(err, "pk_processed_events", _EVENT_COLUMNS):
                 raise TurnConflict(f"event {event_id} was processed already") from err
@@ -361,6 +366,7 @@ class SqlInterviewStore(OutboxMethods):
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(EVENTS).values(row))
+                mark_handled(conn, platform, event_id)
         except IntegrityError as err:
             if _violates(err, "pk_processed_events", _EVENT_COLUMNS):
                 return False
@@ -380,6 +386,7 @@ class SqlInterviewStore(OutboxMethods):
         """Release connections and the database threads."""
         await asyncio.get_running_loop().run_in_executor(self._executor, self.engine.dispose)
         self._executor.shutdown(wait=False)
+        self._ack_executor.shutdown(wait=False)
 
     @in_db_thread
     def count_open_interviews(self, *, platform: str, workspace_id: str, user_id: str) -> int:

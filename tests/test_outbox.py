@@ -6,10 +6,13 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from core.models import AnswerSource
 from core.outbox import OutboxItem, reply_from_data, reply_to_data
 from core.replies import ReplyKind
 from core.service import InterviewService
+from db.outbox import OUTBOX
 from tests.store_support import grade
 from tests.support import conv_for, make_service
 
@@ -39,9 +42,13 @@ async def test_a_question_is_queued_with_its_turn_and_sent_once(database_url: st
         # Stored before anything was sent: a crash now leaves them queued.
         assert [i.reply for i in await service.outbox.pending_for(conv)] == replies
         await service.outbox.deliver(conv, replies, platform.send)
-        await service.outbox.deliver(conv, replies, platform.send)  # the same replies again: already sent
         assert [i.reply.text for i in platform.sent] == [r.text for r in replies]
         assert await service.outbox.pending_for(conv) == []
+        with service.store.engine.connect() as conn:  # type: ignore[attr-defined]
+            sent = conn.execute(
+                select(OUTBOX.c.message_id).where(OUTBOX.c.user_id == conv.user_id).order_by(OUTBOX.c.id)
+            ).scalars()
+            assert list(sent) == ["m1", "m2"]  # marked sent with the platform's message ids, in order
         answered = await service.answer(
             conv, "Cross-validation on held-out folds, then a simpler model.", event_id=f"ev-{uuid.uuid4().hex}"
         )

@@ -71,19 +71,16 @@ class ThreadAnswers:
             return
         if not isinstance(message, ThreadMessage):
             return
-        try:
-            await self._thread_message(message, client=client, context=context)
-        finally:
-            # Handled, whatever came of it: the sweeper only takes over events whose worker stopped mid-way.
-            await self.service.store.inbox_done(PLATFORM, message.message_key)
-
-    async def _thread_message(self, message: ThreadMessage, *, client: AsyncWebClient, context: dict[str, Any]) -> None:
         owner = await self.owners.owner(
             client, message.channel_id, message.thread_ts, bot_user_id=context.get("bot_user_id")
         )
+        # An event the core sees is marked handled in the kept inbox by the transaction recording it; the others
+        # are marked here, so the sweeper only takes over events whose worker stopped mid-way.
         if owner is None:
+            await self.service.store.inbox_done(PLATFORM, message.message_key)
             return
         if message.user_id != owner:
+            await self.service.store.inbox_done(PLATFORM, message.message_key)
             await self._outsider(message, owner, client=client)
             return
         conv = thread_conv(message)
@@ -91,6 +88,7 @@ class ThreadAnswers:
             replies = await self._answer(message, conv, client=client, token=context.get("bot_token") or "")
         except Exception:
             log.exception("answer failed")
+            await self.service.store.inbox_done(PLATFORM, message.message_key)
             replies = [error(FAILED, actions=())]
         await post_replies(client, conv, replies, service=self.service)
 

@@ -63,7 +63,7 @@ class ThreadPoster:
                     thread_ts=conv.thread_id,
                     text=message.text,
                     blocks=message.blocks,
-                    metadata={"event_type": REPLY_METADATA, "event_payload": {"item": item.id, "part": part}},
+                    metadata={"event_type": REPLY_METADATA, "event_payload": {"item": item.ref, "part": part}},
                     unfurl_links=False,
                     unfurl_media=False,
                 )
@@ -88,7 +88,7 @@ class ThreadPoster:
         for message in page.get("messages") or []:
             metadata = message.get("metadata") or {}
             payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == REPLY_METADATA and payload.get("item") == item.id:
+            if metadata.get("event_type") == REPLY_METADATA and payload.get("item") == item.ref:
                 parts[int(payload.get("part", 0))] = message.get("ts")
         return parts
 
