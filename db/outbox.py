@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from core.models import ConversationRef, utcnow
 from core.outbox import OutboxItem, reply_from_data, reply_to_data
 from core.replies import Reply
-from db.executor import in_ack_thread, in_db_thread
+from db.executor import in_db_thread, urgent_in_db_thread
 from db.tables import InboxRow, OutboxRow
 
 OUTBOX = OutboxRow.__table__
@@ -134,7 +134,7 @@ class OutboxMethods:
         with self.engine.begin() as conn:
             return [_item(row) for row in conn.execute(query)]
 
-    @in_ack_thread
+    @urgent_in_db_thread
     def inbox_put(self, platform: str, event_key: str, *, user_id: str, body: dict[str, Any]) -> bool:
         """Store an event before it is acknowledged; False when it was stored already."""
         row = {

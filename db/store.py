@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +25,7 @@ from core.models import (
 )
 from core.ports import ActiveInterviewExists, TurnConflict
 from core.replies import Reply
-from db.executor import in_db_thread
+from db.executor import LaneExecutor, in_db_thread
 from db.mapping import (
     interview_values,
     summary_from_row,
@@ -104,8 +103,7 @@ class SqlInterviewStore(OutboxMethods):
         """Use engine (see db.engine.create_db_engine); the schema must be migrated already."""
         self.engine = engine
         threads = _SQLITE_THREADS if engine.dialect.name == "sqlite" else _POSTGRES_THREADS
-        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="db")
-        self._ack_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-ack")
+        self._executor = LaneExecutor(threads, name="db")
 
     @in_db_thread
     def create_interview(self, interview: Interview, *, replies: Sequence[Reply] = (), lease_s: float = 0.0) -> None:
@@ -386,7 +384,6 @@ class SqlInterviewStore(OutboxMethods):
         """Release connections and the database threads."""
         await asyncio.get_running_loop().run_in_executor(self._executor, self.engine.dispose)
         self._executor.shutdown(wait=False)
-        self._ack_executor.shutdown(wait=False)
 
     @in_db_thread
     def count_open_interviews(self, *, platform: str, workspace_id: str, user_id: str) -> int:
