@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, func, select
 
-from db.statements import INTERVIEWS, OPEN_STATUSES, TURNS, USAGE
+from db.statements import INTERVIEWS, IS_OPEN, TURNS, USAGE
 
 # Every write to a turn bumps its interview's updated_at, so an interview last written before `since` holds no
 # answer given since: that bound lets ix_interviews_platform_workspace_id_updated_at skip the old ones.
@@ -19,7 +19,7 @@ _OF_PERSON = (
     INTERVIEWS.c.workspace_id == bindparam("p_workspace_id"),
     INTERVIEWS.c.user_id == bindparam("p_user_id"),
 )
-COUNT_OPEN = select(func.count()).select_from(INTERVIEWS).where(*_OF_PERSON, INTERVIEWS.c.status.in_(OPEN_STATUSES))
+COUNT_OPEN = select(func.count()).select_from(INTERVIEWS).where(*_OF_PERSON, IS_OPEN)
 ANSWER_TIMES = (
     select(TURNS.c.answered_at)
     .join(INTERVIEWS, INTERVIEWS.c.id == TURNS.c.interview_id)

@@ -8,14 +8,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, func, insert, or_, select, text, update
 
 from core.models import Interview, InterviewStatus, Usage, utcnow
 from core.ports import TurnConflict
 from db.mapping import HEADER_FIELDS, interview_from_row, turn_from_row
-from db.tables import InterviewRow, LlmUsageRow, ProcessedEventRow, TurnRow
+from db.tables import OPEN_STATUS_CLAUSE, InterviewRow, LlmUsageRow, ProcessedEventRow, TurnRow
 
 OPEN_STATUSES = (InterviewStatus.ACTIVE.value, InterviewStatus.PAUSED.value)
+# "Open", written exactly as the partial unique index's WHERE: SQLite uses a partial index only when the query's
+# terms match it literally, and cannot see through bound parameters. Without it the per-turn lookup took the
+# workspace's quota index and read every interview of the workspace (4x slower at 500, and growing).
+IS_OPEN = text(OPEN_STATUS_CLAUSE)
 INTERVIEWS = InterviewRow.__table__
 TURNS = TurnRow.__table__
 EVENTS = ProcessedEventRow.__table__
@@ -29,7 +33,7 @@ OPEN_INTERVIEW = select(INTERVIEWS).where(
     INTERVIEWS.c.channel_id == bindparam("p_channel_id"),
     INTERVIEWS.c.thread_key == bindparam("p_thread_key"),
     INTERVIEWS.c.user_id == bindparam("p_user_id"),
-    INTERVIEWS.c.status.in_(OPEN_STATUSES),
+    IS_OPEN,
 )
 PLATFORM_OF = select(INTERVIEWS.c.platform).where(INTERVIEWS.c.id == bindparam("p_interview_id"))
 TURNS_OF = select(TURNS).where(TURNS.c.interview_id == bindparam("p_interview_id")).order_by(TURNS.c.seq)
