@@ -19,6 +19,12 @@ OUTBOX = OutboxRow.__table__
 INBOX = InboxRow.__table__
 
 
+# The statements of every turn, built once (see db/statements.py).
+INSERT_REPLY = insert(OUTBOX).returning(OUTBOX.c.id)
+MARK_SENT_BY_ID = update(OUTBOX).where(OUTBOX.c.id == bindparam("p_id"))
+MARK_SENT_BY_KEY = update(OUTBOX).where(OUTBOX.c.key == bindparam("p_key"))
+INSERT_EVENT = insert(INBOX)
+
 # An event is handled once it is recorded as processed: the transaction that records it marks it in the inbox too.
 MARK_INBOX_DONE = (
     update(INBOX)
@@ -74,7 +80,7 @@ def store_replies(conv: ConversationRef, replies: Sequence[Reply], conn: Connect
             "lease_until": now + timedelta(seconds=lease_s),
             "attempts": 0,
         }
-        ids.append(conn.execute(insert(OUTBOX).values(row).returning(OUTBOX.c.id)).scalar_one())
+        ids.append(conn.execute(INSERT_REPLY, row).scalar_one())
     return ids
 
 
@@ -97,9 +103,12 @@ class OutboxMethods:
     @in_db_thread
     def mark_sent(self, *, item_id: int | None, key: str | None, message_id: str | None) -> None:
         """Record that an item (by row id, else by key) was sent, with the platform's id of its (first) message."""
-        which = OUTBOX.c.id == item_id if item_id is not None else OUTBOX.c.key == key
+        values = {"sent_at": utcnow(), "message_id": message_id}
         with self.engine.begin() as conn:
-            conn.execute(update(OUTBOX).where(which).values(sent_at=utcnow(), message_id=message_id))
+            if item_id is not None:
+                conn.execute(MARK_SENT_BY_ID, {"p_id": item_id, **values})
+            else:
+                conn.execute(MARK_SENT_BY_KEY, {"p_key": key, **values})
 
     @in_db_thread
     def claim_unsent(self, platform: str, *, lease_s: float, max_attempts: int, limit: int) -> list[OutboxItem]:
@@ -147,7 +156,7 @@ class OutboxMethods:
         }
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(INBOX).values(row))
+                conn.execute(INSERT_EVENT, row)
         except IntegrityError:
             return False
         return True
@@ -156,11 +165,7 @@ class OutboxMethods:
     def inbox_done(self, platform: str, event_key: str) -> None:
         """Mark an event handled."""
         with self.engine.begin() as conn:
-            conn.execute(
-                update(INBOX)
-                .where(INBOX.c.platform == platform, INBOX.c.event_key == event_key, INBOX.c.done_at.is_(None))
-                .values(done_at=utcnow())
-            )
+            mark_handled(conn, platform, event_key)
 
     @in_db_thread
     def inbox_stalled(
