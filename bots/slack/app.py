@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -47,16 +48,36 @@ BOT_SCOPES = (
 )
 SHUTDOWN_GRACE_S = 30.0  # at shutdown, how long replies being worked on may take to finish
 RATE_LIMIT_RETRIES = 3  # 429s wait Retry-After seconds, then try again, this many times
+WEB_API_TIMEOUT_S = 30.0  # slack_sdk's own default, which a shared session replaces with its own
 
 
-def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+def api_session() -> aiohttp.ClientSession | None:
+    """One HTTP session for every Web API call, so connections (and their TLS handshakes) are reused.
+
+    Without it slack_sdk opens a new connection per call: three per turn (reaction, question, reaction). An
+    aiohttp session belongs to one event loop, so outside a running loop there is none and slack_sdk makes its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEB_API_TIMEOUT_S))
+
+
+def web_client(
+    settings: Settings, token: str | None = None, *, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
     """A Web API client on SLACK_API_URL that retries 429s after Retry-After (and dropped connections)."""
-    return configure_client(AsyncWebClient(token=token), settings)
+    return configure_client(AsyncWebClient(token=token), settings, session=session)
 
 
-def configure_client(client: AsyncWebClient, settings: Settings) -> AsyncWebClient:
-    """Point client at SLACK_API_URL and add the 429 retry handler; bolt copies both into per-request clients."""
+def configure_client(
+    client: AsyncWebClient, settings: Settings, *, session: aiohttp.ClientSession | None
+) -> AsyncWebClient:
+    """Point client at SLACK_API_URL, on the shared session, with the 429 retry handler; bolt copies all three
+    into its per-request clients."""
     client.base_url = settings.slack_api_url or AsyncWebClient.BASE_URL
+    client.session = session
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return client
 
@@ -75,6 +96,7 @@ class SlackBot:
     downloader: FileDownloader
     client_for: ClientFor
     engines: list[Engine] = field(default_factory=list)
+    session: aiohttp.ClientSession | None = None
     inflight: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -99,6 +121,8 @@ class SlackBot:
             await asyncio.wait(set(self.inflight), timeout=grace_s)
         await self.sweeper.stop()
         await self.downloader.close()
+        if self.session is not None:
+            await self.session.close()
         for engine in self.engines:
             engine.dispose()
 
@@ -108,12 +132,13 @@ def build_slack_app(settings: Settings, service: InterviewService, *, oauth: boo
     oauth = uses_oauth(settings) if oauth is None else oauth
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     engines: list[Engine] = []
+    session = api_session()
     kwargs: dict[str, Any] = {}
     if oauth:
         engine = create_db_engine(settings.database_url)
         engines.append(engine)
         client_id = settings.slack_client_id or ""
-        kwargs["client"] = web_client(settings)
+        kwargs["client"] = web_client(settings, session=session)
         kwargs["oauth_settings"] = AsyncOAuthSettings(
             client_id=client_id,
             client_secret=settings.slack_client_secret.get_secret_value() if settings.slack_client_secret else "",
@@ -127,22 +152,23 @@ def build_slack_app(settings: Settings, service: InterviewService, *, oauth: boo
     if not oauth:
         # bolt made this client from the token (passing our own as well makes it warn that the token is unused,
         # since it also reads SLACK_BOT_TOKEN itself): point it at SLACK_API_URL and have it wait out 429s.
-        configure_client(app.client, settings)
+        configure_client(app.client, settings, session=session)
     if oauth:
         app.enable_token_revocation_listeners()
     bot = SlackBot(
         app=app,
         service=service,
         downloader=FileDownloader(),
-        client_for=_clients(app, settings, oauth=oauth),
+        client_for=_clients(app, settings, oauth=oauth, session=session),
         engines=engines,
+        session=session,
     )
     add_inbox(app, service)
     _register(bot)
     return bot
 
 
-def _clients(app: AsyncApp, settings: Settings, *, oauth: bool) -> ClientFor:
+def _clients(app: AsyncApp, settings: Settings, *, oauth: bool, session: aiohttp.ClientSession | None) -> ClientFor:
     """How the sweeper gets a Web API client for a workspace: the one token, or the workspace's installation."""
 
     async def client_for(team_id: str) -> AsyncWebClient | None:
@@ -150,7 +176,9 @@ def _clients(app: AsyncApp, settings: Settings, *, oauth: bool) -> ClientFor:
             return app.client
         assert app.installation_store is not None
         installed = await app.installation_store.async_find_bot(enterprise_id=None, team_id=team_id)
-        return web_client(settings, installed.bot_token) if installed and installed.bot_token else None
+        if not installed or not installed.bot_token:
+            return None
+        return web_client(settings, installed.bot_token, session=session)
 
     return client_for
 
