@@ -15,7 +15,6 @@ from core.ports import TurnConflict
 from db.mapping import HEADER_FIELDS, interview_from_row, turn_from_row
 from db.tables import OPEN_STATUS_CLAUSE, InterviewRow, LlmUsageRow, ProcessedEventRow, TurnRow
 
-OPEN_STATUSES = (InterviewStatus.ACTIVE.value, InterviewStatus.PAUSED.value)
 # "Open", written exactly as the partial unique index's WHERE: SQLite uses a partial index only when the query's
 # terms match it literally, and cannot see through bound parameters. Without it the per-turn lookup took the
 # workspace's quota index and read every interview of the workspace (4x slower at 500, and growing).
