@@ -6,13 +6,27 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Row,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from core.models import ConversationRef, utcnow
 from core.outbox import OutboxItem, reply_from_data, reply_to_data
 from core.replies import Reply
 from db.executor import in_db_thread, urgent_in_db_thread
+from db.statements import PLATFORM_OF
 from db.tables import InboxRow, OutboxRow
 
 OUTBOX = OutboxRow.__table__
@@ -25,21 +39,29 @@ MARK_SENT_BY_ID = update(OUTBOX).where(OUTBOX.c.id == bindparam("p_id"))
 MARK_SENT_BY_KEY = update(OUTBOX).where(OUTBOX.c.key == bindparam("p_key"))
 INSERT_EVENT = insert(INBOX)
 
-# An event is handled once it is recorded as processed: the transaction that records it marks it in the inbox too.
-MARK_INBOX_DONE = (
-    update(INBOX)
-    .where(
-        INBOX.c.platform == bindparam("p_platform"),
-        INBOX.c.event_key == bindparam("p_event_key"),
-        INBOX.c.done_at.is_(None),
+
+def _marking_handled(platform: ColumnElement[str]) -> Update:
+    return (
+        update(INBOX)
+        .where(INBOX.c.platform == platform, INBOX.c.event_key == bindparam("p_event_key"), INBOX.c.done_at.is_(None))
+        .values(done_at=bindparam("p_done_at"))
     )
-    .values(done_at=bindparam("p_done_at"))
-)
+
+
+# An event is handled once it is recorded as processed: the transaction that records it marks it in the inbox too.
+MARK_INBOX_DONE = _marking_handled(bindparam("p_platform"))
+MARK_INBOX_DONE_OF_INTERVIEW = _marking_handled(PLATFORM_OF.scalar_subquery())  # on the interview's platform
 
 
 def mark_handled(conn: Connection, platform: str, event_key: str) -> None:
     """Mark a kept event handled, in the caller's transaction."""
     conn.execute(MARK_INBOX_DONE, {"p_platform": platform, "p_event_key": event_key, "p_done_at": utcnow()})
+
+
+def mark_handled_of_interview(conn: Connection, interview_id: str, event_key: str) -> None:
+    """Mark a kept event of an interview handled, in the caller's transaction."""
+    params = {"p_interview_id": interview_id, "p_event_key": event_key, "p_done_at": utcnow()}
+    conn.execute(MARK_INBOX_DONE_OF_INTERVIEW, params)
 
 
 def conv_values(conv: ConversationRef) -> dict[str, str]:

@@ -50,7 +50,7 @@ UPDATE_ANSWERED_TURN = update(TURNS).where(
     TURNS.c.answer.is_not(None),
 )
 INSERT_EVENT_OF_INTERVIEW = insert(EVENTS).values(
-    platform=select(INTERVIEWS.c.platform).where(INTERVIEWS.c.id == bindparam("p_interview_id")).scalar_subquery(),
+    platform=PLATFORM_OF.scalar_subquery(),
     event_id=bindparam("p_event_id"),
     created_at=bindparam("p_created_at"),
 )

@@ -31,14 +31,13 @@ from db.mapping import (
     summary_from_row,
     turn_values,
 )
-from db.outbox import INBOX, OUTBOX, OutboxMethods, mark_handled, store_replies
+from db.outbox import INBOX, OUTBOX, OutboxMethods, mark_handled, mark_handled_of_interview, store_replies
 from db.quotas import read_answer_times, read_open_count, read_tokens_since
 from db.statements import (
     EVENTS,
     INSERT_EVENT_OF_INTERVIEW,
     INTERVIEWS,
     OPEN_INTERVIEW,
-    PLATFORM_OF,
     TURNS,
     UPDATE_ANSWERED_TURN,
     USAGE,
@@ -272,10 +271,8 @@ class SqlInterviewStore(OutboxMethods):
                     # Same transaction as the answer: a crash can never leave the event marked but the answer lost.
                     event = {"p_interview_id": interview_id, "p_event_id": event_id, "p_created_at": utcnow()}
                     conn.execute(INSERT_EVENT_OF_INTERVIEW, event)
+                    mark_handled_of_interview(conn, interview_id, event_id)
                 close_open_turn(conn, interview_id, seq, values)
-                if event_id is not None:
-                    platform = conn.execute(PLATFORM_OF, {"p_interview_id": interview_id}).scalar_one()
-                    mark_handled(conn, platform, event_id)
         except IntegrityError as err:
             if _violates(err, "pk_processed_events", _EVENT_COLUMNS):
                 raise TurnConflict(f"event {event_id} was processed already") from err

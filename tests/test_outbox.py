@@ -142,6 +142,23 @@ async def test_erasure_takes_queued_replies_and_kept_events_too(database_url: st
         await service.close()
 
 
+async def test_a_kept_event_is_marked_handled_by_the_transaction_that_takes_it(database_url: str) -> None:
+    service = _worker(database_url)
+    try:
+        conv = conv_for(f"ob-{uuid.uuid4().hex[:6]}", platform=f"chat-{uuid.uuid4().hex[:6]}")
+        await service.start(conv, role="law", questions=3)
+        answer_key, command_key, idle_key = (f"{name}-{uuid.uuid4().hex}" for name in ("answer", "command", "idle"))
+        for key in (answer_key, command_key, idle_key):
+            assert await service.store.inbox_put(conv.platform, key, user_id=conv.user_id, body={"key": key})
+        await service.answer(conv, "Offer, acceptance and consideration.", event_id=answer_key)  # stored answer
+        await service.answer(conv, "hint", event_id=command_key)  # a command claims its event
+        await asyncio.sleep(0.3)
+        stalled = await service.store.inbox_stalled(conv.platform, older_than_s=0.1, max_attempts=3, limit=50)
+        assert stalled == [{"key": idle_key}]  # only the event nobody took
+    finally:
+        await service.close()
+
+
 async def test_a_turn_waiting_for_retry_is_not_carried_on(database_url: str) -> None:
     service = _worker(database_url)
     try:
