@@ -1,11 +1,12 @@
-"""The queries behind the abuse limits (core/quotas.py): small, and each served by an index."""
+"""The store's reads behind the abuse limits (core/quotas.py): small, and each served by an index."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Engine, bindparam, func, select
 
+from db.executor import in_db_thread
 from db.statements import INTERVIEWS, IS_OPEN, TURNS, USAGE
 
 # Every write to a turn bumps its interview's updated_at, so an interview last written before `since` holds no
@@ -33,40 +34,47 @@ ANSWER_TIMES = (
 )
 
 
-def read_open_count(conn: Connection, *, platform: str, workspace_id: str, user_id: str) -> int:
-    """How many active or paused interviews the person has on that platform and workspace."""
-    params = {"p_platform": platform, "p_workspace_id": workspace_id, "p_user_id": user_id}
-    return int(conn.execute(COUNT_OPEN, params).scalar_one())
+class QuotaMethods:
+    """The limits' reads, mixed into SqlInterviewStore (see core.ports)."""
 
+    engine: Engine
 
-def read_answer_times(
-    conn: Connection, *, platform: str, workspace_id: str, user_id: str, since: datetime, limit: int
-) -> list[datetime]:
-    """When the person's answers since `since` were given, newest first, at most limit."""
-    params = {
-        "p_platform": platform,
-        "p_workspace_id": workspace_id,
-        "p_user_id": user_id,
-        "p_since": since,
-        "p_limit": limit,
-    }
-    return list(conn.execute(ANSWER_TIMES, params).scalars())
+    @in_db_thread
+    def count_open_interviews(self, *, platform: str, workspace_id: str, user_id: str) -> int:
+        """How many active or paused interviews the person has on that platform and workspace."""
+        params = {"p_platform": platform, "p_workspace_id": workspace_id, "p_user_id": user_id}
+        with self.engine.begin() as conn:
+            return int(conn.execute(COUNT_OPEN, params).scalar_one())
 
+    @in_db_thread
+    def answer_times(
+        self, *, platform: str, workspace_id: str, user_id: str, since: datetime, limit: int
+    ) -> list[datetime]:
+        """When the person's answers since `since` were given, newest first, at most limit."""
+        params = {
+            "p_platform": platform,
+            "p_workspace_id": workspace_id,
+            "p_user_id": user_id,
+            "p_since": since,
+            "p_limit": limit,
+        }
+        with self.engine.begin() as conn:
+            return list(conn.execute(ANSWER_TIMES, params).scalars())
 
-def read_tokens_since(
-    conn: Connection, *, platform: str, workspace_id: str, user_id: str | None, since: datetime
-) -> int:
-    """Prompt plus completion tokens of the workspace's (or the person's) model calls since `since`."""
-    query = (
-        select(func.coalesce(func.sum(USAGE.c.prompt_tokens + USAGE.c.completion_tokens), 0))
-        .select_from(USAGE.join(INTERVIEWS, INTERVIEWS.c.id == USAGE.c.interview_id))
-        .where(
-            INTERVIEWS.c.platform == platform,
-            INTERVIEWS.c.workspace_id == workspace_id,
-            INTERVIEWS.c.updated_at >= since - USAGE_LAG,
-            USAGE.c.created_at >= since,
+    @in_db_thread
+    def tokens_since(self, *, platform: str, workspace_id: str, user_id: str | None, since: datetime) -> int:
+        """Prompt plus completion tokens of the workspace's (or the person's) model calls since `since`."""
+        query = (
+            select(func.coalesce(func.sum(USAGE.c.prompt_tokens + USAGE.c.completion_tokens), 0))
+            .select_from(USAGE.join(INTERVIEWS, INTERVIEWS.c.id == USAGE.c.interview_id))
+            .where(
+                INTERVIEWS.c.platform == platform,
+                INTERVIEWS.c.workspace_id == workspace_id,
+                INTERVIEWS.c.updated_at >= since - USAGE_LAG,
+                USAGE.c.created_at >= since,
+            )
         )
-    )
-    if user_id is not None:
-        query = query.where(INTERVIEWS.c.user_id == user_id)
-    return int(conn.execute(query).scalar_one())
+        if user_id is not None:
+            query = query.where(INTERVIEWS.c.user_id == user_id)
+        with self.engine.begin() as conn:
+            return int(conn.execute(query).scalar_one())

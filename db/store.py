@@ -32,7 +32,7 @@ from db.mapping import (
     turn_values,
 )
 from db.outbox import INBOX, OUTBOX, OutboxMethods, mark_handled, mark_handled_of_interview, store_replies
-from db.quotas import read_answer_times, read_open_count, read_tokens_since
+from db.quotas import QuotaMethods
 from db.statements import (
     EVENTS,
     INSERT_EVENT_OF_INTERVIEW,
@@ -95,7 +95,7 @@ _OPEN_INTERVIEW_COLUMNS = ", ".join(
 )
 
 
-class SqlInterviewStore(OutboxMethods):
+class SqlInterviewStore(OutboxMethods, QuotaMethods):
     """Durable interviews in a SQL database; each method is one short transaction on the store's threads."""
 
     def __init__(self, engine: Engine) -> None:
@@ -381,25 +381,3 @@ class SqlInterviewStore(OutboxMethods):
         """Release connections and the database threads."""
         await asyncio.get_running_loop().run_in_executor(self._executor, self.engine.dispose)
         self._executor.shutdown(wait=False)
-
-    @in_db_thread
-    def count_open_interviews(self, *, platform: str, workspace_id: str, user_id: str) -> int:
-        """How many active or paused interviews the person has on that platform and workspace."""
-        with self.engine.begin() as conn:
-            return read_open_count(conn, platform=platform, workspace_id=workspace_id, user_id=user_id)
-
-    @in_db_thread
-    def answer_times(
-        self, *, platform: str, workspace_id: str, user_id: str, since: datetime, limit: int
-    ) -> list[datetime]:
-        """When the person's answers since `since` were given, newest first, at most limit."""
-        with self.engine.begin() as conn:
-            return read_answer_times(
-                conn, platform=platform, workspace_id=workspace_id, user_id=user_id, since=since, limit=limit
-            )
-
-    @in_db_thread
-    def tokens_since(self, *, platform: str, workspace_id: str, user_id: str | None, since: datetime) -> int:
-        """Prompt plus completion tokens of the workspace's (or the person's) model calls since `since`."""
-        with self.engine.begin() as conn:
-            return read_tokens_since(conn, platform=platform, workspace_id=workspace_id, user_id=user_id, since=since)
