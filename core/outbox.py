@@ -86,7 +86,7 @@ class Outbox:
         # Keyed replies were stored with their change moments ago (core.replies.keyed); the rest are stored now.
         unkeyed = [r for r in replies if r.key is None]
         stored = iter(await self._store.queue_replies(conv, unkeyed, lease_s=self.lease_s) if unkeyed else [])
-        items = [OutboxItem(id=None, conv=conv, reply=r) if r.key else next(stored) for r in replies]
+        items = [OutboxItem(id=None, conv=conv, reply=r) if r.key is not None else next(stored) for r in replies]
         return await self._send_all(items, send)
 
     async def redeliver(self, platform: str, send: Send, *, limit: int = 50) -> int:
