@@ -35,7 +35,7 @@ from sqlalchemy.engine import make_url
 
 from bench.common import percentile, start_fake_model
 from bots.bootstrap import build_service
-from core.models import ConversationRef
+from core.domain.models import ConversationRef
 from core.ports import ChatModel, ChatResult
 from core.settings import Settings
 from db.engine import normalize_database_url

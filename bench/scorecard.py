@@ -20,7 +20,7 @@ from typing import Any
 from bench.common import percentile, print_figures, start_fake_model
 from bench.load import ANSWER
 from bots.bootstrap import build_service
-from core.models import ConversationRef
+from core.domain.models import ConversationRef
 from core.settings import Settings
 
 SHORT = "I would check the join keys for duplicates first, I think."  # short: the interviewer follows up

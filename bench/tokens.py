@@ -22,10 +22,10 @@ import openai
 
 from bench.common import print_figures
 from bots.bootstrap import build_service
-from core.interviewer import system_prompt
-from core.models import ConversationRef, Interview, UsageTotals
-from core.prompts import render
-from core.roles import load_catalog
+from core.coaching.model_interviewer import system_prompt
+from core.coaching.prompts import render
+from core.domain.models import ConversationRef, Interview, UsageTotals
+from core.domain.roles import load_catalog
 from core.settings import Settings
 from tests.fakes.openai_server import FakeOpenAI
 

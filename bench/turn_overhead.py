@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.common import percentile, print_figures
 from bots.bootstrap import build_service
-from core.models import ConversationRef
+from core.domain.models import ConversationRef
 from core.settings import Settings
 
 ANSWER = (

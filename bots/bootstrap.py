@@ -6,20 +6,20 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.fallback import SwitchedGrader, SwitchedInterviewer, SwitchedSummarizer
-from core.finishing import Finisher
-from core.flow import Grader, Interviewer
-from core.interviewer import ModelInterviewer
-from core.model_grading import ModelGrader
-from core.offline import OfflineGrader, OfflineInterviewer
+from core.coaching.fallback import SwitchedGrader, SwitchedInterviewer, SwitchedSummarizer
+from core.coaching.flow import Grader, Interviewer
+from core.coaching.model_grader import ModelGrader
+from core.coaching.model_interviewer import ModelInterviewer
+from core.coaching.offline import OfflineGrader, OfflineInterviewer
+from core.coaching.summary import ModelSummarizer
+from core.domain.roles import load_catalog
+from core.interview.finishing import Finisher
+from core.interview.quotas import QuotaLimits, Quotas
+from core.interview.service import InterviewService
+from core.interview.turns import ServiceLimits
 from core.ports import ChatModel, Transcriber
-from core.quotas import QuotaLimits, Quotas
-from core.roles import load_catalog
-from core.service import InterviewService
 from core.settings import Settings
-from core.summary import ModelSummarizer
-from core.turns import ServiceLimits
-from core.voice import VoiceLimits, VoicePipeline
+from core.voice.pipeline import VoiceLimits, VoicePipeline
 from db.engine import create_db_engine
 from db.migrate import upgrade_database
 from db.store import SqlInterviewStore
@@ -38,8 +38,8 @@ def _model_parts(settings: Settings, observe_chat: Callable[[ChatModel], ChatMod
     if settings.openai_api_key is None:
         return None
     # Imported here: the openai SDK takes over a second to import, which offline runs never need.
-    from core.llm import OpenAIChatModel
-    from core.transcribe import WhisperTranscriber
+    from core.providers.chat import OpenAIChatModel
+    from core.providers.speech import WhisperTranscriber
 
     key = settings.openai_api_key.get_secret_value()
     chat: ChatModel = OpenAIChatModel(

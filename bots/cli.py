@@ -19,9 +19,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from bots.bootstrap import build_service
 from bots.terminal.render import TerminalStyle, render_history
 from bots.terminal.repl import SAVED_NOTE, LineReader, run_practice
-from core import messages
-from core.records import InterviewNotFound
-from core.roles import RolePackError, load_catalog
+from core.domain import messages
+from core.domain.roles import RolePackError, load_catalog
+from core.interview.records import InterviewNotFound
 from core.settings import MAX_PAIRS_LIMIT, Settings, load_settings
 from db.migrate import upgrade_database
 

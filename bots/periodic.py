@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from core.service import InterviewService
+from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from core.models import (
+from core.domain.models import (
     AnswerSource,
     ConversationRef,
     DeletedData,
@@ -18,10 +18,26 @@ from core.models import (
     Usage,
     UsageTotals,
 )
-from core.replies import Reply
+from core.domain.replies import Reply
 
-if TYPE_CHECKING:
-    from core.outbox import OutboxItem
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One stored reply waiting to be sent (or sent already, when sent is True).
+
+    A keyed reply fresh from the core is known by its key alone: its row was written with its change, so sending
+    it needs no read first."""
+
+    id: int | None
+    conv: ConversationRef
+    reply: Reply
+    attempts: int = 0
+    sent: bool = False
+
+    @property
+    def ref(self) -> str:
+        """What names this item on the platform side (message metadata): its key, else its row id."""
+        return self.reply.key or f"#{self.id}"
 
 
 class StoreError(Exception):

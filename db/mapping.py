@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from core.models import (
+from core.domain.models import (
     AnswerSource,
     ConversationRef,
     Grade,

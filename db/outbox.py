@@ -22,9 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from core.models import ConversationRef, utcnow
-from core.outbox import OutboxItem, reply_from_data, reply_to_data
-from core.replies import Reply
+from core.domain.models import ConversationRef, utcnow
+from core.domain.replies import Reply, reply_from_data, reply_to_data
+from core.ports import OutboxItem
 from db.executor import in_db_thread, urgent_in_db_thread
 from db.statements import PLATFORM_OF
 from db.tables import InboxRow, OutboxRow

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, func, insert, or_, select, text, update
 
-from core.models import Interview, InterviewStatus, Usage, utcnow
+from core.domain.models import Interview, InterviewStatus, Usage, utcnow
 from core.ports import TurnConflict
 from db.mapping import HEADER_FIELDS, interview_from_row, turn_from_row
 from db.tables import OPEN_STATUS_CLAUSE, InterviewRow, LlmUsageRow, ProcessedEventRow, TurnRow

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from core.models import (
+from core.domain.models import (
     AnswerSource,
     ConversationRef,
     DeletedData,
@@ -23,8 +23,8 @@ from core.models import (
     UsageTotals,
     utcnow,
 )
+from core.domain.replies import Reply
 from core.ports import ActiveInterviewExists, TurnConflict
-from core.replies import Reply
 from db.executor import LaneExecutor, in_db_thread
 from db.mapping import (
     interview_values,

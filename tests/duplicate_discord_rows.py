@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from core.models import TurnKind
+from core.domain.models import TurnKind
 from tests.duplicate_support import (
     SPOKEN,
     MatrixBots,

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from core.models import Interview
-from core.service import InterviewService
+from core.domain.models import Interview
+from core.interview.service import InterviewService
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.openai_server import FakeOpenAI

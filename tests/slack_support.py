@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bots.bootstrap import build_service
 from bots.slack.app import SlackBot, build_slack_app, web_application
-from core.service import InterviewService
+from core.interview.service import InterviewService
 from tests.fakes.slack_payloads import (
     block_actions,
     event_callback,

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from core.models import ConversationRef, Grade, Interview, InterviewStatus, Turn, TurnKind
+from core.domain.models import ConversationRef, Grade, Interview, InterviewStatus, Turn, TurnKind
 
 EngineFactory = Callable[[str], Engine]
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from bots.bootstrap import build_service
-from core.models import ConversationRef, Interview
-from core.roles import Question, RolePack
-from core.service import InterviewService
+from core.domain.models import ConversationRef, Interview
+from core.domain.roles import Question, RolePack
+from core.interview.service import InterviewService
 from core.settings import Settings
 
 

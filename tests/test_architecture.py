@@ -32,7 +32,8 @@ def test_core_imports_no_platform_sdk_and_no_storage() -> None:
 
 def test_importing_everything_touches_no_database_or_network(tmp_path: Path) -> None:
     code = (
-        "import bots.cli, bots.bootstrap, core.service, db.store, db.migrate;import os; print(sorted(os.listdir('.')))"
+        "import bots.cli, bots.bootstrap, core.interview.service, db.store, db.migrate;"
+        "import os; print(sorted(os.listdir('.')))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],

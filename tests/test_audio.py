@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.audio import AudioDamaged, AudioUnreadable, measure_duration, sniff_format
-from core.webm import WebmError, webm_duration
+from core.voice.audio import AudioDamaged, AudioUnreadable, measure_duration, sniff_format
+from core.voice.webm import WebmError, webm_duration
 
 AUDIO = Path(__file__).parent / "fixtures" / "audio"
 SPOKEN_SECONDS = 6.0  # the espeak-ng sentence in every speech fixture

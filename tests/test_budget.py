@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from core.models import ConversationRef, InterviewStatus
-from core.replies import Reply, ReplyKind
-from core.service import InterviewService
+from core.domain.models import ConversationRef, InterviewStatus
+from core.domain.replies import Reply, ReplyKind
+from core.interview.service import InterviewService
 from tests.fakes.openai_server import FakeOpenAI
 from tests.support import make_service
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.models import ConversationRef
+from core.domain.models import ConversationRef
 from tests.support import make_service
 from tests.test_cli import GOOD, ROOT, run_cli
 

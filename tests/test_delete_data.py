@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from core.models import AnswerSource, ConversationRef, DeletedData, Interview, Usage, utcnow
+from core.domain.models import AnswerSource, ConversationRef, DeletedData, Interview, Usage, utcnow
 from db.store import SqlInterviewStore
 from tests.store_support import make_interview, question
 

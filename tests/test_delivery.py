@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.delivery import analyse, combine, describe
+from core.voice.delivery import analyse, combine, describe
 
 
 @pytest.mark.parametrize(

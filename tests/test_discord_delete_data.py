@@ -12,8 +12,8 @@ import pytest
 
 from bots.discord import texts
 from bots.discord.inbound import dm_conv
-from core import messages
-from core.models import DeletedData
+from core.domain import messages
+from core.domain.models import DeletedData
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord

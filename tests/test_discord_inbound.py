@@ -28,7 +28,7 @@ from bots.discord.inbound import (
     role_choices,
     thread_name,
 )
-from core.roles import load_catalog
+from core.domain.roles import load_catalog
 
 CATALOG = load_catalog()
 CDN = "https://cdn.discordapp.com/attachments/1/2"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bots.discord.inbound import dm_conv, thread_conv
-from core.models import ConversationRef
-from core.service import InterviewService
+from core.domain.models import ConversationRef
+from core.interview.service import InterviewService
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord

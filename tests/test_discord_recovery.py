@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bots.discord.inbound import dm_conv
-from core.models import AnswerSource
-from core.outbox import OutboxItem
+from core.domain.models import AnswerSource
+from core.ports import OutboxItem
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import running_bot
 from tests.fakes.discord_server import FakeDiscord

@@ -16,7 +16,7 @@ from bots.discord.render import (
     scorecard_messages,
     split_text,
 )
-from core.replies import Reply, ReplyKind, Scorecard, ScoreItem
+from core.domain.replies import Reply, ReplyKind, Scorecard, ScoreItem
 from tests.fakes.discord_payloads import check_message_body
 
 ALICE = 123456789012345678

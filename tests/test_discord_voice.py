@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bots.discord.inbound import dm_conv
-from core.models import AnswerSource
+from core.domain.models import AnswerSource
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord

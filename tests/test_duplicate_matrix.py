@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from core.models import ConversationRef, Interview, InterviewStatus, TurnKind
+from core.domain.models import ConversationRef, Interview, InterviewStatus, TurnKind
 from tests.duplicate_discord_rows import DISCORD_ROWS
 from tests.duplicate_support import (
     AT_ONCE,

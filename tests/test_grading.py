@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from core.flow import GradeRequest
-from core.grading import apply_grade_rules, clamp_score
-from core.keypoints import measure_coverage
-from core.model_grading import grade_from_data
-from core.models import Grade, TurnKind
-from core.offline import grade_offline
-from core.roles import KeyPoint, load_catalog
-from core.text import is_stuck_answer, parse_command
+from core.coaching.flow import GradeRequest
+from core.coaching.keypoints import measure_coverage
+from core.coaching.model_grader import grade_from_data
+from core.coaching.offline import grade_offline
+from core.coaching.rules import apply_grade_rules, clamp_score
+from core.domain.models import Grade, TurnKind
+from core.domain.roles import KeyPoint, load_catalog
+from core.domain.text import is_stuck_answer, parse_command
 from tests.support import strong_answer
 
 BIAS = KeyPoint(point="Bias causes underfitting", terms=("bias", "underfit", "too simple"))

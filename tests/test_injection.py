@@ -6,14 +6,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from core.flow import GradeRequest
-from core.grading import apply_grade_rules
-from core.injection import INJECTION_NOTE, screen_answer
-from core.llm import OpenAIChatModel
-from core.model_grading import ModelGrader
-from core.models import TurnKind
-from core.offline import grade_offline
-from core.roles import Question, RoleCatalog, load_catalog
+from core.coaching.flow import GradeRequest
+from core.coaching.injection import INJECTION_NOTE, screen_answer
+from core.coaching.model_grader import ModelGrader
+from core.coaching.offline import grade_offline
+from core.coaching.rules import apply_grade_rules
+from core.domain.models import TurnKind
+from core.domain.roles import Question, RoleCatalog, load_catalog
+from core.providers.chat import OpenAIChatModel
 from tests.fakes.openai_server import FakeOpenAI
 from tests.support import strong_answer
 

@@ -15,11 +15,11 @@ from typing import Any
 import openai
 import pytest
 
-from core.interviewer import MOVE_SCHEMA
-from core.jsonparse import parse_json_object
-from core.llm import OpenAIChatModel
-from core.model_grading import GRADE_SCHEMA
+from core.coaching.model_grader import GRADE_SCHEMA
+from core.coaching.model_interviewer import MOVE_SCHEMA
 from core.ports import ModelOutputInvalid, ModelUnavailable
+from core.providers.chat import OpenAIChatModel
+from core.providers.jsonparse import parse_json_object
 from tests.fakes.openai_responder import FOLLOW_UP
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -204,7 +204,7 @@ async def test_hanging_server_times_out_quickly(fake: FakeOpenAI) -> None:
 async def test_wrong_key_raises_model_unavailable_without_leaking_it(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="core.llm")
+    caplog.set_level(logging.DEBUG, logger="core.providers.chat")
     async with (
         FakeOpenAI(api_key="sk-right") as fake,
         chat_model(fake, api_key="sk-wrong-secret-42") as model,
@@ -214,7 +214,7 @@ async def test_wrong_key_raises_model_unavailable_without_leaking_it(
 
     assert str(caught.value) == "The AI service rejected the API key."
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
-    logged = " ".join(r.getMessage() for r in caplog.records if r.name == "core.llm")
+    logged = " ".join(r.getMessage() for r in caplog.records if r.name == "core.providers.chat")
     assert "AuthenticationError" in logged and "401" in logged
     assert "sk-wrong-secret-42" not in logged + str(caught.value)
     assert [r["authorized"] for r in fake.requests] == [False]  # a 401 is not retried

@@ -6,9 +6,9 @@ import asyncio
 import time
 from pathlib import Path
 
-from core.models import Interview
-from core.replies import ReplyKind
-from core.service import InterviewService
+from core.domain.models import Interview
+from core.domain.replies import ReplyKind
+from core.interview.service import InterviewService
 from tests.fakes.openai_server import FakeOpenAI
 from tests.support import conv_for, make_service
 

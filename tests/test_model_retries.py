@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from core.llm import OpenAIChatModel
-from core.model_grading import GRADE_SCHEMA
+from core.coaching.model_grader import GRADE_SCHEMA
 from core.ports import ModelOutputInvalid, ModelUnavailable
-from core.retry import MAX_WAIT_S, Backoff
-from core.transcribe import WhisperTranscriber
+from core.providers.chat import OpenAIChatModel
+from core.providers.retry import MAX_WAIT_S, Backoff
+from core.providers.speech import WhisperTranscriber
 from tests.fakes.openai_server import MALFORMED_CONTENT, FakeOpenAI
 
 SLACK_S = 0.15  # what a loopback round trip and the event loop may add to a wait

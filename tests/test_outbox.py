@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from core.models import AnswerSource
-from core.outbox import OutboxItem, reply_from_data, reply_to_data
-from core.replies import ReplyKind
-from core.service import InterviewService
+from core.domain.models import AnswerSource
+from core.domain.replies import ReplyKind, reply_from_data, reply_to_data
+from core.interview.service import InterviewService
+from core.ports import OutboxItem
 from db.outbox import OUTBOX
 from tests.store_support import grade
 from tests.support import conv_for, make_service

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from core.models import AnswerSource, ConversationRef, Usage, utcnow
-from core.quotas import start_of_day
-from core.replies import ReplyKind
-from core.service import InterviewService
+from core.domain.models import AnswerSource, ConversationRef, Usage, utcnow
+from core.domain.replies import ReplyKind
+from core.interview.quotas import start_of_day
+from core.interview.service import InterviewService
 from db.statements import TURNS
 from db.store import SqlInterviewStore
 from tests.fakes.openai_server import FakeOpenAI

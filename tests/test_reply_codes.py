@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.replies import ReplyCode, ReplyKind
+from core.domain.replies import ReplyCode, ReplyKind
 from tests.support import conv_for, make_service
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from core.prompts import TEMPLATE_NAMES, placeholders, render
-from core.roles import ROLE_ORDER, RolePackError, UnknownRole, load_catalog
+from core.coaching.prompts import TEMPLATE_NAMES, placeholders, render
+from core.domain.roles import ROLE_ORDER, RolePackError, UnknownRole, load_catalog
 
 GOOD_PACK = """
 id: {id}

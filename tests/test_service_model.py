@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from core.interviewer import RECENT_EXCHANGES
-from core.models import TurnKind
-from core.replies import ReplyKind
-from core.service import InterviewService
+from core.coaching.model_interviewer import RECENT_EXCHANGES
+from core.domain.models import TurnKind
+from core.domain.replies import ReplyKind
+from core.interview.service import InterviewService
 from tests.fakes.openai_server import FakeOpenAI
 from tests.support import conv_for, make_service, planned
 

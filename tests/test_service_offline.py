@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.models import InterviewStatus, TurnKind
-from core.replies import ReplyKind
-from core.service import InterviewService
+from core.domain.models import InterviewStatus, TurnKind
+from core.domain.replies import ReplyKind
+from core.interview.service import InterviewService
 from tests.support import conv_for, make_service, planned, strong_answer
 
 

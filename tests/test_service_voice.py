@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from core.models import AnswerSource, ConversationRef
-from core.replies import ReplyKind
-from core.service import InterviewService
-from core.voice_prompt import FILLER_STYLE
+from core.domain.models import AnswerSource, ConversationRef
+from core.domain.replies import ReplyKind
+from core.interview.service import InterviewService
+from core.voice.prompt import FILLER_STYLE
 from tests.fakes.openai_server import FakeOpenAI
 from tests.support import conv_for, make_service
 

@@ -10,7 +10,7 @@ import pytest
 
 from bots.slack.answers import DM_NUDGE
 from bots.slack.commands import CANNOT_POST
-from core.models import InterviewStatus
+from core.domain.models import InterviewStatus
 from tests.fakes.slack_payloads import thread_reply
 from tests.slack_support import SlackHarness, block_text, is_scorecard, slack_harness
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bots.slack.answers import STALE_BUTTON
-from core.models import ConversationRef, InterviewStatus, TurnKind
+from core.domain.models import ConversationRef, InterviewStatus, TurnKind
 from tests.fakes.slack_payloads import event_callback, thread_reply
 from tests.fakes.slack_server import TEAM_ID
 from tests.slack_support import FORM, SlackHarness, block_text, is_question, is_scorecard, slack_harness

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bots.slack.answers import outsider_note
-from core.models import ConversationRef
+from core.domain.models import ConversationRef
 from tests.fakes.slack_payloads import form_body, slash_command
 from tests.fakes.slack_server import TEAM_ID
 from tests.slack_support import FORM, SlackHarness, slack_harness

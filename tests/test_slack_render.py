@@ -19,8 +19,8 @@ from bots.slack.render import (
     scorecard_messages,
     split_text,
 )
-from core.models import InterviewStatus, InterviewSummary
-from core.replies import QUESTION_ACTIONS, Reply, ReplyKind, Scorecard, ScoreItem
+from core.domain.models import InterviewStatus, InterviewSummary
+from core.domain.replies import QUESTION_ACTIONS, Reply, ReplyKind, Scorecard, ScoreItem
 
 
 @pytest.mark.parametrize(

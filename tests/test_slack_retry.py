@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from core.models import ConversationRef
+from core.domain.models import ConversationRef
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_payloads import thread_reply
 from tests.fakes.slack_server import TEAM_ID

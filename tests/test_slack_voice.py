@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bots.slack.files import DownloadFailed, FileDownloader, TooLarge
-from core.models import AnswerSource, ConversationRef
+from core.domain.models import AnswerSource, ConversationRef
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_payloads import audio_file, audio_reply
 from tests.fakes.slack_server import BOT_TOKEN, TEAM_ID, FakeSlack

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from core.models import (
+from core.domain.models import (
     AnswerSource,
     InterviewStatus,
     Turn,

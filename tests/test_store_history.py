@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.models import (
+from core.domain.models import (
     AnswerSource,
     InterviewStatus,
     Usage,

@@ -19,7 +19,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from core.models import InterviewStatus
+from core.domain.models import InterviewStatus
 from db.migrate import upgrade_database
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_payloads import event_callback, form_body, signed_headers, slash_command, thread_reply

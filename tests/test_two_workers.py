@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import random
 
-from core.models import InterviewStatus
-from core.replies import Reply
-from core.service import InterviewService
+from core.domain.models import InterviewStatus
+from core.domain.replies import Reply
+from core.interview.service import InterviewService
 from tests.support import conv_for, make_service
 
 ANSWERS = 6

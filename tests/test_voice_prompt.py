@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.roles import RoleCatalog, load_catalog
-from core.voice_prompt import FILLER_STYLE, PROMPT_TOKEN_WINDOW, estimate_tokens, rank_terms, transcription_prompt
+from core.domain.roles import RoleCatalog, load_catalog
+from core.voice.prompt import FILLER_STYLE, PROMPT_TOKEN_WINDOW, estimate_tokens, rank_terms, transcription_prompt
 
 
 @pytest.fixture(scope="module")

@@ -29,11 +29,11 @@ from bots.discord.inbound import (
     thread_conv,
 )
 from bots.discord.render import erase_confirmation, history_message, report_message
-from core import messages
-from core.models import ConversationRef
-from core.records import InterviewNotFound
-from core.replies import Reply, ReplyCode, error, info
-from core.service import InterviewService
+from core.domain import messages
+from core.domain.models import ConversationRef
+from core.domain.replies import Reply, ReplyCode, error, info
+from core.interview.records import InterviewNotFound
+from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from bots.discord.inbound import PLATFORM, dm_conv, thread_conv
 from bots.discord.invite import invite_url
 from bots.discord.slash import mock_interview
 from bots.discord.sweeper import DiscordSweeper
-from core.models import ConversationRef
-from core.service import InterviewService
+from core.domain.models import ConversationRef
+from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
 

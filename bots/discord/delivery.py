@@ -10,10 +10,10 @@ import discord
 
 from bots.discord.buttons import controls_view
 from bots.discord.render import CONTENT_LIMIT, OutMessage, render_replies
-from core.models import ConversationRef
-from core.outbox import OutboxItem
-from core.replies import Reply
-from core.service import InterviewService
+from core.domain.models import ConversationRef
+from core.domain.replies import Reply
+from core.interview.service import InterviewService
+from core.ports import OutboxItem
 
 # Nothing the bot sends pings anybody: user text is echoed (transcripts, scorecards) and must stay inert.
 NO_PINGS = discord.AllowedMentions.none()

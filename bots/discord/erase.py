@@ -11,8 +11,8 @@ from bots.discord.buttons import controls_view
 from bots.discord.delivery import ALREADY_ACKNOWLEDGED, NO_PINGS, acknowledge
 from bots.discord.inbound import PLATFORM
 from bots.discord.render import ERASE_BUTTONS
-from core import messages
-from core.service import InterviewService
+from core.domain import messages
+from core.interview.service import InterviewService
 
 
 async def ask_by_slash_command(interaction: discord.Interaction[Any]) -> None:

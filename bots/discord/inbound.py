@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from core.models import ConversationRef
-from core.roles import RoleCatalog, UnknownRole
+from core.domain.models import ConversationRef
+from core.domain.roles import RoleCatalog, UnknownRole
 
 PLATFORM = "discord"
 LEVELS = ("junior", "mid", "senior")

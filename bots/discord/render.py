@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from discord.utils import escape_mentions
 
 from bots.terminal.render import render_history
-from core.models import InterviewSummary
-from core.replies import Reply, ReplyKind, Scorecard, ScoreItem
-from core.scorecard import band, format_score
-from core.text import shorten
+from core.coaching.scorecard import band, format_score
+from core.domain.models import InterviewSummary
+from core.domain.replies import Reply, ReplyKind, Scorecard, ScoreItem
+from core.domain.text import shorten
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message).
 CONTENT_LIMIT = 2000

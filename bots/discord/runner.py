@@ -16,7 +16,7 @@ from discord.http import Route
 
 from bots.bootstrap import build_service
 from bots.discord.client import create_bot
-from core.service import InterviewService
+from core.interview.service import InterviewService
 from core.settings import Settings
 
 log = logging.getLogger(__name__)

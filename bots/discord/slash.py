@@ -20,9 +20,9 @@ from bots.discord.inbound import (
     thread_name,
 )
 from bots.discord.invite import missing_for_thread
-from core import messages
-from core.roles import RolePack, UnknownRole
-from core.service import InterviewService
+from core.domain import messages
+from core.domain.roles import RolePack, UnknownRole
+from core.interview.service import InterviewService
 from core.settings import MAX_PAIRS_LIMIT
 
 log = logging.getLogger(__name__)

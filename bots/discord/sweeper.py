@@ -15,9 +15,9 @@ from bots.discord.delivery import deliver, send_messages
 from bots.discord.inbound import PLATFORM
 from bots.discord.render import render_replies
 from bots.periodic import Periodic, purging, sweep_interval
-from core.models import ConversationRef
-from core.outbox import OutboxItem
-from core.service import InterviewService
+from core.domain.models import ConversationRef
+from core.interview.service import InterviewService
+from core.ports import OutboxItem
 
 
 class DiscordSweeper:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.roles import RoleCatalog
+from core.domain.roles import RoleCatalog
 
 COMMAND = "/mock-interview"
 

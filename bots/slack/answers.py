@@ -24,9 +24,9 @@ from bots.slack.inbound import (
     thread_conv,
 )
 from bots.slack.threads import ThreadOwners, post_replies, react
-from core.models import ConversationRef
-from core.replies import Reply, ReplyCode, error, info
-from core.service import InterviewService
+from core.domain.models import ConversationRef
+from core.domain.replies import Reply, ReplyCode, error, info
+from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX
 from bots.slack.installs import ThreadedInstallationStore, ThreadedStateStore
 from bots.slack.recovery import ClientFor, Sweeper, add_inbox
 from bots.slack.threads import ThreadOwners
-from core.service import InterviewService
+from core.interview.service import InterviewService
 from core.settings import Settings
 from db.engine import create_db_engine
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bots.slack.inbound import PLATFORM
-from core.service import InterviewService
+from core.interview.service import InterviewService
 
 
 async def first_delivery(service: InterviewService, body: dict[str, Any]) -> bool:

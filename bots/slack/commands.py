@@ -22,11 +22,11 @@ from bots.slack.inbound import (
 )
 from bots.slack.start_guard import StartGuard
 from bots.slack.threads import ThreadOwners, open_interview_in_channel, parent_metadata, post_replies, update_parent
-from core import messages
-from core.models import ConversationRef
-from core.records import InterviewNotFound
-from core.roles import UnknownRole
-from core.service import InterviewService
+from core.domain import messages
+from core.domain.models import ConversationRef
+from core.domain.roles import UnknownRole
+from core.interview.records import InterviewNotFound
+from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
 

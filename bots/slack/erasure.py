@@ -10,8 +10,8 @@ from typing import Any
 from bots.slack import render
 from bots.slack.clicks import first_delivery
 from bots.slack.inbound import PLATFORM, EraseChoice, parse_erase_button
-from core import messages
-from core.service import InterviewService
+from core.domain import messages
+from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
 

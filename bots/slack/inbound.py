@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from core.models import ConversationRef
+from core.domain.models import ConversationRef
 
 PLATFORM = "slack"
 LEVELS = ("junior", "mid", "senior")

@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bots.periodic import Periodic, purging, sweep_interval
 from bots.slack.inbound import PLATFORM, ThreadMessage, classify_message
 from bots.slack.threads import ThreadPoster
-from core.service import InterviewService
+from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX, button_value, erase_value
-from core.models import InterviewSummary
-from core.replies import Reply, ReplyKind, Scorecard, ScoreItem
-from core.scorecard import band, format_score
-from core.text import join_phrases, shorten
+from core.coaching.scorecard import band, format_score
+from core.domain.models import InterviewSummary
+from core.domain.replies import Reply, ReplyKind, Scorecard, ScoreItem
+from core.domain.text import join_phrases, shorten
 
 SECTION_LIMIT = 3000  # characters in a section block's text
 HEADER_LIMIT = 150  # characters in a header block

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 
 from bots.slack.inbound import PLATFORM
-from core.service import InterviewService
+from core.interview.service import InterviewService
 
 _POSTING_MARGIN_S = 30.0  # posting the thread's parent line and its first messages, on top of the model call
 

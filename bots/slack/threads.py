@@ -13,12 +13,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.inbound import PLATFORM
 from bots.slack.render import parent_text, reply_messages
-from core.finishing import NO_ANSWERS
-from core.models import ConversationRef, Interview
-from core.outbox import OutboxItem
-from core.replies import Reply, ReplyKind
-from core.scorecard import format_score
-from core.service import InterviewService
+from core.coaching.scorecard import format_score
+from core.domain.models import ConversationRef, Interview
+from core.domain.replies import Reply, ReplyKind
+from core.interview.finishing import NO_ANSWERS
+from core.interview.service import InterviewService
+from core.ports import OutboxItem
 
 log = logging.getLogger(__name__)
 

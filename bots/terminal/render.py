@@ -6,10 +6,10 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from core.models import InterviewSummary
-from core.replies import Reply, ReplyKind, Scorecard
-from core.scorecard import band, format_score
-from core.text import join_phrases
+from core.coaching.scorecard import band, format_score
+from core.domain.models import InterviewSummary
+from core.domain.replies import Reply, ReplyKind, Scorecard
+from core.domain.text import join_phrases
 
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 _BOLD_MD = re.compile(r"\*\*(.+?)\*\*")

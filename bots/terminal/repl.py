@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bots.terminal.render import TerminalStyle, render_reply
-from core.models import ConversationRef
-from core.outbox import OutboxItem, Send
-from core.replies import Reply, error
-from core.service import InterviewService
+from core.domain.models import ConversationRef
+from core.domain.replies import Reply, error
+from core.interview.outbox import Send
+from core.interview.service import InterviewService
+from core.ports import OutboxItem
 
 # Words that leave the terminal without ending the interview; it stays open to resume later.
 LEAVE_WORDS = {"quit", "exit", ":q"}

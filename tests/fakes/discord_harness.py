@@ -11,7 +11,7 @@ from typing import Any
 
 from bots.bootstrap import build_service
 from bots.discord.runner import serve
-from core.service import InterviewService
+from core.interview.service import InterviewService
 from tests.fakes.discord_server import FakeDiscord
 from tests.support import make_settings
 

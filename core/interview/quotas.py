@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from core import messages
-from core.fallback import use_builtin_coach
-from core.models import ConversationRef, Interview, utcnow
+from core.coaching.fallback import use_builtin_coach
+from core.domain import messages
+from core.domain.models import ConversationRef, Interview, utcnow
+from core.domain.replies import Reply, error, info
 from core.ports import InterviewStore
-from core.replies import Reply, error, info
 
 ANSWER_WINDOW = timedelta(seconds=60)
 NOTICE_KEY = "budget_notice"  # in Interview.state: this interview was told the day's AI budget is spent

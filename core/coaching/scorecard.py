@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from core.delivery import Delivery, describe, interview_delivery, turn_delivery
-from core.models import Interview, Turn
-from core.replies import Scorecard, ScoreItem
+from core.domain.models import Interview, Turn
+from core.domain.replies import Scorecard, ScoreItem
+from core.voice.delivery import Delivery, describe, interview_delivery, turn_delivery
 
 SKIPPED_SCORE = 1  # a skipped question counts in the overall score as a missed one would in a real interview
 

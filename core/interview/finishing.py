@@ -7,16 +7,16 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from core.flow import Grader
-from core.grading import apply_grade_rules
-from core.models import Grade, Interview, InterviewStatus, Turn, Usage, utcnow
-from core.plan import grade_request
+from core.coaching.flow import Grader
+from core.coaching.rules import apply_grade_rules
+from core.coaching.scorecard import SummaryText, build_scorecard, offline_summary, overall_score
+from core.coaching.summary import ModelSummarizer
+from core.domain.models import Grade, Interview, InterviewStatus, Turn, Usage, utcnow
+from core.domain.replies import Reply, ReplyKind, info, keyed
+from core.domain.roles import RolePack
+from core.interview.plan import grade_request
+from core.interview.report import scorecard_markdown
 from core.ports import InterviewStore, ModelError, TurnConflict
-from core.replies import Reply, ReplyKind, info, keyed
-from core.report import scorecard_markdown
-from core.roles import RolePack
-from core.scorecard import SummaryText, build_scorecard, offline_summary, overall_score
-from core.summary import ModelSummarizer
 
 log = logging.getLogger(__name__)
 

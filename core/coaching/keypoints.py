@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from core.roles import KeyPoint
-from core.text import words
+from core.domain.roles import KeyPoint
+from core.domain.text import words
 
 # Longest first, so "izations" is stripped before "s".
 _SUFFIXES = (

@@ -10,10 +10,10 @@ from typing import Any, Literal
 import openai
 from openai.types.chat import ChatCompletion
 
-from core.jsonparse import missing_keys, parse_json_object
-from core.models import Usage
+from core.domain.models import Usage
 from core.ports import ChatResult, ModelOutputInvalid, ModelUnavailable
-from core.retry import Backoff, with_retries
+from core.providers.jsonparse import missing_keys, parse_json_object
+from core.providers.retry import Backoff, with_retries
 
 log = logging.getLogger(__name__)
 

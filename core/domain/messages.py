@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.models import DeletedData, Interview
-from core.roles import RoleCatalog, RolePack
+from core.domain.models import DeletedData, Interview
+from core.domain.roles import RoleCatalog, RolePack
 
 HELP = (
     "**Mock Interview Coach**\n"

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from core.models import Grade, Interview, TurnKind, Usage
-from core.roles import KeyPoint, Question, RolePack
+from core.domain.models import Grade, Interview, TurnKind, Usage
+from core.domain.roles import KeyPoint, Question, RolePack
 
 
 class Action(StrEnum):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from core.injection import screen_answer
-from core.models import Grade, TurnKind
-from core.text import is_stuck_answer, word_count
+from core.coaching.injection import screen_answer
+from core.domain.models import Grade, TurnKind
+from core.domain.text import is_stuck_answer, word_count
 
 SHORT_ANSWER_WORDS = 15  # fewer words than this is a one-liner: it cannot score above SHORT_ANSWER_CAP
 SHORT_ANSWER_CAP = 3

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-from core.flow import Grader, GradeRequest, Interviewer, Move, MoveContext
-from core.models import Grade, Interview, Usage
-from core.scorecard import SummaryText, offline_summary
-from core.summary import ModelSummarizer
+from core.coaching.flow import Grader, GradeRequest, Interviewer, Move, MoveContext
+from core.coaching.scorecard import SummaryText, offline_summary
+from core.coaching.summary import ModelSummarizer
+from core.domain.models import Grade, Interview, Usage
 
 # Set per turn by core.quotas, read by the wrappers below. A context variable, because a background grade task
 # copies it when it is spawned: a grade started in a turn over budget stays with the coach, whatever comes later.

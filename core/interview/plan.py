@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 
-from core.flow import GradeRequest, Instruction, MoveContext
-from core.keypoints import measure_coverage
-from core.models import Interview, Turn, TurnKind
-from core.replies import QUESTION_ACTIONS, Reply, ReplyKind
-from core.roles import Question, RolePack
+from core.coaching.flow import GradeRequest, Instruction, MoveContext
+from core.coaching.keypoints import measure_coverage
+from core.domain.models import Interview, Turn, TurnKind
+from core.domain.replies import QUESTION_ACTIONS, Reply, ReplyKind
+from core.domain.roles import Question, RolePack
 
 MAX_FOLLOW_UPS = 2  # per main question, so one topic cannot eat the interview
 
@@ -92,8 +92,3 @@ def question_reply(pack: RolePack, interview: Interview, turn: Turn) -> Reply:
         seq=turn.seq,
         actions=QUESTION_ACTIONS,
     )
-
-
-def restated_question(interview: Interview) -> str:
-    """The last real question asked (not a hint), to repeat after a hint."""
-    return next((t.question for t in reversed(interview.turns) if t.kind is not TurnKind.HINT), "")

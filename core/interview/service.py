@@ -8,28 +8,28 @@ import uuid
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
 
-from core import messages
-from core.delivery import analyse, describe
-from core.finishing import Finisher
-from core.flow import Grader, Instruction, Interviewer
-from core.languages import UnknownLanguage, normalize_language
-from core.models import AnswerSource, ConversationRef, Interview, InterviewStatus, Turn, TurnKind
-from core.offline import decide_offline
-from core.outbox import Outbox
-from core.plan import make_plan, move_context, planned_question, question_reply
+from core.coaching.flow import Grader, Instruction, Interviewer
+from core.coaching.offline import decide_offline
+from core.domain import messages
+from core.domain.languages import UnknownLanguage, normalize_language
+from core.domain.models import AnswerSource, ConversationRef, Interview, InterviewStatus, Turn, TurnKind
+from core.domain.replies import Reply, ReplyCode, ReplyKind, error, info, keyed
+from core.domain.roles import RoleCatalog, RolePack, UnknownRole
+from core.domain.text import clean_text, parse_command
+from core.interview.finishing import Finisher
+from core.interview.outbox import Outbox
+from core.interview.plan import make_plan, move_context, planned_question, question_reply
+from core.interview.quotas import Quotas
+from core.interview.records import InterviewRecords
+from core.interview.turns import ServiceLimits, TurnSteps, asking
 from core.ports import (
     ActiveInterviewExists,
     InterviewStore,
     ModelUnavailable,
 )
-from core.quotas import Quotas
-from core.records import InterviewRecords
-from core.replies import Reply, ReplyCode, ReplyKind, error, info, keyed
-from core.roles import RoleCatalog, RolePack, UnknownRole
-from core.text import clean_text, parse_command
-from core.turns import ServiceLimits, TurnSteps, asking
-from core.voice import VoicePipeline, VoiceProblem, is_noise
-from core.voice_prompt import transcription_prompt
+from core.voice.delivery import analyse, describe
+from core.voice.pipeline import VoicePipeline, VoiceProblem, is_noise
+from core.voice.prompt import transcription_prompt
 
 
 class InterviewService:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from core.models import DeletedData, Interview, InterviewSummary
+from core.domain.models import DeletedData, Interview, InterviewSummary
+from core.domain.roles import RoleCatalog
+from core.interview.report import report_json, report_markdown
 from core.ports import InterviewStore
-from core.report import report_json, report_markdown
-from core.roles import RoleCatalog
 
 MIN_PREFIX = 4  # shorter prefixes match too much to be useful
 _HEXISH = re.compile(r"^[0-9a-fA-F-]+$")

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from core.models import AnswerSource, Turn
+from core.domain.models import AnswerSource, Turn
 
 # Conversational interview speech runs about 120-160 words a minute; outside 110-175 listeners notice.
 SLOW_WPM = 110

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from mutagen import MutagenError, flac, mp3, mp4, oggflac, oggopus, oggvorbis, wave
 
-from core.webm import WebmError, webm_duration
+from core.voice.webm import WebmError, webm_duration
 
 
 @dataclass(frozen=True)

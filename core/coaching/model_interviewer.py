@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from core.flow import Action, Instruction, Move, MoveContext
-from core.models import Interview, Turn, Usage
+from core.coaching.flow import Action, Instruction, Move, MoveContext
+from core.coaching.prompts import render
+from core.domain.models import Interview, Turn, Usage
+from core.domain.roles import RolePack
+from core.domain.text import excerpt, shorten
 from core.ports import ChatModel, ModelOutputInvalid
-from core.prompts import render
-from core.roles import RolePack
-from core.text import excerpt, shorten
 
 RECENT_EXCHANGES = 1  # exchanges sent verbatim; older ones of the same main question go in as one-line notes
 # The interviewer sees the start and the end of a long answer (about 110 words); the grader sees it whole.

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from core.flow import GradeRequest
-from core.grading import clamp_score
-from core.injection import INJECTION_NOTE, screen_answer
-from core.models import Grade, TurnKind, Usage
+from core.coaching.flow import GradeRequest
+from core.coaching.injection import INJECTION_NOTE, screen_answer
+from core.coaching.prompts import render
+from core.coaching.rules import clamp_score
+from core.domain.models import Grade, TurnKind, Usage
+from core.domain.text import shorten
 from core.ports import ChatModel
-from core.prompts import render
-from core.text import shorten
 
 GRADE_SCHEMA: dict = {
     "type": "object",

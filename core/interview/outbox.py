@@ -9,15 +9,12 @@ has run out.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
-from core.models import ConversationRef
-from core.ports import OutboxStore
-from core.replies import Reply, ReplyKind, Scorecard, ScoreItem
+from core.domain.models import ConversationRef
+from core.domain.replies import Reply
+from core.ports import OutboxItem, OutboxStore
 
 log = logging.getLogger(__name__)
 
@@ -25,51 +22,7 @@ DEFAULT_LEASE_S = 45.0  # how long a stored reply belongs to the worker that sto
 MAX_ATTEMPTS = 5  # a reply the platform keeps refusing (channel deleted, bot removed) is given up after this
 
 
-@dataclass(frozen=True)
-class OutboxItem:
-    """One stored reply waiting to be sent (or sent already, when sent is True).
-
-    A keyed reply fresh from the core is known by its key alone: its row was written with its change, so sending
-    it needs no read first."""
-
-    id: int | None
-    conv: ConversationRef
-    reply: Reply
-    attempts: int = 0
-    sent: bool = False
-
-    @property
-    def ref(self) -> str:
-        """What names this item on the platform side (message metadata): its key, else its row id."""
-        return self.reply.key or f"#{self.id}"
-
-
 Send = Callable[[OutboxItem], Awaitable[str | None]]  # posts one item, returns the platform's message id
-
-
-def reply_to_data(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON-ready data."""
-    return dataclasses.asdict(reply)
-
-
-def reply_from_data(data: dict[str, Any]) -> Reply:
-    """The reply stored by reply_to_data."""
-    values = dict(data)
-    values["kind"] = ReplyKind(values["kind"])
-    values["actions"] = tuple(values.get("actions") or ())
-    card = values.get("scorecard")
-    if card is not None:
-        items = tuple(ScoreItem(**item) for item in card.get("items") or ())
-        values["scorecard"] = Scorecard(
-            **{
-                **card,
-                "items": items,
-                "strengths": tuple(card.get("strengths") or ()),
-                "focus_next": tuple(card.get("focus_next") or ()),
-            }
-        )
-    known = {f.name for f in dataclasses.fields(Reply)}
-    return Reply(**{k: v for k, v in values.items() if k in known})
 
 
 class Outbox:

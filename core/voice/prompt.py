@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
-from core.roles import Question
-from core.text import shorten
+from core.domain.roles import Question
+from core.domain.text import shorten
 
 PROMPT_TOKEN_WINDOW = 224
 # Whisper drops "um" and "uh" unless the prompt shows them; delivery feedback needs them kept.

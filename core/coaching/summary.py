@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from core.models import Interview, Usage
+from core.coaching.prompts import render
+from core.coaching.scorecard import SummaryText, answered_main_questions
+from core.domain.models import Interview, Usage
+from core.domain.text import shorten
 from core.ports import ChatModel
-from core.prompts import render
-from core.scorecard import SummaryText, answered_main_questions
-from core.text import shorten
 
 SUMMARY_SCHEMA: dict = {
     "type": "object",

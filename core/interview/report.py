@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from core.delivery import Delivery, describe, interview_delivery, turn_delivery
-from core.models import Interview, UsageTotals
-from core.replies import Scorecard
-from core.scorecard import band, format_score, item_status
-from core.text import join_phrases
+from core.coaching.scorecard import band, format_score, item_status
+from core.domain.models import Interview, UsageTotals
+from core.domain.replies import Scorecard
+from core.domain.text import join_phrases
+from core.voice.delivery import Delivery, describe, interview_delivery, turn_delivery
 
 REPORT_VERSION = 1
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from core.flow import Action, GradeRequest, Instruction, Move, MoveContext
-from core.injection import INJECTION_NOTE, screen_answer
-from core.keypoints import measure_coverage
-from core.models import Grade, TurnKind, Usage
-from core.plan import restated_question
-from core.text import is_stuck_answer, word_count
+from core.coaching.flow import Action, GradeRequest, Instruction, Move, MoveContext
+from core.coaching.injection import INJECTION_NOTE, screen_answer
+from core.coaching.keypoints import measure_coverage
+from core.domain.models import Grade, Interview, TurnKind, Usage
+from core.domain.text import is_stuck_answer, word_count
 
 FOLLOW_UP_BELOW = 0.6  # ask a follow-up when an answer covers less than this share of the key points
 LONG_ANSWER_WORDS = 450  # past this an answer is rambling: about three minutes spoken
@@ -155,3 +154,8 @@ def _follow_up_for_gap(ctx: MoveContext) -> str | None:
         return None
     asked = {t.question for t in ctx.interview.turns if t.kind is TurnKind.FOLLOW_UP}
     return next((f for f in question.follow_ups if f not in asked), None)
+
+
+def restated_question(interview: Interview) -> str:
+    """The last real question asked (not a hint), to repeat after a hint."""
+    return next((t.question for t in reversed(interview.turns) if t.kind is not TurnKind.HINT), "")

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from core import messages
-from core.audio import SUPPORTED_NAMES, AudioDamaged, AudioFormat, AudioUnreadable, measure_duration, sniff_format
-from core.models import Usage
+from core.domain import messages
+from core.domain.models import Usage
 from core.ports import AudioRejected, ModelUnavailable, Transcriber, Transcript
-from core.reencode import ReencodeFailed, find_ffmpeg, to_small_opus
+from core.voice.audio import SUPPORTED_NAMES, AudioDamaged, AudioFormat, AudioUnreadable, measure_duration, sniff_format
+from core.voice.reencode import ReencodeFailed, find_ffmpeg, to_small_opus
 
 WHISPER_MAX_BYTES = 25 * 1024 * 1024  # OpenAI's upload limit for audio.transcriptions
 MIN_SECONDS = 0.5

@@ -8,10 +8,10 @@ from typing import Any, Literal
 
 import openai
 
-from core.llm import pooled_http_client, unavailable
-from core.models import Usage
+from core.domain.models import Usage
 from core.ports import AudioRejected, Transcript
-from core.retry import Backoff, with_retries
+from core.providers.chat import pooled_http_client, unavailable
+from core.providers.retry import Backoff, with_retries
 
 log = logging.getLogger(__name__)
 

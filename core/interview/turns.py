@@ -10,17 +10,17 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from core import messages
-from core.finishing import Finisher
-from core.flow import Action, Grader, Instruction, Interviewer, Move, MoveContext
-from core.grading import apply_grade_rules
-from core.models import AnswerSource, Grade, Interview, InterviewStatus, Turn, TurnKind, Usage, utcnow
-from core.offline import decide_offline
-from core.plan import grade_request, move_context, next_main_index, question_reply
+from core.coaching.flow import Action, Grader, Instruction, Interviewer, Move, MoveContext
+from core.coaching.offline import decide_offline
+from core.coaching.rules import apply_grade_rules
+from core.domain import messages
+from core.domain.models import AnswerSource, Grade, Interview, InterviewStatus, Turn, TurnKind, Usage, utcnow
+from core.domain.replies import Reply, error, info, keyed
+from core.domain.roles import RolePack
+from core.domain.text import is_stuck_answer
+from core.interview.finishing import Finisher
+from core.interview.plan import grade_request, move_context, next_main_index, question_reply
 from core.ports import InterviewStore, ModelError, ModelOutputInvalid, ModelUnavailable, TurnConflict
-from core.replies import Reply, error, info, keyed
-from core.roles import RolePack
-from core.text import is_stuck_answer
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 
 class ReplyKind(StrEnum):
@@ -96,3 +98,28 @@ def info(text: str, *, interview_id: str | None = None, code: ReplyCode | None =
 def error(text: str, *, interview_id: str | None = None, actions: tuple[str, ...] = ()) -> Reply:
     """A reply saying what went wrong and what to do next."""
     return Reply(ReplyKind.ERROR, text, interview_id=interview_id, actions=actions)
+
+
+def reply_to_data(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON-ready data."""
+    return dataclasses.asdict(reply)
+
+
+def reply_from_data(data: dict[str, Any]) -> Reply:
+    """The reply stored by reply_to_data."""
+    values = dict(data)
+    values["kind"] = ReplyKind(values["kind"])
+    values["actions"] = tuple(values.get("actions") or ())
+    card = values.get("scorecard")
+    if card is not None:
+        items = tuple(ScoreItem(**item) for item in card.get("items") or ())
+        values["scorecard"] = Scorecard(
+            **{
+                **card,
+                "items": items,
+                "strengths": tuple(card.get("strengths") or ()),
+                "focus_next": tuple(card.get("focus_next") or ()),
+            }
+        )
+    known = {f.name for f in dataclasses.fields(Reply)}
+    return Reply(**{k: v for k, v in values.items() if k in known})
