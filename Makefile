@@ -27,10 +27,11 @@ system-tools:
 	    echo "ffmpeg is not installed: install it (apt-get install ffmpeg, brew install ffmpeg) for the voice tests."; \
 	  fi; }
 
-## Lint, then the whole test suite.
+## Lint, type-check (strict on core/), then the whole test suite.
 test: $(STAMP) system-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## The benchmarks (about 15 minutes; PostgreSQL at 127.0.0.1:5432 for the load figures): figures, not pass/fail.
@@ -43,6 +44,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -34,7 +34,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.common import percentile, start_fake_model
-from bots.bootstrap import build_service
+from bots.bootstrap import build_runtime
 from core.domain.models import ConversationRef
 from core.ports import ChatModel, ChatResult
 from core.settings import Settings
@@ -120,7 +120,7 @@ async def _scenario(args: argparse.Namespace) -> dict[str, Any]:
         MOCK_INTERVIEW_TURN_DEADLINE=120,
         MOCK_INTERVIEW_ANSWERS_PER_MINUTE=0,  # candidates here answer faster than any person may
     )
-    service = build_service(settings, rng=random.Random(1), observe_chat=TimedChat)
+    service = build_runtime(settings, rng=random.Random(1), observe_chat=TimedChat).service
     samples, stop = Samples(), asyncio.Event()
     began = time.perf_counter()
     watcher = asyncio.create_task(_watch_loop(samples, stop))

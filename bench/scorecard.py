@@ -19,7 +19,7 @@ from typing import Any
 
 from bench.common import percentile, print_figures, start_fake_model
 from bench.load import ANSWER
-from bots.bootstrap import build_service
+from bots.bootstrap import build_runtime
 from core.domain.models import ConversationRef
 from core.settings import Settings
 
@@ -28,7 +28,7 @@ SHORT = "I would check the join keys for duplicates first, I think."  # short: t
 
 async def _last_answer_ms(settings: Settings, interviews: int) -> list[float]:
     """For each 25-pair interview, the milliseconds its last answer took to return the scorecard."""
-    service = build_service(settings, rng=random.Random(5))
+    service = build_runtime(settings, rng=random.Random(5)).service
     timings = []
     try:
         for n in range(interviews):

@@ -21,7 +21,7 @@ from typing import Any
 import openai
 
 from bench.common import print_figures
-from bots.bootstrap import build_service
+from bots.bootstrap import build_runtime
 from core.coaching.model_interviewer import system_prompt
 from core.coaching.prompts import render
 from core.domain.models import ConversationRef, Interview, UsageTotals
@@ -70,7 +70,8 @@ async def _our_interview(fake: FakeOpenAI, database_url: str) -> tuple[Interview
         MOCK_INTERVIEW_MODEL="m",
         MOCK_INTERVIEW_ANSWERS_PER_MINUTE=0,  # 25 answers in a few seconds: faster than any person may
     )
-    service = build_service(settings, rng=random.Random(3))
+    runtime = build_runtime(settings, rng=random.Random(3))
+    service = runtime.service
     conv = ConversationRef("bench", "", "tokens", None, "candidate")
     _follow_up_every_main_question(fake)
     try:
@@ -78,9 +79,9 @@ async def _our_interview(fake: FakeOpenAI, database_url: str) -> tuple[Interview
         for _ in range(PAIRS):
             replies = await service.answer(conv, ANSWER)
         card = next(r.scorecard for r in replies if r.scorecard)
-        interview = await service.store.get_interview(card.interview_id)
+        interview = await runtime.store.get_interview(card.interview_id)
         assert interview is not None
-        return interview, await service.store.usage_totals(interview.id)
+        return interview, await runtime.store.usage_totals(interview.id)
     finally:
         await service.close()
 

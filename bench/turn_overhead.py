@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.common import percentile, print_figures
-from bots.bootstrap import build_service
+from bots.bootstrap import build_runtime
 from core.domain.models import ConversationRef
 from core.settings import Settings
 
@@ -29,7 +29,7 @@ ANSWER = (
 async def _one_interview(service, user: str, questions: int, latencies: list[float]) -> None:
     conv = ConversationRef("bench", "", "c", None, user)
     await service.start(conv, role="data-science", questions=questions)
-    while await service.store.get_open_interview(conv) is not None:
+    while await service.is_open(conv):
         started = time.perf_counter()
         await service.answer(conv, ANSWER, event_id=f"{user}-{len(latencies)}-{random.random()}")
         latencies.append((time.perf_counter() - started) * 1000)
@@ -39,7 +39,7 @@ async def run(database_url: str, interviews: int, questions: int) -> dict[str, f
     """Run the benchmark and return its figures."""
     # Answers back to back, faster than the per-minute limit lets any person answer.
     settings = Settings(DATABASE_URL=database_url, OPENAI_API_KEY=None, MOCK_INTERVIEW_ANSWERS_PER_MINUTE=0)
-    service = build_service(settings, rng=random.Random(1))
+    service = build_runtime(settings, rng=random.Random(1)).service
     latencies: list[float] = []
     started = time.perf_counter()
     try:

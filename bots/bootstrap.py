@@ -1,4 +1,4 @@
-"""The composition root: the one place that wires the core to storage, the model client and the offline coach."""
+"""The composition root: the one place that wires the core to storage, the model clients and the built-in coach."""
 
 from __future__ import annotations
 
@@ -6,17 +6,15 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.coaching.fallback import SwitchedGrader, SwitchedInterviewer, SwitchedSummarizer
-from core.coaching.flow import Grader, Interviewer
+from sqlalchemy import Engine
+
+from core.coaching.coach import Coach, Coaches, OfflineSummarizer
 from core.coaching.model_grader import ModelGrader
 from core.coaching.model_interviewer import ModelInterviewer
 from core.coaching.offline import OfflineGrader, OfflineInterviewer
 from core.coaching.summary import ModelSummarizer
-from core.domain.roles import load_catalog
-from core.interview.finishing import Finisher
-from core.interview.quotas import QuotaLimits, Quotas
+from core.domain.roles import RoleCatalog, load_catalog
 from core.interview.service import InterviewService
-from core.interview.turns import ServiceLimits
 from core.ports import ChatModel, Transcriber
 from core.settings import Settings
 from core.voice.pipeline import VoiceLimits, VoicePipeline
@@ -24,16 +22,26 @@ from db.engine import create_db_engine
 from db.migrate import upgrade_database
 from db.store import SqlInterviewStore
 
+BUILTIN_COACH = "offline coach"
+
 
 @dataclass(frozen=True)
-class _ModelParts:
-    """What the model runs when an API key is configured."""
+class Runtime:
+    """Everything a runner needs: the settings, the database engine, the store and the service on them."""
 
-    chat: ChatModel
-    transcriber: Transcriber
+    settings: Settings
+    engine: Engine  # shared with the Slack installation store, so one process holds one connection pool
+    store: SqlInterviewStore  # for tests and maintenance; adapters reach storage only through the service
+    service: InterviewService
+
+    async def close(self) -> None:
+        """Finish grades in flight, then release the model clients and the database."""
+        await self.service.close()
 
 
-def _model_parts(settings: Settings, observe_chat: Callable[[ChatModel], ChatModel] | None) -> _ModelParts | None:
+def _model_clients(
+    settings: Settings, observe_chat: Callable[[ChatModel], ChatModel] | None
+) -> tuple[ChatModel, Transcriber] | None:
     """The chat model and the transcriber, or None without an API key."""
     if settings.openai_api_key is None:
         return None
@@ -57,72 +65,55 @@ def _model_parts(settings: Settings, observe_chat: Callable[[ChatModel], ChatMod
         timeout_s=max(settings.model_timeout_s, settings.turn_deadline_s),
         max_retries=settings.model_max_retries,
     )
-    return _ModelParts(chat=observe_chat(chat) if observe_chat else chat, transcriber=transcriber)
+    return (observe_chat(chat) if observe_chat else chat), transcriber
 
 
-def build_service(
+def _coaches(settings: Settings, chat: ChatModel | None) -> Coaches:
+    """The configured coach (the model's, with a key) and the built-in one that stands in for it."""
+    builtin = Coach(
+        name=BUILTIN_COACH, interviewer=OfflineInterviewer(), grader=OfflineGrader(), summarizer=OfflineSummarizer()
+    )
+    if chat is None:
+        return Coaches(configured=builtin, builtin=builtin)
+    model = Coach(
+        name=f"AI interviewer ({settings.model})",
+        interviewer=ModelInterviewer(chat, max_pairs=settings.max_pairs),
+        grader=ModelGrader(chat),
+        summarizer=ModelSummarizer(chat),
+    )
+    return Coaches(configured=model, builtin=builtin)
+
+
+def build_runtime(
     settings: Settings,
     *,
     rng: random.Random | None = None,
     observe_chat: Callable[[ChatModel], ChatModel] | None = None,
-) -> InterviewService:
-    """An InterviewService on the configured database, with the model when a key is set, else the offline coach.
+    catalog: RoleCatalog | None = None,
+) -> Runtime:
+    """The service on the configured database, with the model when a key is set, else the built-in coach.
 
     Loads and validates the role packs (a broken pack fails here, at start) and upgrades the database schema.
     observe_chat wraps the chat model, for benchmarks that time model calls.
     """
-    catalog = load_catalog(settings.roles_dir)
+    catalog = catalog or load_catalog(settings.roles_dir)
     upgrade_database(settings.database_url)
-    store = SqlInterviewStore(create_db_engine(settings.database_url))
-    limits = ServiceLimits(
-        max_pairs=settings.max_pairs,
-        default_questions=settings.default_questions,
-        max_answer_chars=settings.max_answer_chars,
-        turn_deadline_s=settings.turn_deadline_s,
-        max_audio_seconds=settings.max_audio_seconds,
-        recover_after_s=settings.recover_after_s,
-    )
-    offline_grader = OfflineGrader()
-    model = _model_parts(settings, observe_chat)
-    interviewer: Interviewer = (
-        ModelInterviewer(model.chat, max_pairs=limits.max_pairs) if model else OfflineInterviewer()
-    )
-    grader: Grader = ModelGrader(model.chat) if model else offline_grader
-    summarizer = ModelSummarizer(model.chat) if model else None
-    if model and settings.daily_tokens:  # past the day's token budget, each turn runs on the built-in coach
-        interviewer = SwitchedInterviewer(interviewer, OfflineInterviewer())
-        grader = SwitchedGrader(grader, offline_grader)
-        summarizer = SwitchedSummarizer(model.chat)
-    finisher = Finisher(
-        store=store,
-        grader=grader,
-        fallback_grader=offline_grader,
-        summarizer=summarizer,
-        deadline_s=settings.turn_deadline_s,
-        lease_s=limits.recover_after_s,
-    )
+    engine = create_db_engine(settings.database_url)
+    store = SqlInterviewStore(engine)
+    clients = _model_clients(settings, observe_chat)
+    chat, transcriber = clients if clients else (None, None)
     voice = VoicePipeline(
-        transcriber=model.transcriber if model else None,
-        limits=VoiceLimits(max_seconds=limits.max_audio_seconds, max_bytes=limits.max_download_bytes),
+        transcriber=transcriber,
+        limits=VoiceLimits(max_seconds=settings.max_audio_seconds, max_bytes=settings.max_download_bytes),
         ffmpeg=settings.ffmpeg,
     )
-    return InterviewService(
+    service = InterviewService(
         store=store,
         catalog=catalog,
-        interviewer=interviewer,
-        grader=grader,
-        finisher=finisher,
+        settings=settings,
+        coaches=_coaches(settings, chat),
         voice=voice,
-        limits=limits,
         rng=rng,
-        mode=f"AI interviewer ({settings.model})" if model else "offline coach",
-        closers=[model.chat.close, model.transcriber.close] if model else [],
-        quotas=Quotas(
-            store,
-            QuotaLimits(
-                max_open_per_user=settings.max_open_per_user,
-                answers_per_minute=settings.answers_per_minute,
-                daily_tokens=settings.daily_tokens,
-            ),
-        ),
+        closers=[chat.close, transcriber.close] if chat and transcriber else [],
     )
+    return Runtime(settings=settings, engine=engine, store=store, service=service)

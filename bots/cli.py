@@ -16,13 +16,15 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bots.bootstrap import build_service
+from bots.bootstrap import build_runtime
 from bots.terminal.render import TerminalStyle, render_history
 from bots.terminal.repl import SAVED_NOTE, LineReader, run_practice
 from core.domain import messages
+from core.domain.commands import Level
+from core.domain.models import DeletedData
 from core.domain.roles import RolePackError, load_catalog
-from core.interview.records import InterviewNotFound
-from core.settings import MAX_PAIRS_LIMIT, Settings, load_settings
+from core.interview.reading import InterviewNotFound
+from core.settings import MAX_PAIRS_LIMIT, Settings
 from db.migrate import upgrade_database
 
 DEFAULT_ROLE = "data-science"
@@ -45,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     practice = sub.add_parser("practice", help="run a practice interview in the terminal")
     practice.add_argument("--role", help=f"role id, alias or title (default: ask, or {DEFAULT_ROLE} when piped)")
     practice.add_argument("--questions", type=int, help="number of main questions (default 5)")
-    practice.add_argument("--level", choices=["junior", "mid", "senior"], help="the seniority to interview at")
+    practice.add_argument("--level", choices=[level.value for level in Level], help="the seniority to interview at")
     practice.add_argument("--language", help="the language you will speak in voice answers (e.g. en, hi, es)")
     practice.add_argument("--user", default=_default_user(), help="whose interview this is (default: you)")
     practice.add_argument("--new", action="store_true", help="abandon an unfinished interview and start afresh")
@@ -104,13 +106,13 @@ async def _practice(settings: Settings, args: argparse.Namespace) -> int:
     if args.questions is not None and not 1 <= args.questions <= MAX_PAIRS_LIMIT:
         print(f"--questions must be between 1 and {MAX_PAIRS_LIMIT}.", file=sys.stderr)
         return 2
-    service = build_service(settings)
+    runtime = build_runtime(settings)
     style = TerminalStyle(
         color=sys.stdout.isatty() and "NO_COLOR" not in os.environ, width=shutil.get_terminal_size().columns
     )
     try:
         return await run_practice(
-            service,
+            runtime.service,
             user_id=args.user,
             role=role,
             questions=args.questions,
@@ -123,7 +125,7 @@ async def _practice(settings: Settings, args: argparse.Namespace) -> int:
             on_wait=(lambda: print(style.dim("…"), flush=True)) if interactive and settings.uses_model else None,
         )
     finally:
-        await service.close()
+        await runtime.close()
 
 
 def _platform(args: argparse.Namespace) -> str | None:
@@ -132,24 +134,26 @@ def _platform(args: argparse.Namespace) -> str | None:
 
 
 async def _history(settings: Settings, args: argparse.Namespace) -> int:
-    service = build_service(settings)
+    runtime = build_runtime(settings)
     try:
-        rows = await service.records.history(user_id=args.user, platform=_platform(args), limit=args.limit)
+        service = runtime.service
+        rows = await service.history(user_id=args.user, platform=_platform(args), limit=args.limit)
         print(render_history(rows, {rid: p.title for rid, p in service.catalog.packs.items()}))
     finally:
-        await service.close()
+        await runtime.close()
     return 0
 
 
 async def _report(settings: Settings, args: argparse.Namespace) -> int:
-    service = build_service(settings)
+    runtime = build_runtime(settings)
     try:
-        document = await service.records.report(args.id, fmt=args.format, user_id=args.user, platform=_platform(args))
+        report = await runtime.service.report(args.id, fmt=args.format, user_id=args.user, platform=_platform(args))
     except InterviewNotFound as exc:
         print(exc, file=sys.stderr)
         return 1
     finally:
-        await service.close()
+        await runtime.close()
+    document = report.document
     print(json.dumps(document, indent=2, ensure_ascii=False) if isinstance(document, dict) else document, end="")
     if isinstance(document, dict):
         print()
@@ -172,12 +176,12 @@ def _refuse_erasing(args: argparse.Namespace) -> int | None:
 
 
 async def _delete_my_data(settings: Settings, args: argparse.Namespace) -> int:
-    service = build_service(settings)
+    runtime = build_runtime(settings)
     try:
-        erased = await service.records.delete_user_data(user_id=args.user, platform=args.platform)
+        erased = await runtime.service.delete_user_data(user_id=args.user, platform=args.platform)
     finally:
-        await service.close()
-    print(messages.deleted(erased))
+        await runtime.close()
+    print(messages.deleted(erased or DeletedData()))
     return 0
 
 
@@ -197,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=os.environ.get("LOG_LEVEL", "WARNING").upper(), format="%(levelname)s %(name)s: %(message)s"
     )
     try:
-        settings = load_settings()
+        settings = Settings()
         if args.command == "roles":
             return _roles(settings)
         if args.command == "db":

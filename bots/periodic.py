@@ -11,13 +11,7 @@ from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
 
-KEEP_DELIVERED_S = 24 * 3600  # handled events and sent replies are forgotten after a day (they hold answers)
-_PURGE_EVERY = 100  # sweeps between purges
-
-
-def sweep_interval(service: InterviewService) -> float:
-    """How often a sweeper looks: a few times per recovery delay, between half a second and ten seconds."""
-    return max(0.5, min(10.0, service.limits.recover_after_s / 3))
+_PURGE_EVERY = 100  # sweeps between purges of handled events and sent replies
 
 
 class Periodic:
@@ -51,15 +45,16 @@ class Periodic:
             await asyncio.sleep(self.every_s)
 
 
-def purging(service: InterviewService, job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
-    """job, plus forgetting old handled events and sent replies every hundredth time."""
+def sweeper(name: str, service: InterviewService, sweep: Callable[[], Awaitable[None]]) -> Periodic:
+    """A Periodic running sweep as often as the service asks, forgetting old handled events and sent replies every
+    hundredth time."""
     runs = 0
 
     async def run() -> None:
         nonlocal runs
-        await job()
+        await sweep()
         if runs % _PURGE_EVERY == 0:
-            await service.store.purge_delivered(older_than_s=KEEP_DELIVERED_S)
+            await service.purge_delivered()
         runs += 1
 
-    return run
+    return Periodic(name, run, every_s=service.sweep_every_s)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MAX_PAIRS_LIMIT = 25  # the product's promise: at most 25 question–response pairs per interview
@@ -18,9 +18,13 @@ def default_database_url() -> str:
 
 
 class Settings(BaseSettings):
-    """Configuration; every field maps to an environment variable named in the README."""
+    """Configuration; every field maps to an environment variable listed in docs/configuration.md."""
 
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+    # .env in the working directory is read when it exists; the environment wins over it. An empty value (a blank
+    # `OPENAI_API_KEY=` line) counts as unset, so the default applies: no key means the built-in coach.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore", populate_by_name=True
+    )
 
     database_url: str = Field(default_factory=default_database_url, validation_alias="DATABASE_URL")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
@@ -36,6 +40,10 @@ class Settings(BaseSettings):
     # After a crash: how long an answer, an event or a reply waits on the worker that took it before another
     # worker (or the restarted one) carries it on. Longer than a turn may take (the deadline) plus a margin.
     recover_after_s: float = Field(default=45.0, gt=0, validation_alias="MOCK_INTERVIEW_RECOVER_AFTER")
+    # Adapters stop downloading a voice note past this size (a recording is re-encoded past the API's 25 MB).
+    max_download_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1, validation_alias="MOCK_INTERVIEW_MAX_DOWNLOAD_BYTES"
+    )
     roles_dir: Path | None = Field(default=None, validation_alias="MOCK_INTERVIEW_ROLES_DIR")
 
     # Abuse limits (core/quotas.py); 0 turns one off.
@@ -63,36 +71,7 @@ class Settings(BaseSettings):
     discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")
     discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
 
-    @field_validator(
-        "openai_api_key",
-        "openai_base_url",
-        "slack_bot_token",
-        "slack_app_token",
-        "slack_signing_secret",
-        "slack_client_id",
-        "slack_client_secret",
-        "slack_api_url",
-        "discord_token",
-        "discord_shards",
-        "discord_api_url",
-        "discord_gateway_url",
-        mode="before",
-    )
-    @classmethod
-    def _blank_is_unset(cls, value: object) -> object:
-        # An empty `OPENAI_API_KEY=` line in a .env means "no key": run the offline coach.
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
-
     @property
     def uses_model(self) -> bool:
         """Whether an API key is configured, so the model runs the interview."""
         return self.openai_api_key is not None
-
-
-def load_settings(env_file: str | Path | None = ".env") -> Settings:
-    """Read settings from the environment, and from env_file when it exists."""
-    if env_file is not None and Path(env_file).is_file():
-        return Settings(_env_file=env_file)  # type: ignore[call-arg]
-    return Settings()

@@ -7,11 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Engine,
     Row,
-    Update,
     and_,
     bindparam,
     delete,
@@ -24,13 +22,13 @@ from sqlalchemy.exc import IntegrityError
 
 from core.domain.models import ConversationRef, utcnow
 from core.domain.replies import Reply, reply_from_data, reply_to_data
-from core.ports import OutboxItem
+from core.ports import DuplicateEvent, OutboxItem
+from db.events import claim, is_duplicate_event
 from db.executor import in_db_thread, urgent_in_db_thread
-from db.statements import PLATFORM_OF
-from db.tables import InboxRow, OutboxRow
+from db.tables import InboxRow, OutboxRow, table_of
 
-OUTBOX = OutboxRow.__table__
-INBOX = InboxRow.__table__
+OUTBOX = table_of(OutboxRow)
+INBOX = table_of(InboxRow)
 
 
 # The statements of every turn, built once (see db/statements.py).
@@ -38,30 +36,6 @@ INSERT_REPLY = insert(OUTBOX).returning(OUTBOX.c.id)
 MARK_SENT_BY_ID = update(OUTBOX).where(OUTBOX.c.id == bindparam("p_id"))
 MARK_SENT_BY_KEY = update(OUTBOX).where(OUTBOX.c.key == bindparam("p_key"))
 INSERT_EVENT = insert(INBOX)
-
-
-def _marking_handled(platform: ColumnElement[str]) -> Update:
-    return (
-        update(INBOX)
-        .where(INBOX.c.platform == platform, INBOX.c.event_key == bindparam("p_event_key"), INBOX.c.done_at.is_(None))
-        .values(done_at=bindparam("p_done_at"))
-    )
-
-
-# An event is handled once it is recorded as processed: the transaction that records it marks it in the inbox too.
-MARK_INBOX_DONE = _marking_handled(bindparam("p_platform"))
-MARK_INBOX_DONE_OF_INTERVIEW = _marking_handled(PLATFORM_OF.scalar_subquery())  # on the interview's platform
-
-
-def mark_handled(conn: Connection, platform: str, event_key: str) -> None:
-    """Mark a kept event handled, in the caller's transaction."""
-    conn.execute(MARK_INBOX_DONE, {"p_platform": platform, "p_event_key": event_key, "p_done_at": utcnow()})
-
-
-def mark_handled_of_interview(conn: Connection, interview_id: str, event_key: str) -> None:
-    """Mark a kept event of an interview handled, in the caller's transaction."""
-    params = {"p_interview_id": interview_id, "p_event_key": event_key, "p_done_at": utcnow()}
-    conn.execute(MARK_INBOX_DONE_OF_INTERVIEW, params)
 
 
 def conv_values(conv: ConversationRef) -> dict[str, str]:
@@ -75,7 +49,7 @@ def conv_values(conv: ConversationRef) -> dict[str, str]:
     }
 
 
-def _item(row: Row[Any]) -> OutboxItem:
+def _item(row: Row[Any], *, taken_over: bool = False) -> OutboxItem:
     conv = ConversationRef(
         platform=row.platform,
         workspace_id=row.workspace_id,
@@ -84,7 +58,12 @@ def _item(row: Row[Any]) -> OutboxItem:
         user_id=row.user_id,
     )
     return OutboxItem(
-        id=row.id, conv=conv, reply=reply_from_data(row.reply), attempts=row.attempts, sent=row.sent_at is not None
+        id=row.id,
+        conv=conv,
+        reply=reply_from_data(row.reply),
+        attempts=row.attempts,
+        sent=row.sent_at is not None,
+        taken_over=taken_over,
     )
 
 
@@ -116,11 +95,18 @@ class OutboxMethods:
     engine: Engine
 
     @in_db_thread
-    def queue_replies(self, conv: ConversationRef, replies: list[Reply], *, lease_s: float) -> list[OutboxItem]:
-        """Store replies, leased to this worker; their items, in order."""
-        with self.engine.begin() as conn:
-            ids = store_replies(conv, replies, conn, lease_s=lease_s)
-        return [OutboxItem(id=item_id, conv=conv, reply=reply) for item_id, reply in zip(ids, replies, strict=True)]
+    def queue_replies(
+        self, conv: ConversationRef, replies: Sequence[Reply], *, lease_s: float, event_id: str | None = None
+    ) -> None:
+        """Store keyed replies leased to this worker, with event_id claimed; DuplicateEvent for a claimed event."""
+        try:
+            with self.engine.begin() as conn:
+                claim(conn, conv.platform, event_id)
+                store_replies(conv, replies, conn, lease_s=lease_s)
+        except IntegrityError as err:
+            if is_duplicate_event(err):
+                raise DuplicateEvent(f"event {event_id} was processed already") from err
+            raise
 
     @in_db_thread
     def mark_sent(self, *, item_id: int | None, key: str | None, message_id: str | None) -> None:
@@ -155,7 +141,7 @@ class OutboxMethods:
                     .values(lease_until=now + timedelta(seconds=lease_s), attempts=OUTBOX.c.attempts + 1)
                 ).rowcount
             if taken:
-                claimed.append(_item(row))
+                claimed.append(_item(row, taken_over=True))
         return claimed
 
     @in_db_thread
@@ -182,12 +168,6 @@ class OutboxMethods:
         except IntegrityError:
             return False
         return True
-
-    @in_db_thread
-    def inbox_done(self, platform: str, event_key: str) -> None:
-        """Mark an event handled."""
-        with self.engine.begin() as conn:
-            mark_handled(conn, platform, event_key)
 
     @in_db_thread
     def inbox_stalled(

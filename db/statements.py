@@ -13,16 +13,16 @@ from sqlalchemy import Connection, Select, and_, bindparam, func, insert, or_, s
 from core.domain.models import Interview, InterviewStatus, Usage, utcnow
 from core.ports import TurnConflict
 from db.mapping import HEADER_FIELDS, interview_from_row, turn_from_row
-from db.tables import OPEN_STATUS_CLAUSE, InterviewRow, LlmUsageRow, ProcessedEventRow, TurnRow
+from db.tables import OPEN_STATUS_CLAUSE, InterviewRow, LlmUsageRow, ProcessedEventRow, TurnRow, table_of
 
 # "Open", written exactly as the partial unique index's WHERE: SQLite uses a partial index only when the query's
 # terms match it literally, and cannot see through bound parameters. Without it the per-turn lookup took the
 # workspace's quota index and read every interview of the workspace (4x slower at 500, and growing).
 IS_OPEN = text(OPEN_STATUS_CLAUSE)
-INTERVIEWS = InterviewRow.__table__
-TURNS = TurnRow.__table__
-EVENTS = ProcessedEventRow.__table__
-USAGE = LlmUsageRow.__table__
+INTERVIEWS = table_of(InterviewRow)
+TURNS = table_of(TurnRow)
+EVENTS = table_of(ProcessedEventRow)
+USAGE = table_of(LlmUsageRow)
 
 # The statements of a turn, built once: building and hashing a statement costs more than SQLite running it.
 # Parameters of WHERE clauses are named p_*; the SET or VALUES columns come from each call's parameters.

@@ -6,41 +6,25 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Engine, Table, delete, func, insert, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from core.domain.models import (
-    AnswerSource,
-    ConversationRef,
-    DeletedData,
-    Grade,
-    Interview,
-    InterviewSummary,
-    Turn,
-    Usage,
-    UsageTotals,
-    utcnow,
-)
+from core.domain.models import AnswerSource, ConversationRef, DeletedData, Grade, Interview, Turn, Usage, utcnow
 from core.domain.replies import Reply
-from core.ports import ActiveInterviewExists, TurnConflict
+from core.ports import ActiveInterviewExists, DuplicateEvent, StoreError, TurnConflict
+from db.erasure import erase
+from db.events import EventMethods, claim, claim_of_interview, is_duplicate_event, violates
 from db.executor import LaneExecutor, in_db_thread
-from db.mapping import (
-    interview_values,
-    summary_from_row,
-    turn_values,
-)
-from db.outbox import INBOX, OUTBOX, OutboxMethods, mark_handled, mark_handled_of_interview, store_replies
+from db.mapping import interview_from_row, interview_values, turn_values
+from db.outbox import OutboxMethods, store_replies
 from db.quotas import QuotaMethods
+from db.reads import ReadMethods
 from db.statements import (
-    EVENTS,
-    INSERT_EVENT_OF_INTERVIEW,
     INTERVIEWS,
     OPEN_INTERVIEW,
     TURNS,
     UPDATE_ANSWERED_TURN,
-    USAGE,
     add_usage,
     close_open_turn,
     load_interview,
@@ -48,19 +32,9 @@ from db.statements import (
     touch,
     write_header,
 )
-from db.tables import (
-    OPEN_INTERVIEW_INDEX,
-    OUTBOX_KEY_CONSTRAINT,
-    TURN_SEQ_CONSTRAINT,
-    InterviewRow,
-    LlmUsageRow,
-    ProcessedEventRow,
-    TurnRow,
-)
+from db.tables import OPEN_INTERVIEW_INDEX, OUTBOX_KEY_CONSTRAINT, TURN_SEQ_CONSTRAINT
 
 log = logging.getLogger(__name__)
-
-_FIND_LIMIT = 10
 
 
 # SQLite takes one writer at a time: one thread queues its transactions instead of having several threads wait on
@@ -71,31 +45,25 @@ _SQLITE_THREADS = 1
 _POSTGRES_THREADS = 2
 
 
-def _violates(err: IntegrityError, constraint: str, sqlite_columns: str) -> bool:
-    """Whether err is a unique violation of that constraint (PostgreSQL names it, SQLite lists columns)."""
-    diag = getattr(err.orig, "diag", None)
-    if diag is not None:
-        return getattr(diag, "constraint_name", None) == constraint
-    return f"UNIQUE constraint failed: {sqlite_columns}" in str(err.orig)
-
-
-def _owned_by(table: Table, user_id: str, platform: str | None, workspace_id: str | None) -> list[Any]:
-    """WHERE clauses picking a person's rows of table (by user, and platform and workspace when given)."""
-    clauses = [table.c.user_id == user_id]
-    if platform is not None:
-        clauses.append(table.c.platform == platform)
-    if workspace_id is not None:
-        clauses.append(table.c.workspace_id == workspace_id)
-    return clauses
-
-
-_EVENT_COLUMNS = "processed_events.platform, processed_events.event_id"
 _OPEN_INTERVIEW_COLUMNS = ", ".join(
     f"interviews.{c}" for c in ("platform", "workspace_id", "channel_id", "thread_key", "user_id")
 )
 
 
-class SqlInterviewStore(OutboxMethods, QuotaMethods):
+def _conflict(err: IntegrityError, what: str, event_id: str | None) -> StoreError:
+    """The store error an integrity error of a write stands for (re-raised as it is when it is none of them)."""
+    if is_duplicate_event(err):
+        return DuplicateEvent(f"event {event_id} was processed already")
+    if violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
+        return ActiveInterviewExists(f"{what} has an open interview already")
+    if violates(err, OUTBOX_KEY_CONSTRAINT, "outbox.key") or violates(
+        err, TURN_SEQ_CONSTRAINT, "turns.interview_id, turns.seq"
+    ):
+        return TurnConflict(f"{what} was moved on by another worker")
+    raise err
+
+
+class SqlInterviewStore(OutboxMethods, QuotaMethods, EventMethods, ReadMethods):
     """Durable interviews in a SQL database; each method is one short transaction on the store's threads."""
 
     def __init__(self, engine: Engine) -> None:
@@ -105,19 +73,25 @@ class SqlInterviewStore(OutboxMethods, QuotaMethods):
         self._executor = LaneExecutor(threads, name="db")
 
     @in_db_thread
-    def create_interview(self, interview: Interview, *, replies: Sequence[Reply] = (), lease_s: float = 0.0) -> None:
-        """Insert a new interview, its turns and the replies announcing it (into the outbox), in one transaction;
-        ActiveInterviewExists if its conversation has one open."""
+    def create_interview(
+        self,
+        interview: Interview,
+        *,
+        replies: Sequence[Reply] = (),
+        lease_s: float = 0.0,
+        event_id: str | None = None,
+    ) -> None:
+        """Insert a new interview, its turns and the replies announcing it (into the outbox) with the event claimed,
+        in one transaction; ActiveInterviewExists if its conversation has one open."""
         try:
             with self.engine.begin() as conn:
+                claim(conn, interview.conv.platform, event_id)
                 conn.execute(insert(INTERVIEWS).values(interview_values(interview)))
                 if interview.turns:
                     conn.execute(insert(TURNS), [turn_values(interview.id, turn) for turn in interview.turns])
                 store_replies(interview.conv, replies, conn, lease_s=lease_s)
         except IntegrityError as err:
-            if _violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
-                raise ActiveInterviewExists(f"{interview.conv} has an open interview already") from err
-            raise
+            raise _conflict(err, str(interview.conv), event_id) from err
 
     @in_db_thread
     def get_interview(self, interview_id: str) -> Interview | None:
@@ -141,73 +115,24 @@ class SqlInterviewStore(OutboxMethods, QuotaMethods):
             return load_interview(conn, row) if row else None
 
     @in_db_thread
-    def find_interview_ids(
+    def update_interview(
         self,
-        prefix: str,
+        interview: Interview,
         *,
-        user_id: str | None = None,
-        platform: str | None = None,
-        workspace_id: str | None = None,
-    ) -> list[str]:
-        """Ids starting with prefix (case-insensitive), filtered by whichever of user, platform and workspace are
-        given; at most 10."""
-        query = select(InterviewRow.id).where(InterviewRow.id.istartswith(prefix, autoescape=True))
-        for column, value in (
-            (InterviewRow.user_id, user_id),
-            (InterviewRow.platform, platform),
-            (InterviewRow.workspace_id, workspace_id),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        query = query.order_by(InterviewRow.created_at.desc(), InterviewRow.id).limit(_FIND_LIMIT)
-        with self.engine.begin() as conn:
-            return list(conn.execute(query).scalars())
-
-    @in_db_thread
-    def list_interviews(
-        self,
-        *,
-        user_id: str | None = None,
-        platform: str | None = None,
-        workspace_id: str | None = None,
-        limit: int = 20,
-        channel_id: str | None = None,
-    ) -> list[InterviewSummary]:
-        """Interviews newest first, filtered by whichever of user, platform, workspace and channel are given."""
-        # A correlated count keeps it to one query whatever the number of interviews.
-        answered = (
-            select(func.count(TurnRow.id))
-            .where(TurnRow.interview_id == InterviewRow.id, TurnRow.answer.is_not(None))
-            .correlate(InterviewRow)
-            .scalar_subquery()
-        )
-        query = select(INTERVIEWS, answered.label("answered"))
-        for column, value in (
-            (InterviewRow.user_id, user_id),
-            (InterviewRow.platform, platform),
-            (InterviewRow.workspace_id, workspace_id),
-            (InterviewRow.channel_id, channel_id),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        query = query.order_by(InterviewRow.created_at.desc(), InterviewRow.id).limit(max(limit, 0))
-        with self.engine.begin() as conn:
-            return [summary_from_row(row, row.answered) for row in conn.execute(query)]
-
-    @in_db_thread
-    def update_interview(self, interview: Interview, *, replies: Sequence[Reply] = (), lease_s: float = 0.0) -> None:
+        replies: Sequence[Reply] = (),
+        lease_s: float = 0.0,
+        event_id: str | None = None,
+    ) -> None:
         """Write the header fields (status, level, language, state, overall_score, summary, ended_at) and queue
-        the replies announcing the change, in one transaction; TurnConflict if a keyed reply was queued already."""
+        the replies announcing the change with the event claimed, in one transaction; TurnConflict if a keyed reply
+        was queued already."""
         try:
             with self.engine.begin() as conn:
+                claim(conn, interview.conv.platform, event_id)
                 write_header(conn, interview)
                 store_replies(interview.conv, replies, conn, lease_s=lease_s)
-        except IntegrityError as err:  # resuming while another interview was opened meanwhile
-            if _violates(err, OPEN_INTERVIEW_INDEX, _OPEN_INTERVIEW_COLUMNS):
-                raise ActiveInterviewExists(f"{interview.conv} has an open interview already") from err
-            if _violates(err, OUTBOX_KEY_CONSTRAINT, "outbox.key"):
-                raise TurnConflict(f"{interview.id} was moved on by another worker") from err
-            raise
+        except IntegrityError as err:  # resuming while another interview was opened meanwhile, or a race
+            raise _conflict(err, interview.id, event_id) from err
 
     @in_db_thread
     def add_turn(
@@ -219,12 +144,14 @@ class SqlInterviewStore(OutboxMethods, QuotaMethods):
         usage: Usage | None = None,
         replies: Sequence[Reply] = (),
         lease_s: float = 0.0,
+        event_id: str | None = None,
     ) -> None:
-        """Insert a turn, with the header fields of header, the usage of the call that chose it and the replies
-        asking it (into the outbox; they need header), in one transaction; TurnConflict if (interview_id, seq)
-        exists already."""
+        """Insert a turn, with the header fields of header, the usage of the call that chose it, the replies asking
+        it (into the outbox; they need header) and the event claimed, in one transaction; TurnConflict if
+        (interview_id, seq) exists already."""
         try:
             with self.engine.begin() as conn:
+                claim_of_interview(conn, interview_id, event_id)
                 conn.execute(insert(TURNS), turn_values(interview_id, turn))
                 if header is not None:
                     write_header(conn, header)
@@ -234,9 +161,7 @@ class SqlInterviewStore(OutboxMethods, QuotaMethods):
                 if usage is not None:
                     add_usage(conn, interview_id, usage)
         except IntegrityError as err:
-            if _violates(err, TURN_SEQ_CONSTRAINT, "turns.interview_id, turns.seq"):
-                raise TurnConflict(f"turn {turn.seq} of {interview_id} exists already") from err
-            raise
+            raise _conflict(err, f"turn {turn.seq} of {interview_id}", event_id) from err
 
     @in_db_thread
     def stalled_interviews(self, platform: str, *, idle_s: float, limit: int = 50) -> list[str]:
@@ -256,8 +181,11 @@ class SqlInterviewStore(OutboxMethods, QuotaMethods):
         answered_at: datetime,
         event_id: str | None = None,
         audio_seconds: float | None = None,
+        replies: Sequence[Reply] = (),
+        lease_s: float = 0.0,
     ) -> None:
-        """Store the answer of an open turn (and its event as processed, atomically); TurnConflict otherwise."""
+        """Store the answer of an open turn, the replies it owes at once and its event as processed, atomically:
+        a crash can never leave the event marked but the answer lost. TurnConflict otherwise."""
         values = {
             "answer": answer,
             "source": source.value,
@@ -267,24 +195,34 @@ class SqlInterviewStore(OutboxMethods, QuotaMethods):
         }
         try:
             with self.engine.begin() as conn:
-                if event_id is not None:
-                    # Same transaction as the answer: a crash can never leave the event marked but the answer lost.
-                    event = {"p_interview_id": interview_id, "p_event_id": event_id, "p_created_at": utcnow()}
-                    conn.execute(INSERT_EVENT_OF_INTERVIEW, event)
-                    mark_handled_of_interview(conn, interview_id, event_id)
+                claim_of_interview(conn, interview_id, event_id)
                 close_open_turn(conn, interview_id, seq, values)
+                if replies:
+                    row = conn.execute(select(INTERVIEWS).where(INTERVIEWS.c.id == interview_id)).one()
+                    store_replies(interview_from_row(row, []).conv, replies, conn, lease_s=lease_s)
         except IntegrityError as err:
-            if _violates(err, "pk_processed_events", _EVENT_COLUMNS):
-                raise TurnConflict(f"event {event_id} was processed already") from err
-            raise
+            raise _conflict(err, f"turn {seq} of {interview_id}", event_id) from err
 
     @in_db_thread
-    def close_turn(self, interview_id: str, seq: int, *, skipped: bool = False, hint_requested: bool = False) -> None:
-        """Close an unanswered turn as skipped or turned into a hint; TurnConflict if it was not open."""
+    def close_turn(
+        self,
+        interview_id: str,
+        seq: int,
+        *,
+        skipped: bool = False,
+        hint_requested: bool = False,
+        event_id: str | None = None,
+    ) -> None:
+        """Close an unanswered turn as skipped or turned into a hint, with the event claimed; TurnConflict if it was
+        not open."""
         if skipped == hint_requested:
             raise ValueError("close_turn needs exactly one of skipped and hint_requested")
-        with self.engine.begin() as conn:
-            close_open_turn(conn, interview_id, seq, {"skipped": skipped, "hint_requested": hint_requested})
+        try:
+            with self.engine.begin() as conn:
+                claim_of_interview(conn, interview_id, event_id)
+                close_open_turn(conn, interview_id, seq, {"skipped": skipped, "hint_requested": hint_requested})
+        except IntegrityError as err:
+            raise _conflict(err, f"turn {seq} of {interview_id}", event_id) from err
 
     @in_db_thread
     def save_grade(self, interview_id: str, seq: int, grade: Grade, *, usage: Usage | None = None) -> None:
@@ -307,75 +245,28 @@ class SqlInterviewStore(OutboxMethods, QuotaMethods):
             add_usage(conn, interview_id, usage)
 
     @in_db_thread
-    def usage_totals(self, interview_id: str) -> UsageTotals:
-        """Sum of the interview's recorded usage."""
-        query = select(
-            func.coalesce(func.sum(LlmUsageRow.prompt_tokens), 0),
-            func.coalesce(func.sum(LlmUsageRow.cached_tokens), 0),
-            func.coalesce(func.sum(LlmUsageRow.completion_tokens), 0),
-            func.count(LlmUsageRow.id),
-        ).where(LlmUsageRow.interview_id == interview_id)
-        with self.engine.begin() as conn:
-            prompt, cached, completion, calls = conn.execute(query).one()
-        return UsageTotals(
-            prompt_tokens=int(prompt),
-            cached_tokens=int(cached),
-            completion_tokens=int(completion),
-            calls=int(calls),
-        )
-
-    @in_db_thread
     def delete_user_data(
-        self, *, user_id: str, platform: str | None = None, workspace_id: str | None = None
+        self,
+        *,
+        user_id: str,
+        platform: str | None = None,
+        workspace_id: str | None = None,
+        event_id: str | None = None,
     ) -> DeletedData:
-        """Erase a person's interviews with their turns and usage records, in one transaction; what was removed."""
+        """Erase a person's interviews with their turns and usage records, with the event asking for it claimed
+        (on platform), in one transaction; what was removed."""
         owned = select(INTERVIEWS.c.id).where(INTERVIEWS.c.user_id == user_id)
         if platform is not None:
             owned = owned.where(INTERVIEWS.c.platform == platform)
         if workspace_id is not None:
             owned = owned.where(INTERVIEWS.c.workspace_id == workspace_id)
-        with self.engine.begin() as conn:
-            # Replies and events not tied to an interview (notes, refusals) can still hold what the person wrote.
-            conn.execute(delete(OUTBOX).where(*_owned_by(OUTBOX, user_id, platform, workspace_id)))
-            conn.execute(delete(INBOX).where(*_owned_by(INBOX, user_id, platform, None)))
-            ids = list(conn.execute(owned).scalars())
-            if not ids:
-                return DeletedData()
-            answers = conn.execute(
-                select(func.count()).where(TURNS.c.interview_id.in_(ids), TURNS.c.answer.is_not(None))
-            ).scalar_one()
-            usage = conn.execute(select(func.count()).where(USAGE.c.interview_id.in_(ids))).scalar_one()
-            # Turns and usage rows go with their interview (ON DELETE CASCADE); said explicitly all the same,
-            # so erasure never depends on a connection's foreign-key setting.
-            conn.execute(delete(OUTBOX).where(OUTBOX.c.interview_id.in_(ids)))
-            conn.execute(delete(TURNS).where(TURNS.c.interview_id.in_(ids)))
-            conn.execute(delete(USAGE).where(USAGE.c.interview_id.in_(ids)))
-            conn.execute(delete(INTERVIEWS).where(INTERVIEWS.c.id.in_(ids)))
-        return DeletedData(interviews=len(ids), answers=int(answers), usage_records=int(usage))
-
-    @in_db_thread
-    def claim_event(self, platform: str, event_id: str) -> bool:
-        """Record a platform event id; True the first time, False for a duplicate."""
-        # A plain INSERT on the primary key: the database decides the race between processes.
-        row = {"platform": platform, "event_id": event_id, "created_at": utcnow()}
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(EVENTS).values(row))
-                mark_handled(conn, platform, event_id)
+                if event_id is not None:
+                    claim(conn, platform or "", event_id)
+                return erase(conn, owned, user_id=user_id, platform=platform, workspace_id=workspace_id)
         except IntegrityError as err:
-            if _violates(err, "pk_processed_events", _EVENT_COLUMNS):
-                return False
-            raise
-        return True
-
-    @in_db_thread
-    def event_seen(self, platform: str, event_id: str) -> bool:
-        """Whether a platform event id was recorded already."""
-        query = select(ProcessedEventRow.event_id).where(
-            ProcessedEventRow.platform == platform, ProcessedEventRow.event_id == event_id
-        )
-        with self.engine.begin() as conn:
-            return conn.execute(query).first() is not None
+            raise _conflict(err, user_id, event_id) from err
 
     async def close(self) -> None:
         """Release connections and the database threads."""

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -108,6 +109,14 @@ class InterviewRow(Base):
         Index("ix_interviews_created_at", "created_at"),
         # The abuse limits (db/quotas.py): a workspace's recently written interviews.
         Index("ix_interviews_platform_workspace_id_updated_at", "platform", "workspace_id", "updated_at"),
+        # Whose interview a thread holds (the candidate-only rule): the newest one held there.
+        Index(
+            "ix_interviews_platform_channel_id_thread_key_created_at",
+            "platform",
+            "channel_id",
+            "thread_key",
+            "created_at",
+        ),
     )
 
 
@@ -204,3 +213,22 @@ class InboxRow(Base):
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index("ix_inbox_platform_done_at_received_at", "platform", "done_at", "received_at"),)
+
+
+class StartLockRow(Base):
+    """A start under way: one person's in one channel, held while its thread is opened (see core.interview.starting)."""
+
+    __tablename__ = "start_locks"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    acquired_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+def table_of(row: type[Base]) -> Table:
+    """The Core Table of a declarative row class (typed as the Table it is, for insert/update/delete)."""
+    table = row.__table__
+    assert isinstance(table, Table)
+    return table

@@ -27,7 +27,7 @@ from tests.fakes.slack_payloads import event_callback, form_body, interactivity_
 from tests.fakes.slack_server import APP_TOKEN
 from tests.fakes.slack_socket import FakeSlackWithSocket
 from tests.slack_support import FORM, SlackHarness, slack_harness
-from tests.support import isolate_environment
+from tests.support import find_interview, isolate_environment
 
 COPIES = 4  # the first delivery and three more
 AT_ONCE, LATER = "at-once", "later"
@@ -194,8 +194,8 @@ async def discord_quiet(bots: MatrixBots) -> None:
 
 async def interviews_of(service: InterviewService, user: str, platform: str) -> list[Interview]:
     """Every stored interview of user, with its turns."""
-    rows = await service.records.history(user_id=user, platform=platform)
-    return [await service.records.find(row.id, user_id=user) for row in rows]
+    rows = await service.history(user_id=user, platform=platform)
+    return [await find_interview(service, row.id, user_id=user) for row in rows]
 
 
 def one_graded_answer(interview: Interview) -> None:

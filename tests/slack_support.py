@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -12,7 +11,6 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bots.bootstrap import build_service
 from bots.slack.app import SlackBot, build_slack_app, web_application
 from core.interview.service import InterviewService
 from tests.fakes.slack_payloads import (
@@ -24,7 +22,7 @@ from tests.fakes.slack_payloads import (
     slash_command,
 )
 from tests.fakes.slack_server import BOT_TOKEN, FakeSlack
-from tests.support import make_settings
+from tests.support import make_settings, runtime_for
 
 SIGNING_SECRET = "fake-signing-secret-0123456789abcdef"
 FORM = "application/x-www-form-urlencoded"
@@ -126,8 +124,9 @@ async def slack_harness(
         **settings,
     }
     config = make_settings(database_url, **values)
-    service = build_service(config, rng=random.Random(7))
-    bot = build_slack_app(config, service)
+    runtime = runtime_for(config)
+    service = runtime.service
+    bot = build_slack_app(config, service, engine=runtime.engine)
     runner = web.AppRunner(web_application(bot), access_log=None, shutdown_timeout=0.5)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 import random
+import weakref
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bots.bootstrap import build_service
+from bots.bootstrap import Runtime, build_runtime
 from core.domain.models import ConversationRef, Interview
+from core.domain.replies import Reply
 from core.domain.roles import Question, RolePack
 from core.interview.service import InterviewService
+from core.ports import OutboxItem
 from core.settings import Settings
+from db.store import SqlInterviewStore
 
 
 def isolate_environment(env: pytest.MonkeyPatch, data_home: Path) -> None:
@@ -26,15 +30,36 @@ def isolate_environment(env: pytest.MonkeyPatch, data_home: Path) -> None:
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
-    """Settings for a test: this database, no model unless overridden."""
+    """Settings for a test: this database, no model unless overridden, no .env file read."""
     values: dict[str, Any] = {"DATABASE_URL": database_url, "OPENAI_API_KEY": None, "OPENAI_BASE_URL": None}
     values.update(overrides)
-    return Settings(**values)
+    return Settings(_env_file=None, **values)
+
+
+# The runtime each test service was built in, so a test can look at what was stored: adapters never can.
+_RUNTIMES: weakref.WeakKeyDictionary[InterviewService, Runtime] = weakref.WeakKeyDictionary()
+
+
+def runtime_for(settings: Settings, *, seed: int = 7, **kwargs: Any) -> Runtime:
+    """build_runtime with a seeded question plan, remembered for store_of()."""
+    runtime = build_runtime(settings, rng=random.Random(seed), **kwargs)
+    _RUNTIMES[runtime.service] = runtime
+    return runtime
+
+
+def make_runtime(database_url: str, *, seed: int = 7, **overrides: Any) -> Runtime:
+    """A fully wired runtime (real store, real migrations) with a seeded question plan."""
+    return runtime_for(make_settings(database_url, **overrides), seed=seed)
 
 
 def make_service(database_url: str, *, seed: int = 7, **overrides: Any) -> InterviewService:
     """A fully wired service (real store, real migrations) with a seeded question plan."""
-    return build_service(make_settings(database_url, **overrides), rng=random.Random(seed))
+    return make_runtime(database_url, seed=seed, **overrides).service
+
+
+def store_of(service: InterviewService) -> SqlInterviewStore:
+    """The store under a service built by these helpers, for a test's own checks of what was stored."""
+    return _RUNTIMES[service].store
 
 
 def conv_for(user_id: str, *, platform: str = "terminal") -> ConversationRef:
@@ -56,3 +81,26 @@ def planned(pack: RolePack, interview: Interview, index: int) -> Question:
     """The pack question at a plan position."""
     qid = interview.state["plan"][index]
     return next(q for q in pack.questions if q.id == qid)
+
+
+async def find_interview(service: InterviewService, id_or_prefix: str, **mine: str | None) -> Interview:
+    """The one interview whose id starts with id_or_prefix, among those of the user, platform and workspace given."""
+    store = store_of(service)
+    [interview_id] = await store.find_interview_ids(id_or_prefix, **mine)
+    interview = await store.get_interview(interview_id)
+    assert interview is not None
+    return interview
+
+
+class SentNowhere:
+    """A ReplySender whose sends all succeed and show nothing: a worker that sent its replies before it stopped."""
+
+    async def send(self, item: OutboxItem) -> str | None:
+        """Nothing is shown; the item counts as sent."""
+        return None
+
+    async def tell(self, note: Reply) -> None:
+        """Nothing is shown."""
+
+    async def working(self, on: bool) -> None:
+        """Nothing is shown."""

@@ -16,7 +16,7 @@ from core.domain.models import ConversationRef, InterviewStatus
 from core.domain.replies import Reply, ReplyKind
 from core.interview.service import InterviewService
 from tests.fakes.openai_server import FakeOpenAI
-from tests.support import make_service
+from tests.support import make_service, store_of
 
 ANSWER = (
     "I would start from the business question, then check the data grain and the join keys, because a one to many "
@@ -73,7 +73,7 @@ async def test_a_spent_budget_hands_the_interview_to_the_built_in_coach_and_says
         assert seen[-1].kind is ReplyKind.SCORECARD  # the interview still ends with its scorecard
         assert notices(seen) == 1 and BUDGET_NOTICE in seen[0].text and "00:00 UTC" in seen[0].text
         assert len(fake.requests) == calls  # not one more call reached the model
-        interview = await service.store.get_interview(seen[-1].interview_id or "")
+        interview = await store_of(service).get_interview(seen[-1].interview_id or "")
         assert interview is not None and interview.status is InterviewStatus.COMPLETED
         assert all(t.grade and t.grade.grader == "offline" for t in interview.turns if t.answer is not None)
 

@@ -227,8 +227,8 @@ async def test_terminal_killed_during_the_model_call_carries_on_when_started_aga
             assert "Question 1 of 2" not in second.output  # not asked again: the owed next question comes
             await second.say("end")
             await second.read_until(lambda out: "Scorecard" in out or "scorecard" in out.lower())
-            assert second.process is not None
-            second.process.stdin.close()  # type: ignore[union-attr]
+            assert second.process is not None and second.process.stdin is not None
+            second.process.stdin.close()
             await asyncio.wait_for(second.process.wait(), 30)
         finally:
             for run in (first, second):

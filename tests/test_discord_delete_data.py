@@ -17,6 +17,7 @@ from core.domain.models import DeletedData
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord
+from tests.support import store_of
 
 DANGER, SECONDARY = 4, 2  # Discord's button styles
 SETTLE_S = 0.5  # a click that must do nothing has no reply to wait for: give a wrong erasure this long to show
@@ -46,7 +47,7 @@ def _confirm_buttons(user: dict[str, Any]) -> list[tuple[str, str, int]]:
 
 
 async def _history(bot: RunningBot, user: dict[str, Any]) -> list[str]:
-    return [row.id for row in await bot.service.records.history(user_id=user["id"], platform="discord", limit=50)]
+    return [row.id for row in await bot.service.history(user_id=user["id"], platform="discord", limit=50)]
 
 
 async def _callback(fake: FakeDiscord, event: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +91,9 @@ async def test_the_words_in_a_dm_ask_first_and_only_the_owners_click_erases_thei
     assert confirmation["content"] == texts.CONFIRM_DELETE and "every server" in confirmation["content"]
     assert _buttons(confirmation) == _confirm_buttons(alice)
     assert confirmation["allowed_mentions"] == {"parse": []}
-    open_dm = await bot.service.store.get_open_interview(dm_conv(channel_id=int(dm["id"]), user_id=int(alice["id"])))
+    open_dm = await store_of(bot.service).get_open_interview(
+        dm_conv(channel_id=int(dm["id"]), user_id=int(alice["id"]))
+    )
     assert open_dm is not None and [t.answer for t in open_dm.turns if t.answer] == [
         "An offer, an acceptance and consideration, for example a car sale."
     ]

@@ -11,6 +11,7 @@ from bots.discord.inbound import dm_conv
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord
+from tests.support import store_of
 
 
 @pytest.fixture
@@ -131,5 +132,7 @@ async def test_a_one_word_answer_that_is_also_a_dm_word_answers_the_open_questio
     await fake.user_message(alice, dm, "History.")
     reply = (await fake.wait_for_messages(dm["id"], 3))[2]
     assert not reply["content"].startswith("```")  # not the history listing: the interview moved on
-    interview = await bot.service.store.get_open_interview(dm_conv(channel_id=int(dm["id"]), user_id=int(alice["id"])))
+    interview = await store_of(bot.service).get_open_interview(
+        dm_conv(channel_id=int(dm["id"]), user_id=int(alice["id"]))
+    )
     assert interview is not None and interview.turns[0].answer == "History."

@@ -11,6 +11,7 @@ from bots.discord.inbound import dm_conv
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord
+from tests.support import store_of
 
 
 @pytest.fixture
@@ -40,7 +41,9 @@ async def test_a_message_dispatched_twice_gets_one_reply(bot: RunningBot) -> Non
     await _settle()
     sent = fake.sent_in(dm["id"])
     assert len(sent) == 3, [m["content"][:40] for m in sent]
-    interview = await bot.service.store.get_open_interview(dm_conv(channel_id=int(dm["id"]), user_id=int(alice["id"])))
+    interview = await store_of(bot.service).get_open_interview(
+        dm_conv(channel_id=int(dm["id"]), user_id=int(alice["id"]))
+    )
     assert interview is not None and [t.answer is not None for t in interview.turns] == [True, False]
 
 

@@ -48,6 +48,7 @@ UNTYPED = {k: v for k, v in VOICE.items() if k not in ("content_type", "duration
 
 
 def _attachments(*payloads: dict[str, Any]) -> list[discord.Attachment]:
+    # discord.py's own Attachment, built from the payload as the gateway gives it; its state is only used to download.
     return [discord.Attachment(data=p, state=SimpleNamespace(http=None)) for p in payloads]  # type: ignore[arg-type]
 
 

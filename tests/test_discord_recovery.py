@@ -8,17 +8,12 @@ from pathlib import Path
 
 from bots.discord.inbound import dm_conv
 from core.domain.models import AnswerSource
-from core.ports import OutboxItem
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import running_bot
 from tests.fakes.discord_server import FakeDiscord
-from tests.support import make_service
+from tests.support import SentNowhere, make_service, store_of
 
 RECOVER_AFTER = 0.5
-
-
-async def _sent_nowhere(item: OutboxItem) -> None:
-    """A worker that sent its replies (they are marked sent) before it stopped."""
 
 
 async def test_replies_a_stopped_worker_stored_are_sent_once_by_the_running_bot(tmp_path: Path) -> None:
@@ -36,7 +31,7 @@ async def test_replies_a_stopped_worker_stored_are_sent_once_by_the_running_bot(
             assert "Data Science mock interview" in sent[0]["content"]
             assert sent[1]["content"].startswith("**Question 1 of 2**")
             assert len(fake.sent_in(dm["id"])) == 2
-            assert await bot.service.outbox.pending_for(conv) == []
+            assert await store_of(bot.service).unsent_for(conv) == []
 
 
 async def test_an_answer_left_without_its_next_question_gets_it_once(tmp_path: Path) -> None:
@@ -46,12 +41,12 @@ async def test_an_answer_left_without_its_next_question_gets_it_once(tmp_path: P
         dm = fake.open_dm(bob)
         conv = dm_conv(channel_id=int(dm["id"]), user_id=int(bob["id"]))
         stopped = make_service(url, MOCK_INTERVIEW_RECOVER_AFTER=RECOVER_AFTER)
-        replies = await stopped.start(conv, role="data-science", questions=2)
-        await stopped.outbox.deliver(conv, replies, _sent_nowhere)
-        interview = await stopped.store.get_open_interview(conv)
+        # A worker that sent its replies (they are marked sent) before it stopped.
+        await stopped.start(conv, role="data-science", questions=2, sender=SentNowhere())
+        interview = await store_of(stopped).get_open_interview(conv)
         assert interview is not None
         # Killed during the model call: the answer is stored, not graded, and no next question exists.
-        await stopped.store.save_answer(
+        await store_of(stopped).save_answer(
             interview.id,
             1,
             answer="I would compare bias and variance on a validation set, for example with k-fold.",
@@ -66,6 +61,6 @@ async def test_an_answer_left_without_its_next_question_gets_it_once(tmp_path: P
             assert len(fake.sent_in(dm["id"])) == 1
             assert sent[0]["content"].startswith(("**Follow-up**", "**Question 2 of 2**"))
             await bot.service.drain()
-            stored = await bot.service.store.get_interview(interview.id)
+            stored = await store_of(bot.service).get_interview(interview.id)
             assert stored is not None and stored.turns[0].grade is not None
             assert [t.seq for t in stored.turns] == [1, 2]

@@ -49,7 +49,7 @@ async def test_a_replayed_slash_command_in_a_server_opens_one_thread_with_one_in
 
     [thread] = fake.threads()
     assert sum(INTRO in m["content"] for m in fake.sent_in(thread["id"])) == 1
-    assert len(await bot.service.records.history(user_id=alice["id"], platform="discord")) == 1
+    assert len(await bot.service.history(user_id=alice["id"], platform="discord")) == 1
 
 
 async def test_a_replayed_slash_command_in_a_dm_starts_one_interview(bot: RunningBot) -> None:
@@ -62,4 +62,4 @@ async def test_a_replayed_slash_command_in_a_dm_starts_one_interview(bot: Runnin
     said = [m["content"] for m in fake.sent_in(dm["id"])]
     assert sum(INTRO in text for text in said) == 1
     assert not any("already have" in text for text in said)  # a replay is silent, not "you have one open"
-    assert len(await bot.service.records.history(user_id=alice["id"], platform="discord")) == 1
+    assert len(await bot.service.history(user_id=alice["id"], platform="discord")) == 1

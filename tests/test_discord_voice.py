@@ -13,6 +13,7 @@ from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.openai_server import FakeOpenAI
+from tests.support import store_of
 
 VOICE_NOTE = Path(__file__).parent / "fixtures" / "audio" / "voice-message.ogg"
 SPOKEN = "Bias is error from simplifying assumptions and variance is sensitivity to the training data."
@@ -49,7 +50,7 @@ async def test_a_voice_message_is_transcribed_shown_and_taken_as_the_answer(
     assert len(openai.transcriptions) == 1 and len(fake.cdn_requests) == 1
     upload = openai.transcriptions[0]
     assert upload["bytes"] == audio and upload["filename"].endswith(".ogg")
-    store = running.service.store
+    store = store_of(running.service)
     interview = await store.get_open_interview(dm_conv(channel_id=int(dm["id"]), user_id=int(alice["id"])))
     assert interview is not None and interview.turns[0].answer == SPOKEN
     assert interview.turns[0].source is AnswerSource.VOICE and interview.turns[0].audio_seconds is not None
@@ -65,7 +66,7 @@ async def test_a_voice_message_over_the_download_limit_is_refused_without_downlo
     attachment = fake.upload(
         dm["id"], b"OggS" + bytes(64), filename="voice-message.ogg", content_type="audio/ogg", duration_s=4000.0
     )
-    attachment["size"] = running.service.limits.max_download_bytes + 1  # what Discord says the file weighs
+    attachment["size"] = running.service.settings.max_download_bytes + 1  # what Discord says the file weighs
     await fake.user_message(alice, dm, "", attachments=[attachment], flags=p.VOICE_MESSAGE_FLAG)
     refusal = (await fake.wait_for_messages(dm["id"], 3))[2]
     assert refusal["content"].startswith("⚠️") and "MB" in refusal["content"] and "still open" in refusal["content"]

@@ -9,9 +9,10 @@ from core.coaching.keypoints import measure_coverage
 from core.coaching.model_grader import grade_from_data
 from core.coaching.offline import grade_offline
 from core.coaching.rules import apply_grade_rules, clamp_score
+from core.domain.commands import parse_command
 from core.domain.models import Grade, TurnKind
 from core.domain.roles import KeyPoint, load_catalog
-from core.domain.text import is_stuck_answer, parse_command
+from core.domain.text import is_stuck_answer
 from tests.support import strong_answer
 
 BIAS = KeyPoint(point="Bias causes underfitting", terms=("bias", "underfit", "too simple"))

@@ -10,7 +10,7 @@ from core.domain.models import Interview
 from core.domain.replies import ReplyKind
 from core.interview.service import InterviewService
 from tests.fakes.openai_server import FakeOpenAI
-from tests.support import conv_for, make_service
+from tests.support import conv_for, make_service, store_of
 
 ANSWER = (
     "I would start from the goal and the metric, then check the data and agree a baseline with the team. For example, "
@@ -61,6 +61,6 @@ async def _interview(service: InterviewService, n: int) -> tuple[int, int, float
             replies = await service.answer(conv, f"{ANSWER} ({sent})", event_id=f"{n}-{sent}")
             sent += 1
         slowest = max(slowest, time.perf_counter() - started)
-    interview = await service.store.get_interview(interview_id)
+    interview = await store_of(service).get_interview(interview_id)
     assert interview is not None
     return sent, errors, slowest, interview

@@ -19,7 +19,7 @@ from db.statements import TURNS
 from db.store import SqlInterviewStore
 from tests.fakes.openai_server import FakeOpenAI
 from tests.store_support import make_interview, question
-from tests.support import make_service
+from tests.support import make_service, store_of
 
 ANSWER = "I would check the data first, then agree a baseline with the team, because trust matters here."
 AUDIO = Path(__file__).parent / "fixtures" / "audio" / "voice-message.ogg"
@@ -35,23 +35,23 @@ def fresh(prefix: str) -> str:
 
 
 async def answers_stored(service: InterviewService, conv: ConversationRef) -> int:
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None
     return sum(t.answer is not None for t in interview.turns)
 
 
 async def open_seq(service: InterviewService, conv: ConversationRef) -> int:
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None and interview.current_turn is not None
     return interview.current_turn.seq
 
 
 async def backdate_answers(service: InterviewService, conv: ConversationRef, *, seconds: float) -> None:
     """Move the conversation's stored answers back in time, as if they had been given `seconds` earlier."""
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None
     when = utcnow() - timedelta(seconds=seconds)
-    with service.store.engine.begin() as conn:  # type: ignore[attr-defined]
+    with store_of(service).engine.begin() as conn:
         conn.execute(
             update(TURNS)
             .where(TURNS.c.interview_id == interview.id, TURNS.c.answer.is_not(None))
@@ -76,7 +76,7 @@ async def test_a_fourth_open_interview_is_refused_until_one_is_ended(service: In
     refused = await service.start(convs[3], role="ds", questions=2)
     assert [r.kind for r in refused] == [ReplyKind.ERROR]
     assert "3 interviews open" in refused[0].text and "`end`" in refused[0].text
-    assert await service.store.get_open_interview(convs[3]) is None
+    assert await store_of(service).get_open_interview(convs[3]) is None
 
     # Replacing the one open in the same conversation keeps the count, so it is allowed.
     replaced = await service.start(convs[0], role="law", questions=2, replace=True)
@@ -111,7 +111,9 @@ async def test_answers_over_the_per_minute_limit_are_refused_unstored_and_taken_
 
         refused = await service.answer(first, ANSWER, event_id=f"{user}-3")
         assert [r.kind for r in refused] == [ReplyKind.ERROR]
-        wait = int(re.search(r"wait (\d+) seconds?", refused[0].text).group(1))  # type: ignore[union-attr]
+        said = re.search(r"wait (\d+) seconds?", refused[0].text)
+        assert said is not None
+        wait = int(said.group(1))
         assert 55 <= wait <= 60 and "send the same answer again" in refused[0].text
         assert await answers_stored(service, first) == 2 and await open_seq(service, first) == seq  # still open
         assert await service.answer(first, ANSWER, event_id=f"{user}-3") == []  # a redelivery: no second message
@@ -172,7 +174,7 @@ async def test_limits_of_zero_are_off(database_url: str) -> None:
             for conv in convs:
                 replies = await service.answer(conv, f"{ANSWER} ({n})")
                 assert replies and replies[-1].is_question
-        listed = await service.store.list_interviews(user_id=user)
+        listed = await store_of(service).list_interviews(user_id=user)
         assert sorted(i.answered for i in listed) == [3, 3, 3, 3]  # 4 open at once, 12 answers within a minute
     finally:
         await service.close()

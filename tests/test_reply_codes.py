@@ -19,11 +19,13 @@ async def test_every_way_of_finding_nothing_open_says_so_with_a_code(tmp_path: P
             assert [(r.kind, r.code) for r in replies] == [(ReplyKind.INFO, ReplyCode.NO_INTERVIEW)]
         assert ReplyCode.NO_INTERVIEW == "no_interview"  # the value adapters may also see serialised
 
-        # Once an interview is open, nothing it says carries that code, and plain information carries none.
+        # Once an interview is open, nothing it says carries that code, and plain information carries none; its
+        # intro says it started (Slack updates the thread's parent line on it).
         started = await service.start(conv, role="data-science", questions=1)
         helped = await service.command(conv, "help")
         paused = await service.command(conv, "pause")
-        assert all(r.code is None for r in started + helped + paused)
+        assert [r.code for r in started] == [ReplyCode.STARTED, None]
+        assert all(r.code is None for r in helped + paused)
         assert any(r.is_question for r in started)
     finally:
         await service.close()

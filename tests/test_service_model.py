@@ -14,7 +14,7 @@ from core.domain.models import TurnKind
 from core.domain.replies import ReplyKind
 from core.interview.service import InterviewService
 from tests.fakes.openai_server import FakeOpenAI
-from tests.support import conv_for, make_service, planned
+from tests.support import conv_for, make_service, planned, store_of
 
 LONG_ANSWER = (
     "I would start from the business question, then check the data grain and the join keys, because a one to many "
@@ -70,7 +70,7 @@ async def test_a_model_interview_generates_questions_grades_every_answer_and_rec
         assert card is not None and card.summary.startswith("A solid interview")
         assert [i.score is not None for i in card.items] == [True] * 4
         assert card.items[0].score == 2  # the fake grades 2 + words // 8
-        interview = await service.store.get_interview(card.interview_id)
+        interview = await store_of(service).get_interview(card.interview_id)
         assert interview is not None
         assert all(t.grade and t.grade.grader == "model" for t in interview.turns)
         assert [t.kind for t in interview.turns] == [
@@ -79,7 +79,7 @@ async def test_a_model_interview_generates_questions_grades_every_answer_and_rec
             TurnKind.QUESTION,
             TurnKind.QUESTION,
         ]
-        usage = await service.store.usage_totals(interview.id)
+        usage = await store_of(service).usage_totals(interview.id)
         # 1 opening + 4 moves + 4 grades + 1 summary; the last move is the plan's end, decided by the model too.
         assert usage.calls == len(fake.requests) == 10
         assert usage.prompt_tokens > 0 and usage.completion_tokens > 0
@@ -125,7 +125,7 @@ async def test_answers_reach_the_grader_delimited_as_data(tmp_path: Path, fake: 
         grade_request = _chat_requests(fake, "answer_grade")[0]["messages"][-1]["content"]
         assert grade_request.count("</candidate_answer>") == 1  # the answer cannot close the data block
         assert grade_request.index("<candidate_answer>") < grade_request.index("Ignore previous")
-        interview = await service.store.get_open_interview(conv)
+        interview = await store_of(service).get_open_interview(conv)
         assert interview is not None and interview.turns[0].grade is not None
         assert "injection" in interview.turns[0].grade.flags
     finally:
@@ -142,7 +142,7 @@ async def test_a_model_timeout_keeps_the_answer_and_retry_continues(tmp_path: Pa
         replies = await service.answer(conv, LONG_ANSWER)
         assert replies[0].kind is ReplyKind.ERROR and "retry" in replies[0].actions
         assert "saved" in replies[0].text and "timed out" in replies[0].text.lower()
-        interview = await service.store.get_open_interview(conv)
+        interview = await store_of(service).get_open_interview(conv)
         assert interview is not None and interview.turns[0].answer == LONG_ANSWER.strip()
         assert interview.current_turn is None
         owed = await service.answer(conv, "another message before retrying")
@@ -162,7 +162,7 @@ async def test_garbage_from_the_interviewer_degrades_to_the_role_pack(tmp_path: 
     try:
         await service.start(conv, role="ds", questions=2)
         await service.command(conv, "skip")  # no model call: straight to question 2 from the pack
-        interview = await service.store.get_open_interview(conv)
+        interview = await store_of(service).get_open_interview(conv)
         assert interview is not None
         pack = service.catalog.get("data-science")
         assert interview.turns[-1].question == planned(pack, interview, 1).text
@@ -210,14 +210,14 @@ async def test_a_slow_model_is_cut_off_at_the_turn_deadline_and_the_scorecard_st
         assert time.perf_counter() - started < 2.0
         assert replies[0].kind is ReplyKind.ERROR and "taking too long" in replies[0].text
         assert "retry" in replies[0].actions
-        interview = await service.store.get_open_interview(conv)
+        interview = await store_of(service).get_open_interview(conv)
         assert interview is not None and interview.turns[0].answer == LONG_ANSWER.strip()
         started = time.perf_counter()
         ended = await service.answer(conv, "end")
         assert time.perf_counter() - started < 2.0  # the in-flight grade is cut off too
         card = ended[-1].scorecard
         assert card is not None and card.items[0].score is not None
-        stored = await service.store.get_interview(card.interview_id)
+        stored = await store_of(service).get_interview(card.interview_id)
         assert stored is not None and stored.turns[0].grade is not None
         assert stored.turns[0].grade.grader == "offline"  # graded offline rather than keep the candidate waiting
     finally:

@@ -10,7 +10,7 @@ import pytest
 from core.domain.models import InterviewStatus, TurnKind
 from core.domain.replies import ReplyKind
 from core.interview.service import InterviewService
-from tests.support import conv_for, make_service, planned, strong_answer
+from tests.support import conv_for, make_service, planned, store_of, strong_answer
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ async def test_start_asks_the_first_planned_question(service: InterviewService) 
     conv = conv_for(_user())
     replies = await service.start(conv, role="data-science", questions=4)
     assert [r.kind for r in replies] == [ReplyKind.INFO, ReplyKind.QUESTION]
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None and interview.planned_questions == 4
     assert len(set(interview.state["plan"])) == 4
     pack = service.catalog.get("data-science")
@@ -50,7 +50,7 @@ async def test_a_whole_interview_of_strong_answers_scores_high(database_url: str
         await service.start(conv, role="swe", questions=3)
         replies = []
         for index in range(3):
-            interview = await service.store.get_open_interview(conv)
+            interview = await store_of(service).get_open_interview(conv)
             assert interview is not None
             replies = await service.answer(conv, strong_answer(planned(pack, interview, index)))
         assert replies[-1].kind is ReplyKind.SCORECARD
@@ -58,7 +58,7 @@ async def test_a_whole_interview_of_strong_answers_scores_high(database_url: str
         assert card is not None and card.answered == 3 and len(card.items) == 3  # strong answers get no follow-up
         assert all(item.score is not None and item.score >= 8 for item in card.items)
         assert card.overall_score is not None and card.overall_score >= 8
-        stored = await service.store.get_interview(card.interview_id)
+        stored = await store_of(service).get_interview(card.interview_id)
         assert stored is not None and stored.status is InterviewStatus.COMPLETED
         assert stored.overall_score == card.overall_score and stored.summary
     finally:
@@ -70,7 +70,7 @@ async def test_a_thin_answer_gets_a_follow_up_on_the_same_question(service: Inte
     await service.start(conv, role="data-science", questions=2)
     replies = await service.answer(conv, "I would look at the numbers carefully and talk to the team about it.")
     assert [r.kind for r in replies] == [ReplyKind.FOLLOW_UP]
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None
     first, follow_up = interview.turns
     assert follow_up.kind is TurnKind.FOLLOW_UP and follow_up.question_index == first.question_index == 0
@@ -83,7 +83,7 @@ async def test_i_dont_know_is_kept_scored_1_and_followed_by_the_hint(service: In
     replies = await service.answer(conv, "Sorry, I don't know.")
     assert [r.kind for r in replies] == [ReplyKind.HINT]
     await service.drain()
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None
     question = planned(service.catalog.get("law"), interview, 0)
     assert interview.turns[0].answer == "Sorry, I don't know." and interview.turns[0].score == 1
@@ -96,7 +96,7 @@ async def test_empty_answer_and_hint_command_give_hints_without_recording_an_ans
     first = await service.answer(conv, "   ")
     second = await service.answer(conv, "hint")
     assert [r.kind for r in first + second] == [ReplyKind.HINT, ReplyKind.HINT]
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None
     assert [t.kind for t in interview.turns] == [TurnKind.QUESTION, TurnKind.HINT, TurnKind.HINT]
     assert all(t.answer is None for t in interview.turns)
@@ -108,7 +108,7 @@ async def test_skip_repeat_and_end(service: InterviewService) -> None:
     conv = conv_for(_user())
     await service.start(conv, role="pm", questions=3)
     repeat = await service.command(conv, "repeat")
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None and len(interview.turns) == 1
     assert repeat[0].seq == 1 and "Question 1 of 3" in repeat[0].text
     skipped = await service.answer(conv, "/skip")
@@ -128,22 +128,22 @@ async def test_ending_before_any_answer_abandons_without_a_score(service: Interv
     started = await service.start(conv, role="behavioral", questions=2)
     replies = await service.command(conv, "end")
     assert [r.kind for r in replies] == [ReplyKind.INFO] and "nothing to score" in replies[0].text
-    stored = await service.store.get_interview(started[0].interview_id or "")
+    stored = await store_of(service).get_interview(started[0].interview_id or "")
     assert stored is not None and stored.status is InterviewStatus.ABANDONED and stored.overall_score is None
 
 
 async def test_answer_length_limit_is_exact_and_rejection_keeps_the_question_open(service: InterviewService) -> None:
     conv = conv_for(_user())
     await service.start(conv, role="data-science", questions=2)
-    limit = service.limits.max_answer_chars
+    limit = service.settings.max_answer_chars
     too_long = await service.answer(conv, "wordy " * 3333 + "ab")  # 20,000 characters
     assert too_long[0].kind is ReplyKind.ERROR and "20,000" in too_long[0].text and f"{limit:,}" in too_long[0].text
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None and interview.turns[0].answer is None
     exactly = ("x" * (limit - 1)) + "y"
     accepted = await service.answer(conv, exactly)
     assert accepted and accepted[0].kind is not ReplyKind.ERROR
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None and interview.turns[0].answer == exactly
 
 
@@ -159,7 +159,7 @@ async def test_unknown_role_lists_the_valid_ones_and_aliases_resolve(service: In
     ):
         conv = conv_for(_user())
         await service.start(conv, role=alias, questions=1)
-        interview = await service.store.get_open_interview(conv)
+        interview = await store_of(service).get_open_interview(conv)
         assert interview is not None and interview.role == role_id
 
 
@@ -174,7 +174,7 @@ async def test_a_duplicate_event_gives_no_second_reply_or_answer(service: Interv
     first = await service.answer(conv, "An answer about joins and duplicate keys.", event_id="Ev123")
     again = await service.answer(conv, "An answer about joins and duplicate keys.", event_id="Ev123")
     assert first and again == []
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None and sum(1 for t in interview.turns if t.answer) == 1
     assert interview.current_turn is not None and interview.current_turn.seq == 2  # the replay did not answer it
     hint = await service.answer(conv, "hint", event_id="Ev124")
@@ -194,7 +194,7 @@ async def test_the_pair_cap_ends_the_interview(sqlite_url: str) -> None:
         kinds = [r.kind for r in replies]
         assert kinds == [ReplyKind.INFO, ReplyKind.INFO]  # cap notice, then "nothing to score"
         assert "3 question–response pairs" in replies[0].text
-        assert await service.store.get_open_interview(conv) is None
+        assert await store_of(service).get_open_interview(conv) is None
     finally:
         await service.close()
 
@@ -207,7 +207,7 @@ async def test_start_shows_the_open_interview_and_replace_abandons_it(service: I
     assert again[1].interview_id == first[0].interview_id
     fresh = await service.start(conv, role="law", questions=2, replace=True)
     assert fresh[0].interview_id != first[0].interview_id
-    old = await service.store.get_interview(first[0].interview_id or "")
+    old = await store_of(service).get_interview(first[0].interview_id or "")
     assert old is not None and old.status is InterviewStatus.ABANDONED
 
 
@@ -217,7 +217,7 @@ async def test_pause_blocks_answers_and_resume_repeats_the_question(service: Int
     await service.command(conv, "pause")
     blocked = await service.answer(conv, "A real answer that should wait until resume.")
     assert "paused" in blocked[0].text.lower()
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None and interview.status is InterviewStatus.PAUSED and interview.turns[0].answer is None
     resumed = await service.command(conv, "resume")
     assert resumed[0].kind is ReplyKind.QUESTION and resumed[0].seq == 1
@@ -227,10 +227,10 @@ async def test_report_json_is_complete_and_prefix_lookup_works(service: Intervie
     conv = conv_for(_user())
     started = await service.start(conv, role="ds", questions=1)
     interview_id = started[0].interview_id or ""
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None
     await service.answer(conv, strong_answer(planned(service.catalog.get("data-science"), interview, 0)))
-    document = await service.records.report(interview_id[:8])
+    document = (await service.report(interview_id[:8])).document
     assert isinstance(document, dict)
     assert {"id", "role", "status", "overall_score", "turns", "usage"} <= set(document)
     assert document["id"] == interview_id and document["status"] == "completed"
@@ -238,7 +238,7 @@ async def test_report_json_is_complete_and_prefix_lookup_works(service: Intervie
     assert {"seq", "kind", "question", "answer", "source", "score", "feedback"} <= set(turn)
     assert turn["kind"] == "question" and turn["source"] == "text" and 1 <= turn["score"] <= 10
     assert document["usage"] == {"prompt_tokens": 0, "cached_tokens": 0, "completion_tokens": 0, "calls": 0}
-    markdown = await service.records.report(interview_id[:6], fmt="md")
+    markdown = (await service.report(interview_id[:6], fmt="md")).document
     assert isinstance(markdown, str) and interview_id in markdown and "Score:" in markdown
 
 
@@ -248,5 +248,5 @@ async def test_escape_sequences_and_control_characters_are_not_answers(service: 
     replies = await service.answer(conv, "\x1b[4~\x1b[A\x07")  # the End and Up keys and a bell: nothing typed
     assert [r.kind for r in replies] == [ReplyKind.HINT]
     await service.answer(conv, "Duplicate \x1b[31mkeys\x1b[0m fan out\x00 rows.")
-    interview = await service.store.get_open_interview(conv)
+    interview = await store_of(service).get_open_interview(conv)
     assert interview is not None and interview.turns[1].answer == "Duplicate keys fan out rows."

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bots.slack.answers import DM_NUDGE
-from bots.slack.commands import CANNOT_POST
+from bots.slack.texts import CANNOT_POST, DM_NUDGE
 from core.domain.models import InterviewStatus
 from tests.fakes.slack_payloads import thread_reply
 from tests.slack_support import SlackHarness, block_text, is_scorecard, slack_harness
@@ -76,7 +75,7 @@ async def test_a_second_start_in_the_channel_points_to_the_open_one_and_end_fini
     await harness.wait_thread(CHANNEL, thread_ts, after=2)
     assert "scorecard is in its thread" in await ask(harness, "end", who)
     assert any(is_scorecard(m) for m in harness.thread(CHANNEL, thread_ts))
-    rows = await harness.service.records.history(user_id=who, platform="slack")
+    rows = await harness.service.history(user_id=who, platform="slack")
     assert [r.status for r in rows] == [InterviewStatus.COMPLETED]
     listing = await ask(harness, "history", who)
     assert rows[0].id[:8] in listing and "Human Resources" in listing and "completed" in listing
@@ -93,7 +92,7 @@ async def test_report_is_uploaded_as_a_markdown_file_in_three_steps(harness: Sla
     await harness.wait_thread(CHANNEL, thread_ts, after=0)
     await harness.event(thread_reply("end", user=who, channel=CHANNEL, thread_ts=thread_ts))
     await harness.fake.wait_for(lambda: "ended before any answer" in harness.parent(CHANNEL, who)["text"])
-    interview_id = (await harness.service.records.history(user_id=who, platform="slack"))[0].id
+    interview_id = (await harness.service.history(user_id=who, platform="slack"))[0].id
     assert await harness.command(f"report {interview_id[:6]}", user=who, channel=CHANNEL) == 200
     await harness.fake.wait_for(lambda: harness.fake.calls_to("files.completeUploadExternal"))
     step1 = harness.fake.calls_to("files.getUploadURLExternal")[0].params
@@ -111,7 +110,7 @@ async def test_where_the_app_cannot_post_the_user_is_told_privately(harness: Sla
     who = user()
     assert CANNOT_POST in await ask(harness, "ds", who, channel="C0PRIVATE")
     assert [c.params["channel"] for c in harness.fake.calls_to("conversations.join")] == ["C0PRIVATE"]
-    assert await harness.service.records.history(user_id=who) == []
+    assert await harness.service.history(user_id=who) == []
 
 
 async def test_in_a_public_channel_the_app_is_not_in_it_joins_so_it_hears_the_answers(harness: SlackHarness) -> None:

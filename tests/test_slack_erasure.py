@@ -70,7 +70,7 @@ async def click(h: SlackHarness, message: dict[str, Any], action_id: str, *, who
 
 
 async def interviews_of(h: SlackHarness, who: str) -> int:
-    return len(await h.service.records.history(user_id=who, platform="slack"))
+    return len(await h.service.history(user_id=who, platform="slack"))
 
 
 async def test_only_the_owners_confirm_erases_their_data_once(harness: SlackHarness) -> None:

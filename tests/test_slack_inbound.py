@@ -19,9 +19,8 @@ from bots.slack.inbound import (
     parse_button,
     parse_command_text,
     parse_erase_button,
-    plain_text,
 )
-from bots.slack.threads import METADATA_EVENT, parent_owner
+from bots.slack.plain import plain_text
 
 BOT = "U0COACHBOT"
 TEAM = "T0FAKE"
@@ -197,24 +196,3 @@ def test_button_values(action: dict, expected: ButtonPress | None) -> None:
 )
 def test_erase_button_values(action: dict, expected: EraseChoice | None) -> None:
     assert parse_erase_button(action, user_id="U1") == expected
-
-
-@pytest.mark.parametrize(
-    ("parent", "owner"),
-    [
-        ({"user": BOT, "text": ":briefcase: <@U0ALICE> · *Law* mock interview", "metadata": None}, "U0ALICE"),
-        (
-            {
-                "user": BOT,
-                "text": "edited away",
-                "metadata": {"event_type": METADATA_EVENT, "event_payload": {"owner": "U0BOB"}},
-            },
-            "U0BOB",
-        ),
-        ({"user": BOT, "text": "Hello <@U0ALICE>"}, None),  # not one of our interview parents
-        ({"user": "U0ALICE", "text": ":briefcase: <@U0ALICE> · fake"}, None),  # written by a person
-        ({}, None),
-    ],
-)
-def test_the_owner_of_a_thread_is_read_from_its_parent(parent: dict, owner: str | None) -> None:
-    assert parent_owner(parent, bot_user_id=BOT) == owner

@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bots.slack.answers import outsider_note
+from bots.slack.texts import outsider_note
 from core.domain.models import ConversationRef
 from tests.fakes.slack_payloads import form_body, slash_command
 from tests.fakes.slack_server import TEAM_ID
 from tests.slack_support import FORM, SlackHarness, slack_harness
+from tests.support import store_of
 
 CHANNEL = "C0PRIVACY"
 OTHER_TEAM = "T0OTHERWS"
@@ -93,7 +94,7 @@ async def test_someone_elses_buttons_are_refused_and_change_nothing(harness: Sla
     assert len(harness.thread(CHANNEL, thread_ts)) == before  # nothing posted in the thread
     # The owner's buttons are still there: the clicked message was never replaced.
     assert all(c.params.get("ts") != question["ts"] for c in harness.fake.calls_to("chat.update"))
-    interview = await harness.service.store.get_open_interview(
+    interview = await store_of(harness.service).get_open_interview(
         ConversationRef("slack", TEAM_ID, CHANNEL, thread_ts, owner)
     )
     assert interview is not None and interview.status.is_open

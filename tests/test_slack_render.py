@@ -19,8 +19,9 @@ from bots.slack.render import (
     scorecard_messages,
     split_text,
 )
+from core.domain.commands import QUESTION_ACTIONS
 from core.domain.models import InterviewStatus, InterviewSummary
-from core.domain.replies import QUESTION_ACTIONS, Reply, ReplyKind, Scorecard, ScoreItem
+from core.domain.replies import Reply, ReplyKind, Scorecard, ScoreItem
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_payloads import thread_reply
 from tests.fakes.slack_server import TEAM_ID
 from tests.slack_support import block_text, is_question, slack_harness
+from tests.support import store_of
 
 CHANNEL = "C0RETRY"
 
@@ -37,7 +38,7 @@ async def test_a_model_outage_keeps_the_answer_and_retry_continues(tmp_path: Pat
             assert block_text(failed).startswith(":warning:") and "Your answer is saved" in block_text(failed)
             assert [e["action_id"] for e in failed["blocks"][-1]["elements"]] == ["mi:retry"]
             conv = ConversationRef("slack", TEAM_ID, CHANNEL, thread_ts, who)
-            interview = await h.service.store.get_open_interview(conv)
+            interview = await store_of(h.service).get_open_interview(conv)
             assert interview is not None and interview.turns[0].answer == answer
             await h.click(failed, "mi:retry", user=who, channel=CHANNEL)
             new = await h.wait_thread(CHANNEL, thread_ts, after=before + 1)

@@ -40,7 +40,7 @@ async def test_two_starts_at_once_make_one_interview_and_the_other_is_told(harne
     await asyncio.sleep(0.5)  # room for a second interview to (wrongly) appear
 
     assert len(parents(harness, who)) == 1
-    rows = await harness.service.records.history(user_id=who, platform="slack")
+    rows = await harness.service.history(user_id=who, platform="slack")
     assert len(rows) == 1 and rows[0].status.is_open
     [told] = harness.fake.responses
     assert told["key"] == who and told["response_type"] == "ephemeral"
@@ -52,7 +52,7 @@ async def test_two_starts_at_once_make_one_interview_and_the_other_is_told(harne
     assert await harness.command("ds questions=1", user=who, channel=CHANNEL) == 200
     await harness.fake.wait_for(lambda: len(parents(harness, who)) == 2)
     await harness.wait_thread(CHANNEL, parents(harness, who)[1]["ts"], after=0)
-    rows = await harness.service.records.history(user_id=who, platform="slack")
+    rows = await harness.service.history(user_id=who, platform="slack")
     assert [r.status.is_open for r in rows] == [True, False]
 
 
@@ -66,4 +66,4 @@ async def test_after_a_start_that_could_not_post_the_next_try_goes_ahead(harness
     assert await harness.command("law questions=1", user=who, channel=CHANNEL) == 200
     await harness.fake.wait_for(lambda: parents(harness, who))
     await harness.wait_thread(CHANNEL, parents(harness, who)[0]["ts"], after=0)
-    assert len(await harness.service.records.history(user_id=who, platform="slack")) == 1
+    assert len(await harness.service.history(user_id=who, platform="slack")) == 1

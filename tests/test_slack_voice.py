@@ -15,6 +15,7 @@ from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_payloads import audio_file, audio_reply
 from tests.fakes.slack_server import BOT_TOKEN, TEAM_ID, FakeSlack
 from tests.slack_support import SlackHarness, block_text, is_question, slack_harness
+from tests.support import store_of
 
 AUDIO = Path(__file__).parent / "fixtures" / "audio"
 CHANNEL = "C0VOICE"
@@ -57,7 +58,7 @@ async def test_a_voice_clip_answer_is_downloaded_transcribed_and_answered(
     heard = block_text(new[0])
     assert "I heard" in heard and "regularise the model" in heard
     assert is_question(new[-1])
-    interview = await harness.service.store.get_open_interview(conv)
+    interview = await store_of(harness.service).get_open_interview(conv)
     assert interview is not None
     assert interview.turns[0].source is AnswerSource.VOICE and interview.turns[0].answer == SPOKEN
 
@@ -77,13 +78,13 @@ async def test_a_browser_webm_clip_announced_without_details_is_looked_up(
     await harness.wait_thread(CHANNEL, thread_ts, after=before)
     assert [c.params["file"] for c in harness.fake.calls_to("files.info")] == [full["id"]]
     assert openai.transcriptions[0]["filename"].endswith(".webm") or openai.transcriptions[0]["byte_length"] > 0
-    interview = await harness.service.store.get_open_interview(conv)
+    interview = await store_of(harness.service).get_open_interview(conv)
     assert interview is not None and interview.turns[0].source is AnswerSource.VOICE
 
 
 async def test_a_clip_over_the_download_limit_is_refused_before_downloading(harness: SlackHarness) -> None:
     who, thread_ts, conv = await _start(harness)
-    huge = harness.service.limits.max_download_bytes + 1
+    huge = harness.service.settings.max_download_bytes + 1
     info = audio_file("long.m4a", mimetype="audio/mp4", filetype="m4a", user=who) | {"size": huge}
     file = harness.fake.add_file(info, b"\x00" * 16)
     before = len(harness.thread(CHANNEL, thread_ts))
@@ -95,7 +96,7 @@ async def test_a_clip_over_the_download_limit_is_refused_before_downloading(harn
     await asyncio.sleep(0.3)
     assert len(harness.thread(CHANNEL, thread_ts)) == before + 1
     assert harness.fake.downloads == []
-    interview = await harness.service.store.get_open_interview(conv)
+    interview = await store_of(harness.service).get_open_interview(conv)
     assert interview is not None and interview.current_turn is not None and interview.current_turn.seq == 1
 
 

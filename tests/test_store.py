@@ -25,10 +25,10 @@ T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def test_store_implements_the_port_exactly() -> None:
-    ports = [cls for cls in InterviewStore.__mro__ if cls.__module__ == "core.ports"]
-    assert {cls.__name__ for cls in ports} >= {"InterviewStore", "OutboxStore", "InboxStore"}
+    ports = [cls for cls in InterviewStore.__mro__ if cls.__module__ == "core.ports.store"]
+    assert {cls.__name__ for cls in ports} >= {"InterviewStore", "OutboxStore", "InboxStore", "EventStore"}
     methods = {name for cls in ports for name, value in vars(cls).items() if callable(value) and name[0] != "_"}
-    assert {"create_interview", "queue_replies", "inbox_put", "stalled_interviews"} <= methods
+    assert {"create_interview", "queue_replies", "inbox_put", "stalled_interviews", "claim_start"} <= methods
     for name in methods:
         implementation = getattr(SqlInterviewStore, name)
         assert inspect.iscoroutinefunction(implementation), name

@@ -26,7 +26,7 @@ from tests.fakes.slack_payloads import event_callback, form_body, signed_headers
 from tests.fakes.slack_server import BOT_TOKEN, FakeSlack
 from tests.process_support import free_port, process_env, spawn_slack_http, stop, wait_healthy
 from tests.slack_support import FORM, block_text, is_question, is_scorecard
-from tests.support import make_service
+from tests.support import find_interview, make_service
 
 SECRET = "two-processes-signing-secret"
 INTERVIEWS = 4
@@ -159,8 +159,8 @@ async def _check_stored(database: str, candidates: list[Candidate]) -> None:
     service = make_service(database)
     try:
         for who in candidates:
-            [row] = await service.records.history(user_id=who.user, platform="slack")
-            interview = await service.records.find(row.id, user_id=who.user)
+            [row] = await service.history(user_id=who.user, platform="slack")
+            interview = await find_interview(service, row.id, user_id=who.user)
             assert interview.status is InterviewStatus.COMPLETED
             answered = [t for t in interview.turns if t.answer is not None]
             assert [t.answer for t in answered] == who.answers

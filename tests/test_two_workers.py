@@ -8,7 +8,7 @@ import random
 from core.domain.models import InterviewStatus
 from core.domain.replies import Reply
 from core.interview.service import InterviewService
-from tests.support import conv_for, make_service
+from tests.support import conv_for, find_interview, make_service
 
 ANSWERS = 6
 INTERVIEWS = 8
@@ -43,7 +43,7 @@ async def test_events_delivered_to_both_workers_are_served_once_in_order(databas
             await worker.drain()
         assert replies_per_event == [1] * (INTERVIEWS * ANSWERS)  # exactly one worker replied to each event
         for n, conv in enumerate(convs):
-            interview = await workers[1].records.find((await workers[1].records.history(user_id=conv.user_id))[0].id)
+            interview = await find_interview(workers[1], (await workers[1].history(user_id=conv.user_id))[0].id)
             answers = [t.answer for t in interview.turns if t.answer is not None]
             assert [a.split(":")[0] for a in answers] == [f"Answer {k} of candidate {n}" for k in range(len(answers))]
             assert len(answers) == ANSWERS  # every answer stored once

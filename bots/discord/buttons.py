@@ -72,7 +72,7 @@ class CommandButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Hand the click to the client, which knows the service."""
-        handler: ClickHandler = interaction.client.on_command_button  # type: ignore[attr-defined]
+        handler: ClickHandler = interaction.client.on_command_button
         await handler(interaction, self.command, self.user_id)
 
 
@@ -96,7 +96,7 @@ class EraseButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Hand the click to the client, which knows the service."""
-        handler: ClickHandler = interaction.client.on_erase_button  # type: ignore[attr-defined]
+        handler: ClickHandler = interaction.client.on_erase_button
         await handler(interaction, self.choice, self.user_id)
 
 

@@ -10,11 +10,11 @@ import aiohttp
 import discord
 
 from bots.discord import texts
-from bots.discord.delivery import Outgoing, deliver
 from bots.discord.download import DownloadFailed, TooLarge, download
 from bots.discord.inbound import (
     PLATFORM,
     Answer,
+    AudioNote,
     DeleteMyData,
     Intent,
     NotAnAnswer,
@@ -29,11 +29,12 @@ from bots.discord.inbound import (
     thread_conv,
 )
 from bots.discord.render import erase_confirmation, history_message, report_message
+from bots.discord.replies import DiscordReplies, fixed
 from core.domain import messages
 from core.domain.models import ConversationRef
-from core.domain.replies import Reply, ReplyCode, error, info
-from core.interview.records import InterviewNotFound
+from core.interview.reading import InterviewNotFound
 from core.interview.service import InterviewService
+from core.ports import AudioUnavailable, FetchAudio
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +63,6 @@ class InFlight:
             yield True
         finally:
             self._ids.discard(message_id)
-
-
-def is_no_interview(replies: list[Reply]) -> bool:
-    """Whether the core said there is no interview in this conversation."""
-    return len(replies) == 1 and replies[0].code is ReplyCode.NO_INTERVIEW
 
 
 @contextlib.asynccontextmanager
@@ -103,9 +99,7 @@ async def conversation_of(
     conv = thread_conv(
         guild_id=message.guild.id, parent_id=channel.parent_id, thread_id=channel.id, user_id=message.author.id
     )
-    if await service.store.get_open_interview(conv) is None:
-        return None
-    return conv
+    return conv if await service.is_open(conv) else None
 
 
 async def handle_message(
@@ -132,92 +126,96 @@ async def _handle(
     intent = read_message(
         message.content, message.attachments, flags=message.flags.value, in_dm=in_dm, catalog=service.catalog
     )
+    event_id = str(message.id)
+    no_interview = texts.NO_INTERVIEW_DM
+    if isinstance(intent, Answer) and intent.maybe_start is not None and intent.maybe_start.role:
+        no_interview = messages.unknown_role(intent.maybe_start.role, service.catalog)  # a mistyped role
+    sender = DiscordReplies(
+        fixed(message.channel.send),
+        candidate_id=message.author.id,
+        reply_to=None if in_dm else message,
+        no_interview=no_interview,
+    )
     try:
         async with typing(message.channel):
-            out = await respond(intent, conv=conv, event_id=str(message.id), service=service, session=session)
+            await respond(intent, conv=conv, event_id=event_id, service=service, session=session, sender=sender)
     except Exception:
         log.exception("handling Discord message %s failed", message.id)
-        out = [error(texts.SOMETHING_WENT_WRONG)]
-    reply_to = None if in_dm else message
-    await deliver(service, conv, out, message.channel.send, candidate_id=message.author.id, reply_to=reply_to)
+        await service.note(conv, texts.SOMETHING_WENT_WRONG, event_id=None, sender=sender, problem=True)
 
 
 async def respond(
-    intent: Intent, *, conv: ConversationRef, event_id: str, service: InterviewService, session: aiohttp.ClientSession
-) -> list[Outgoing]:
-    """What answers one intent (the core's replies, or messages only Discord makes); [] for a duplicate delivery."""
-    in_dm = conv.thread_id is None
-    if isinstance(intent, ShowRoles | ShowHistory) and await service.store.get_open_interview(conv) is not None:
-        intent = Answer(intent.text)  # one word can answer a question ("History."): the open question comes first
-    if isinstance(intent, Answer):
-        replies = await service.answer(conv, intent.text, event_id=event_id)
-        if in_dm and is_no_interview(replies):
-            if intent.maybe_start is not None and intent.maybe_start.role:
-                replies = [error(messages.unknown_role(intent.maybe_start.role, service.catalog))]
-            else:
-                replies = [info(texts.NO_INTERVIEW_DM)]
-        return replies
-    if isinstance(intent, VoiceAnswer):
-        return await _voice(intent, conv=conv, event_id=event_id, service=service, session=session)
-    # Everything else stores nothing in the core, so this event is claimed here: a redelivery gets no reply.
-    if not await service.store.claim_event(PLATFORM, event_id):
-        return []
-    if isinstance(intent, StartRequest):
-        if intent.role is None:
-            return [info(texts.roles_list(service.catalog))]
-        replies = await service.start(conv, role=intent.role, questions=intent.questions, level=intent.level)
-        return replies
-    if isinstance(intent, ShowRoles):
-        return [info(texts.roles_list(service.catalog))]
-    if isinstance(intent, ShowHelp):
-        return [info(texts.DM_HELP)]
-    if isinstance(intent, DeleteMyData):
-        return [erase_confirmation(texts.CONFIRM_DELETE)]  # nothing goes before the buttons are pressed
-    if isinstance(intent, ShowHistory):
-        rows = await service.records.history(user_id=conv.user_id, platform=PLATFORM, limit=20)
-        return [history_message(rows, {rid: pack.title for rid, pack in service.catalog.packs.items()})]
-    if isinstance(intent, ShowReport):
-        try:
-            found = await service.records.find(intent.interview_id, user_id=conv.user_id, platform=PLATFORM)
-            markdown = await service.records.report(found.id, fmt="md", user_id=conv.user_id, platform=PLATFORM)
-        except InterviewNotFound as exc:
-            return [error(str(exc))]
-        return [report_message(str(markdown), interview_id=found.id)]
-    assert isinstance(intent, NotAnAnswer)
-    return [error(intent.text)]
-
-
-async def _voice(
-    intent: VoiceAnswer,
+    intent: Intent,
     *,
     conv: ConversationRef,
     event_id: str,
     service: InterviewService,
     session: aiohttp.ClientSession,
-) -> list[Outgoing]:
-    note = intent.note
-    limit = service.limits.max_download_bytes
-    # A redelivered voice message is answered already: don't download it again to find that out.
-    if await service.store.event_seen(PLATFORM, event_id):
-        return []
-    try:
-        if note.size > limit:
-            raise TooLarge(note.size)
-        audio = await download(session, note.url, limit=limit)
-    except TooLarge as exc:
-        return await _refusal(texts.too_large(exc.size, limit), event_id=event_id, service=service)
-    except DownloadFailed as exc:
-        log.warning("voice message download failed: %s", exc)
-        return [error(texts.DOWNLOAD_FAILED)]  # not claimed: sending it again can work
-    replies = await service.voice(
-        conv, audio, filename=note.filename, mime=note.mime, duration_s=note.duration_s, event_id=event_id
-    )
-    if conv.thread_id is None and is_no_interview(replies):
-        replies = [info(texts.NO_INTERVIEW_DM)]
-    return replies
+    sender: DiscordReplies,
+) -> None:
+    """Hand one intent to the service (which sends its replies), or answer what only Discord shows; a copy of an
+    event answered already gets nothing."""
+    if isinstance(intent, ShowRoles | ShowHistory) and await service.is_open(conv):
+        intent = Answer(intent.text)  # one word can answer a question ("History."): the open question comes first
+    if isinstance(intent, Answer | NotAnAnswer):
+        text = intent.text if isinstance(intent, Answer) else ""
+        await service.answer(
+            conv, text, event_id=event_id, sender=sender, unreadable_file=isinstance(intent, NotAnAnswer)
+        )
+    elif isinstance(intent, VoiceAnswer):
+        note = intent.note
+        await service.voice(
+            conv,
+            _fetcher(note, session),
+            filename=note.filename,
+            mime=note.mime,
+            duration_s=note.duration_s,
+            event_id=event_id,
+            sender=sender,
+        )
+    elif isinstance(intent, StartRequest) and intent.role is not None:
+        await service.start(
+            conv, role=intent.role, questions=intent.questions, level=intent.level, event_id=event_id, sender=sender
+        )
+    elif isinstance(intent, StartRequest | ShowRoles | ShowHelp):
+        text = texts.DM_HELP if isinstance(intent, ShowHelp) else texts.roles_list(service.catalog)
+        await service.note(conv, text, event_id=event_id, sender=sender)
+    elif await service.claim_event(PLATFORM, event_id):  # the rest is Discord's own, answered once
+        await _send_own(intent, conv=conv, service=service, sender=sender)
 
 
-async def _refusal(text: str, *, event_id: str, service: InterviewService) -> list[Outgoing]:
-    if not await service.store.claim_event(PLATFORM, event_id):
-        return []
-    return [error(text)]
+async def _send_own(
+    intent: Intent, *, conv: ConversationRef, service: InterviewService, sender: DiscordReplies
+) -> None:
+    """History, a report or the erase confirmation: messages only Discord makes, sent straight away."""
+    if isinstance(intent, DeleteMyData):
+        message = erase_confirmation(texts.CONFIRM_DELETE)  # nothing goes before the buttons are pressed
+    elif isinstance(intent, ShowHistory):
+        rows = await service.history(user_id=conv.user_id, platform=PLATFORM, limit=20)
+        message = history_message(rows, {rid: pack.title for rid, pack in service.catalog.packs.items()})
+    else:
+        assert isinstance(intent, ShowReport)
+        try:
+            report = await service.report(intent.interview_id, fmt="md", user_id=conv.user_id, platform=PLATFORM)
+        except InterviewNotFound as exc:
+            await service.note(conv, str(exc), event_id=None, sender=sender, problem=True)
+            return
+        message = report_message(str(report.document), interview_id=report.interview_id)
+    await sender.post_own(conv, [message])
+
+
+def _fetcher(note: AudioNote, session: aiohttp.ClientSession) -> FetchAudio:
+    """How to download a voice message, once the core has decided the answer can be taken."""
+
+    async def fetch(limit: int) -> bytes:
+        try:
+            if note.size > limit:
+                raise TooLarge(note.size)
+            return await download(session, note.url, limit=limit)
+        except TooLarge as exc:
+            raise AudioUnavailable(texts.too_large(exc.size, limit)) from None
+        except DownloadFailed as exc:
+            log.warning("voice message download failed: %s", exc)
+            raise AudioUnavailable(texts.DOWNLOAD_FAILED, final=False) from None  # sending it again can work
+
+    return fetch

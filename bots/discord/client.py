@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -13,11 +13,12 @@ from discord import app_commands
 from bots.discord import erase, texts
 from bots.discord.buttons import CommandButton, EraseButton
 from bots.discord.chat import InFlight, handle_message
-from bots.discord.delivery import acknowledge, deliver
-from bots.discord.inbound import PLATFORM, dm_conv, thread_conv
+from bots.discord.inbound import dm_conv, thread_conv
 from bots.discord.invite import invite_url
+from bots.discord.replies import DiscordReplies, fixed
 from bots.discord.slash import mock_interview
 from bots.discord.sweeper import DiscordSweeper
+from core.domain.commands import Command, Press
 from core.domain.models import ConversationRef
 from core.interview.service import InterviewService
 
@@ -38,7 +39,27 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
-class InterviewBotMixin:
+class InterviewCommandTree(app_commands.CommandTree[Any]):
+    """The slash command tree: /mock-interview, and a friendly word when it fails."""
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
+        """Log the failure and tell the person, privately."""
+        log.error("/mock-interview failed", exc_info=error)
+        with contextlib.suppress(discord.HTTPException):
+            if interaction.response.is_done():
+                await interaction.followup.send(texts.SOMETHING_WENT_WRONG, ephemeral=True)
+            else:
+                await interaction.response.send_message(texts.SOMETHING_WENT_WRONG, ephemeral=True)
+
+
+# The mixin is a discord.Client to the type checker (it only ever runs mixed into one), a plain class at run time.
+if TYPE_CHECKING:
+    _ClientBase = discord.Client
+else:
+    _ClientBase = object
+
+
+class InterviewBotMixin(_ClientBase):
     """What both the single-connection and the sharded client add to discord.py."""
 
     service: InterviewService
@@ -53,24 +74,13 @@ class InterviewBotMixin:
         self.session = None
         self.in_flight = InFlight()
         self.sync_commands = sync_commands
-        self.tree = app_commands.CommandTree(self)  # type: ignore[arg-type]
+        self.tree = InterviewCommandTree(self)
         self.tree.add_command(mock_interview)
-        self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
-        self.sweeper = DiscordSweeper(self, service)  # type: ignore[arg-type]
-
-    async def _on_app_command_error(
-        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
-    ) -> None:
-        log.error("/mock-interview failed", exc_info=error)
-        with contextlib.suppress(discord.HTTPException):
-            if interaction.response.is_done():
-                await interaction.followup.send(texts.SOMETHING_WENT_WRONG, ephemeral=True)
-            else:
-                await interaction.response.send_message(texts.SOMETHING_WENT_WRONG, ephemeral=True)
+        self.sweeper = DiscordSweeper(self, service)
 
     async def setup_hook(self) -> None:
         """Register the buttons, open the download session and publish the slash command."""
-        self.add_dynamic_items(CommandButton, EraseButton)  # type: ignore[attr-defined]
+        self.add_dynamic_items(CommandButton, EraseButton)
         self.session = aiohttp.ClientSession()
         self.sweeper.start()
         if self.sync_commands:
@@ -82,13 +92,14 @@ class InterviewBotMixin:
         if getattr(self, "_announced", False):
             return
         self._announced = True
-        guilds = len(self.guilds)  # type: ignore[attr-defined]
-        url = invite_url(self.application_id)  # type: ignore[attr-defined]
-        print(f"Connected to Discord as {self.user} in {guilds} server(s). Invite URL: {url}", flush=True)  # type: ignore[attr-defined]
+        guilds = len(self.guilds)
+        app_id = self.application_id  # set by the login that came before READY
+        url = invite_url(app_id) if app_id is not None else "(Discord sent no application id)"
+        print(f"Connected to Discord as {self.user} in {guilds} server(s). Invite URL: {url}", flush=True)
 
     async def on_message(self, message: discord.Message) -> None:
         """Route a message to the interview it answers, if any."""
-        me = self.user  # type: ignore[attr-defined]
+        me = self.user
         if me is None or self.session is None:
             return
         await handle_message(
@@ -96,24 +107,16 @@ class InterviewBotMixin:
         )
 
     async def on_command_button(self, interaction: discord.Interaction[Any], command: str, owner_id: int) -> None:
-        """A Hint / Skip / Repeat / End / Retry click: only the candidate's count, and each click only once."""
-        if interaction.user.id != owner_id:
-            await interaction.response.send_message(texts.ONLY_CANDIDATE, ephemeral=True)
-            return
-        # Acknowledged at once: the next question can take longer than Discord's 3 seconds.
-        if not await acknowledge(interaction):
-            return
-        if not await self.service.store.claim_event(PLATFORM, str(interaction.id)):
-            return
+        """A Hint / Skip / Repeat / End / Retry click: the service decides (only the candidate's count, each click
+        once); the click is acknowledged when its work starts."""
         conv = interaction_conv(interaction)
         if conv is None:
             return
-        with contextlib.suppress(discord.HTTPException):
-            await interaction.edit_original_response(view=None)  # the pressed question's buttons are spent
-        replies = await self.service.command(conv, command)
         channel = interaction.channel
         send = channel.send if isinstance(channel, discord.abc.Messageable) else interaction.followup.send
-        await deliver(self.service, conv, replies, send, candidate_id=owner_id)
+        press = Press(Command(command), by=conv, event_id=str(interaction.id), owner_id=str(owner_id))
+        sender = DiscordReplies(fixed(send), candidate_id=owner_id, interaction=interaction)
+        await self.service.press(press, sender=sender)
 
     async def on_erase_button(self, interaction: discord.Interaction[Any], choice: str, owner_id: int) -> None:
         """A "Delete my data" or "Cancel" click under the request to erase a person's data."""
@@ -122,7 +125,7 @@ class InterviewBotMixin:
     async def close(self) -> None:
         """Close the gateway and the download session."""
         await self.sweeper.stop()
-        await super().close()  # type: ignore[misc]
+        await super().close()
         if self.session is not None:
             await self.session.close()
 

@@ -1,4 +1,4 @@
-"""Sending rendered messages to Discord with mentions locked down."""
+"""Sending rendered messages to Discord with mentions locked down, and acknowledging interactions."""
 
 from __future__ import annotations
 
@@ -9,11 +9,7 @@ from typing import Any
 import discord
 
 from bots.discord.buttons import controls_view
-from bots.discord.render import CONTENT_LIMIT, OutMessage, render_replies
-from core.domain.models import ConversationRef
-from core.domain.replies import Reply
-from core.interview.service import InterviewService
-from core.ports import OutboxItem
+from bots.discord.render import CONTENT_LIMIT, OutMessage
 
 # Nothing the bot sends pings anybody: user text is echoed (transcripts, scorecards) and must stay inert.
 NO_PINGS = discord.AllowedMentions.none()
@@ -84,50 +80,3 @@ async def send_messages(
         sent = await send(**kwargs)
         first = first if first is not None else sent
     return first
-
-
-Outgoing = Reply | OutMessage  # the core's replies, or messages only Discord makes (history, report, erase buttons)
-
-
-async def deliver(
-    service: InterviewService,
-    conv: ConversationRef,
-    outgoing: Sequence[Outgoing],
-    send: Sender,
-    *,
-    candidate_id: int,
-    reply_to: discord.Message | None = None,
-    mention_candidate: bool = False,
-) -> None:
-    """Send in order: the core's replies through the outbox (stored first, marked sent with the message id), the
-    rest directly; only the first message replies to the candidate or mentions them."""
-    first = True
-
-    async def send_rendered(messages: Sequence[OutMessage]) -> Any:
-        nonlocal first
-        sent = await send_messages(
-            send,
-            messages,
-            candidate_id=candidate_id,
-            reply_to=reply_to if first else None,
-            mention_candidate=mention_candidate and first,
-        )
-        first = False
-        return sent
-
-    async def send_item(item: OutboxItem) -> str | None:
-        sent = await send_rendered(render_replies([item.reply]))
-        return str(sent.id) if getattr(sent, "id", None) is not None else None
-
-    index = 0
-    while index < len(outgoing):
-        run_end = index
-        is_reply = isinstance(outgoing[index], Reply)
-        while run_end < len(outgoing) and isinstance(outgoing[run_end], Reply) == is_reply:
-            run_end += 1
-        run = list(outgoing[index:run_end])
-        if is_reply:
-            await service.outbox.deliver(conv, [r for r in run if isinstance(r, Reply)], send_item)
-        else:
-            await send_rendered([m for m in run if isinstance(m, OutMessage)])
-        index = run_end

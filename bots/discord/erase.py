@@ -37,17 +37,20 @@ async def on_click(
         return
     if not await acknowledge(interaction):
         return
-    if not await service.store.claim_event(PLATFORM, str(interaction.id)):
+    if not await service.claim_event(PLATFORM, str(interaction.id)):
         return
     # One confirmation decides once: a second click on it, or Cancel after Delete, does nothing more.
     message = interaction.message
-    if message is not None and not await service.store.claim_event(PLATFORM, f"erase-confirmation:{message.id}"):
-        return
+    decided = f"erase-confirmation:{message.id if message is not None else interaction.id}"
     if choice == "erase":
-        erased = await service.records.delete_user_data(user_id=str(owner_id), platform=PLATFORM)
+        erased = await service.delete_user_data(user_id=str(owner_id), platform=PLATFORM, event_id=decided)
+        if erased is None:
+            return
         text = messages.deleted(erased)
-    else:
+    elif await service.claim_event(PLATFORM, decided):
         text = texts.DELETE_CANCELLED
+    else:
+        return
     try:
         # The confirmation turns into the outcome, so its buttons cannot be pressed again.
         await interaction.edit_original_response(content=text, view=None, allowed_mentions=NO_PINGS)

@@ -240,8 +240,3 @@ def thread_name(*, role_title: str, candidate: str) -> str:
     """A thread title that says whose interview it is, within Discord's 100 characters."""
     name = f"{role_title} interview · {candidate}"
     return name if len(name) <= THREAD_NAME_LIMIT else name[: THREAD_NAME_LIMIT - 1] + "…"
-
-
-def most_questions(catalog: RoleCatalog, role_id: str, *, max_pairs: int) -> int:
-    """The most main questions an interview of this role can have."""
-    return min(max_pairs, len(catalog.get(role_id).questions))

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from discord.utils import escape_mentions
 
-from bots.terminal.render import render_history
 from core.coaching.scorecard import band, format_score
 from core.domain.models import InterviewSummary
 from core.domain.replies import Reply, ReplyKind, Scorecard, ScoreItem
 from core.domain.text import shorten
+from core.interview.report import history_table
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message).
 CONTENT_LIMIT = 2000
@@ -83,7 +83,7 @@ def history_message(rows: Sequence[InterviewSummary], titles: dict[str, str]) ->
     """Past interviews as an aligned table in a code block (Discord has no tables)."""
     if not rows:
         return OutMessage("No interviews yet. Type `start <role>` to begin one.")
-    table = render_history(rows, titles)
+    table = history_table(rows, titles)
     note = "\n`report <id>` sends one whole."
     lines = table.splitlines()
     while len(lines) > 1 and len("\n".join(lines)) + len(note) + 8 > CONTENT_LIMIT:

@@ -14,7 +14,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bots.bootstrap import build_service
+from bots.bootstrap import build_runtime
 from bots.discord.client import create_bot
 from core.interview.service import InterviewService
 from core.settings import Settings
@@ -97,16 +97,16 @@ async def serve(settings: Settings, service: InterviewService, *, stop: asyncio.
 
 
 async def _main(settings: Settings) -> int:
-    service = build_service(settings)
+    runtime = build_runtime(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):  # Heroku and systemd stop with SIGTERM: finish grades, then go
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        return await serve(settings, service, stop=stop)
+        return await serve(settings, runtime.service, stop=stop)
     finally:
-        await service.close()
+        await runtime.close()
 
 
 def run_discord(settings: Settings) -> int:

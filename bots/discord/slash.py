@@ -9,29 +9,23 @@ import discord
 from discord import app_commands
 
 from bots.discord import erase, texts
-from bots.discord.delivery import NO_PINGS, acknowledge, deliver
-from bots.discord.inbound import (
-    PLATFORM,
-    command_choices,
-    dm_conv,
-    is_delete_request,
-    most_questions,
-    thread_conv,
-    thread_name,
-)
+from bots.discord.delivery import NO_PINGS, acknowledge
+from bots.discord.inbound import PLATFORM, command_choices, dm_conv, is_delete_request, thread_conv, thread_name
 from bots.discord.invite import missing_for_thread
-from core.domain import messages
-from core.domain.roles import RolePack, UnknownRole
+from bots.discord.replies import DiscordReplies, fixed
+from core.domain.models import ConversationRef
+from core.domain.roles import RolePack
 from core.interview.service import InterviewService
+from core.interview.starting import Gate
 from core.settings import MAX_PAIRS_LIMIT
 
 log = logging.getLogger(__name__)
 
-THREAD_ARCHIVE_MINUTES = 1440  # a day of quiet before Discord hides the thread; a message brings it back
+THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day of quiet before Discord hides the thread; a message brings it back
 
 
 def _service(interaction: discord.Interaction[Any]) -> InterviewService:
-    return interaction.client.service  # type: ignore[attr-defined,no-any-return]
+    return interaction.client.service
 
 
 @app_commands.command(name="mock-interview", description="Start a mock job interview with follow-ups and a scorecard")
@@ -55,17 +49,11 @@ async def mock_interview(
         await erase.ask_by_slash_command(interaction)
         return
     service = _service(interaction)
-    try:
-        pack = service.catalog.resolve(role)
-    except UnknownRole:
-        await interaction.response.send_message(messages.unknown_role(role, service.catalog), ephemeral=True)
+    problem = service.start_problem(role, questions)
+    if problem is not None:
+        await interaction.response.send_message(problem, ephemeral=True)
         return
-    most = most_questions(service.catalog, pack.id, max_pairs=service.limits.max_pairs)
-    if questions is not None and questions > most:
-        await interaction.response.send_message(
-            messages.bad_question_count(questions, most, pack.title), ephemeral=True
-        )
-        return
+    pack = service.catalog.resolve(role)
     if interaction.guild_id is None:
         await _start_in_dm(interaction, service, pack=pack, questions=questions, level=level)
     else:
@@ -88,11 +76,12 @@ async def _start_in_dm(
     # Deferring first: Discord wants an answer within 3 seconds, and the AI interviewer can take longer.
     if not await acknowledge(interaction):
         return
-    if not await service.store.claim_event(PLATFORM, str(interaction.id)):
-        return  # the same interaction delivered twice: the first delivery answers it
     conv = dm_conv(channel_id=interaction.channel_id or 0, user_id=interaction.user.id)
-    replies = await service.start(conv, role=pack.id, questions=questions, level=level)
-    await deliver(service, conv, replies, interaction.followup.send, candidate_id=interaction.user.id)
+    sender = DiscordReplies(fixed(interaction.followup.send), candidate_id=interaction.user.id)
+    # The same interaction delivered twice is claimed by the first delivery's start: the copy says nothing.
+    await service.start(
+        conv, role=pack.id, questions=questions, level=level, event_id=str(interaction.id), sender=sender
+    )
 
 
 async def _start_in_thread(
@@ -114,9 +103,11 @@ async def _start_in_thread(
         return
     if not await acknowledge(interaction, ephemeral=private):
         return
-    if not await service.store.claim_event(PLATFORM, str(interaction.id)):
-        return
     user = interaction.user
+    place = ConversationRef(PLATFORM, str(channel.guild.id), str(channel.id), None, str(user.id))
+    gate = await service.open_start(place, event_id=str(interaction.id), one_per_channel=False)
+    if gate.verdict is not Gate.OPEN:
+        return  # the same interaction delivered twice: the first delivery opens the thread
     try:
         thread = await channel.create_thread(
             name=thread_name(role_title=pack.title, candidate=user.display_name),
@@ -132,8 +123,8 @@ async def _start_in_thread(
         await interaction.edit_original_response(content=texts.missing_permissions([label]), allowed_mentions=NO_PINGS)
         return
     conv = thread_conv(guild_id=channel.guild.id, parent_id=channel.id, thread_id=thread.id, user_id=user.id)
-    replies = await service.start(conv, role=pack.id, questions=questions, level=level)
-    await deliver(service, conv, replies, thread.send, candidate_id=user.id, mention_candidate=True)
+    sender = DiscordReplies(fixed(thread.send), candidate_id=user.id, mention_candidate=True)
+    await service.start(conv, role=pack.id, questions=questions, level=level, sender=sender)
     notice = texts.thread_started(
         candidate_mention=user.mention, role_title=pack.title, thread_mention=thread.mention, private=private
     )

@@ -11,13 +11,12 @@ from typing import Any
 
 import discord
 
-from bots.discord.delivery import deliver, send_messages
+from bots.discord.delivery import Sender
 from bots.discord.inbound import PLATFORM
-from bots.discord.render import render_replies
-from bots.periodic import Periodic, purging, sweep_interval
+from bots.discord.replies import DiscordReplies
+from bots.periodic import sweeper
 from core.domain.models import ConversationRef
 from core.interview.service import InterviewService
-from core.ports import OutboxItem
 
 
 class DiscordSweeper:
@@ -26,7 +25,8 @@ class DiscordSweeper:
     def __init__(self, client: discord.Client, service: InterviewService) -> None:
         self._client = client
         self._service = service
-        self._periodic = Periodic("discord-sweeper", purging(service, self.sweep), every_s=sweep_interval(service))
+        self._replies = DiscordReplies(self._sender_for)
+        self._periodic = sweeper("discord-sweeper", service, self.sweep)
 
     def start(self) -> None:
         """Sweep in the background until stop()."""
@@ -38,17 +38,12 @@ class DiscordSweeper:
 
     async def sweep(self) -> None:
         """One pass: interviews left mid-turn, then replies never marked sent."""
-        for conv, replies in await self._service.recover(PLATFORM):
-            channel = await self._channel_of(conv)
-            await deliver(self._service, conv, replies, channel.send, candidate_id=int(conv.user_id))
-        await self._service.outbox.redeliver(PLATFORM, self._resend)
+        await self._service.recover(PLATFORM, self._replies)
+        await self._service.redeliver(PLATFORM, self._replies)
 
-    async def _resend(self, item: OutboxItem) -> str | None:
-        channel = await self._channel_of(item.conv)
-        sent = await send_messages(channel.send, render_replies([item.reply]), candidate_id=int(item.conv.user_id))
-        return str(sent.id) if getattr(sent, "id", None) is not None else None
-
-    async def _channel_of(self, conv: ConversationRef) -> Any:
-        """The interview's thread, or the DM channel."""
+    async def _sender_for(self, conv: ConversationRef) -> Sender:
+        """Sending into the interview's thread, or the DM channel."""
         channel_id = int(conv.thread_id or conv.channel_id)
-        return self._client.get_channel(channel_id) or await self._client.fetch_channel(channel_id)
+        channel: Any = self._client.get_channel(channel_id) or await self._client.fetch_channel(channel_id)
+        send: Sender = channel.send
+        return send

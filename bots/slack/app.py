@@ -23,12 +23,11 @@ from bots.slack.commands import SlashCommands
 from bots.slack.erasure import DataErasure
 from bots.slack.files import FileDownloader
 from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX
-from bots.slack.installs import ThreadedInstallationStore, ThreadedStateStore
-from bots.slack.recovery import ClientFor, Sweeper, add_inbox
-from bots.slack.threads import ThreadOwners
+from bots.slack.installs import ThreadedInstallationStore, ThreadedStateStore, one_workspace
+from bots.slack.recovery import Sweeper, add_inbox
+from bots.slack.replies import ClientFor
 from core.interview.service import InterviewService
 from core.settings import Settings
-from db.engine import create_db_engine
 
 COMMAND = "/mock-interview"
 EVENTS_PATH = "/slack/events"
@@ -95,7 +94,6 @@ class SlackBot:
     service: InterviewService
     downloader: FileDownloader
     client_for: ClientFor
-    engines: list[Engine] = field(default_factory=list)
     session: aiohttp.ClientSession | None = None
     inflight: set[asyncio.Task[Any]] = field(default_factory=set)
 
@@ -116,27 +114,31 @@ class SlackBot:
             self.inflight.discard(task)
 
     async def close(self, *, grace_s: float = SHUTDOWN_GRACE_S) -> None:
-        """Let replies being worked on finish, then release downloads and installation connections (not the service)."""
+        """Let replies being worked on finish, then release downloads and the Web API session (not the service)."""
         if self.inflight:
             await asyncio.wait(set(self.inflight), timeout=grace_s)
         await self.sweeper.stop()
         await self.downloader.close()
         if self.session is not None:
             await self.session.close()
-        for engine in self.engines:
-            engine.dispose()
 
 
-def build_slack_app(settings: Settings, service: InterviewService, *, oauth: bool | None = None) -> SlackBot:
-    """An AsyncApp wired to the service: one bot token, or (oauth) installations kept in our database."""
-    oauth = uses_oauth(settings) if oauth is None else oauth
+def build_slack_app(
+    settings: Settings, service: InterviewService, *, engine: Engine, socket_mode: bool = False
+) -> SlackBot:
+    """An AsyncApp wired to the service: in Socket Mode the one workspace of SLACK_BOT_TOKEN; over HTTP one bot
+    token, or (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) installations kept in our database, on engine."""
+    oauth = uses_oauth(settings) and not socket_mode
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
-    engines: list[Engine] = []
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     session = api_session()
     kwargs: dict[str, Any] = {}
-    if oauth:
-        engine = create_db_engine(settings.database_url)
-        engines.append(engine)
+    if socket_mode and token:
+        # bolt turns to OAuth installs on its own when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are in the
+        # environment; Socket Mode serves the bot token's workspace whatever else the environment holds.
+        kwargs["client"] = web_client(settings, session=session)
+        kwargs["authorize"] = one_workspace(token)
+    elif oauth:
         client_id = settings.slack_client_id or ""
         kwargs["client"] = web_client(settings, session=session)
         kwargs["oauth_settings"] = AsyncOAuthSettings(
@@ -147,9 +149,9 @@ def build_slack_app(settings: Settings, service: InterviewService, *, oauth: boo
             state_store=ThreadedStateStore(engine=engine),
         )
     else:
-        kwargs["token"] = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        kwargs["token"] = token
     app = AsyncApp(name="mock-interview-coach", signing_secret=secret, **kwargs)
-    if not oauth:
+    if "token" in kwargs:
         # bolt made this client from the token (passing our own as well makes it warn that the token is unused,
         # since it also reads SLACK_BOT_TOKEN itself): point it at SLACK_API_URL and have it wait out 429s.
         configure_client(app.client, settings, session=session)
@@ -160,7 +162,6 @@ def build_slack_app(settings: Settings, service: InterviewService, *, oauth: boo
         service=service,
         downloader=FileDownloader(),
         client_for=_clients(app, settings, oauth=oauth, session=session),
-        engines=engines,
         session=session,
     )
     add_inbox(app, service)
@@ -184,10 +185,9 @@ def _clients(app: AsyncApp, settings: Settings, *, oauth: bool, session: aiohttp
 
 
 def _register(bot: SlackBot) -> None:
-    owners = ThreadOwners()
     erasure = DataErasure(bot.service)
-    commands = SlashCommands(bot.service, owners, erasure)
-    answers = ThreadAnswers(bot.service, owners, bot.downloader)
+    commands = SlashCommands(bot.service, erasure)
+    answers = ThreadAnswers(bot.service, bot.downloader)
     app = bot.app
 
     @app.command(COMMAND)

@@ -10,37 +10,20 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.slack import render
+from bots.slack import render, texts
 from bots.slack.erasure import DataErasure
-from bots.slack.inbound import (
-    DELETE_MY_DATA,
-    PLATFORM,
-    BadCommand,
-    StartRequest,
-    SubCommand,
-    parse_command_text,
-)
-from bots.slack.start_guard import StartGuard
-from bots.slack.threads import ThreadOwners, open_interview_in_channel, parent_metadata, post_replies, update_parent
-from core.domain import messages
+from bots.slack.inbound import DELETE_MY_DATA, PLATFORM, BadCommand, StartRequest, SubCommand, parse_command_text
+from bots.slack.replies import Respond, SlackReplies, one_client, parent_metadata, update_parent
+from core.domain.commands import Command
 from core.domain.models import ConversationRef
-from core.domain.roles import UnknownRole
-from core.interview.records import InterviewNotFound
+from core.domain.replies import ReplyCode
+from core.interview.reading import InterviewNotFound
 from core.interview.service import InterviewService
+from core.interview.starting import Gate
 
 log = logging.getLogger(__name__)
 
-Respond = Callable[..., Awaitable[Any]]
-
-CANNOT_POST = (
-    "I can't post in this conversation. Add me to the channel first (`/invite @Mock Interview Coach`), "
-    "or run `/mock-interview` in a DM with me."
-)
-FAILED = "Something went wrong on my side. Nothing you typed was lost: please try again in a moment."
-STARTING = (
-    "You are already starting an interview in this channel: its thread will appear in a moment. "
-    "Finish it with `/mock-interview end` if you want a different one."
-)
+STARTED_STATUS = "reply in this thread to answer :thread:"
 
 
 @dataclass(frozen=True)
@@ -53,83 +36,99 @@ class Invocation:
     client: AsyncWebClient
     tell: Callable[[str], Awaitable[None]]
     respond: Respond  # for private answers with blocks
+    event_id: str | None  # the command's own id: a Socket Mode reconnect can deliver it twice
+
+    @property
+    def place(self) -> ConversationRef:
+        """The channel the command was given in, as the person who gave it."""
+        return ConversationRef(PLATFORM, self.team, self.channel, None, self.user)
 
 
 class SlashCommands:
     """Handles `/mock-interview` after it was acknowledged."""
 
-    def __init__(self, service: InterviewService, owners: ThreadOwners, erasure: DataErasure) -> None:
+    def __init__(self, service: InterviewService, erasure: DataErasure) -> None:
         self.service = service
-        self.owners = owners
         self.erasure = erasure
-        self.starts = StartGuard(service)
 
     async def handle(self, command: dict[str, Any], *, client: AsyncWebClient, respond: Respond) -> None:
         """Act on one slash command (already acknowledged), answering privately where nobody else needs to see."""
-        # Slack never retries a slash command, but a Socket Mode reconnect can redeliver one: once per trigger.
         trigger = command.get("trigger_id")
-        if trigger and not await self.service.store.claim_event(PLATFORM, f"command:{trigger}"):
-            return
         parsed = parse_command_text(command.get("text") or "")
 
         async def tell(text: str) -> None:
             await respond(text=text, response_type="ephemeral", replace_original=False)
 
         at = Invocation(
-            command.get("team_id", ""), command.get("channel_id", ""), command.get("user_id", ""), client, tell, respond
+            command.get("team_id", ""),
+            command.get("channel_id", ""),
+            command.get("user_id", ""),
+            client,
+            tell,
+            respond,
+            f"command:{trigger}" if trigger else None,
         )
         try:
-            if isinstance(parsed, BadCommand):
-                await tell(parsed.message)
-            elif isinstance(parsed, StartRequest):
+            if isinstance(parsed, StartRequest):
                 await self.start(parsed, at)
+            elif isinstance(parsed, SubCommand) and parsed.name == "end":
+                await self.end(at)
+            elif not await self._first(at):  # the rest only read: the claim alone keeps a copy quiet
+                return
+            elif isinstance(parsed, BadCommand):
+                await tell(parsed.message)
             else:
                 await self.sub_command(parsed, at)
         except Exception:
             log.exception("slash command failed")
-            await tell(FAILED)
+            await tell(texts.COMMAND_FAILED)
+
+    async def _first(self, at: Invocation) -> bool:
+        """Whether this is the command's first delivery."""
+        return at.event_id is None or await self.service.claim_event(PLATFORM, at.event_id)
 
     async def start(self, request: StartRequest, at: Invocation) -> None:
-        """Post the parent message and run the new interview in its thread."""
-        team, channel, user, tell = at.team, at.channel, at.user, at.tell
-        try:
-            pack = self.service.catalog.resolve(request.role)
-        except UnknownRole as exc:
-            await tell(render.defuse(messages.unknown_role(exc.name, self.service.catalog)))
+        """Post the parent message and run the new interview in its thread: one start at a time per person and
+        channel, and one open interview each in a channel (the service's gate decides)."""
+        problem = self.service.start_problem(request.role)
+        if problem is not None:
+            if await self._first(at):
+                await at.tell(render.defuse(problem))
             return
-        claim = await self.starts.claim(team=team, channel=channel, user=user)
-        if claim is None:  # the same person's other command, sent together with this one, is starting one
-            await tell(STARTING)
-            return
+        gate = await self.service.open_start(at.place, event_id=at.event_id, one_per_channel=True)
         try:
-            await self._start_claimed(request, at, pack_id=pack.id, role_title=pack.title)
+            if gate.verdict is Gate.BUSY:  # the same person's other command, sent together with this one
+                await at.tell(texts.STARTING)
+            elif gate.verdict is Gate.ALREADY_OPEN:
+                await at.tell(texts.already_open(render.defuse(gate.role_title or "mock")))
+            elif gate.verdict is Gate.OPEN:
+                await self._start_in_thread(request, at)
         finally:
-            await self.starts.finished(claim)
+            await self.service.close_start(gate)
 
-    async def _start_claimed(self, request: StartRequest, at: Invocation, *, pack_id: str, role_title: str) -> None:
-        """Start the interview once the claim is won."""
-        team, channel, user, client, tell = at.team, at.channel, at.user, at.client, at.tell
-        existing = await open_interview_in_channel(self.service, team_id=team, channel_id=channel, user_id=user)
-        if existing is not None:
-            title = self.service.records.role_title(existing.role)
-            await tell(
-                f"You already have a *{render.defuse(title)}* interview open in this channel: answer in its thread, "
-                "or finish it with `/mock-interview end` first."
-            )
-            return
+    async def _start_in_thread(self, request: StartRequest, at: Invocation) -> None:
+        role_title = self.service.catalog.resolve(request.role).title
         thread_ts = await self._post_parent(at, role_title=role_title)
         if thread_ts is None:
-            await tell(CANNOT_POST)
+            await at.tell(texts.CANNOT_POST)
             return
-        self.owners.remember(channel, thread_ts, user)
-        conv = ConversationRef(PLATFORM, team, channel, thread_ts, user)
+        conv = ConversationRef(PLATFORM, at.team, at.channel, thread_ts, at.user)
+
+        async def announce() -> None:  # the "setting up" line, updated before the interview's first message
+            await update_parent(
+                at.client, conv, role_title=role_title, status="reply in this thread to answer :thread:"
+            )
+
         replies = await self.service.start(
-            conv, role=pack_id, questions=request.questions, level=request.level, language=request.language
+            conv,
+            role=request.role,
+            questions=request.questions,
+            level=request.level,
+            language=request.language,
+            sender=SlackReplies(one_client(at.client), self.service, on_started=announce),
         )
-        started = any(r.is_question for r in replies)
-        status = "reply in this thread to answer :thread:" if started else "could not start"
-        await update_parent(client, conv, role_title=role_title, status=status)
-        await post_replies(client, conv, replies, service=self.service)
+        if not any(r.code is ReplyCode.STARTED for r in replies):
+            await update_parent(at.client, conv, role_title=role_title, status="could not start")
 
     async def _post_parent(self, at: Invocation, *, role_title: str) -> str | None:
         """Post the line the interview thread hangs from; its ts, or None where the app cannot post."""
@@ -156,57 +155,58 @@ class SlashCommands:
             log.info("cannot join the channel: %s", exc.response.get("error"))
             return False
 
+    async def end(self, at: Invocation) -> None:
+        """`end`: finish the person's open interview in this channel, scorecard in its thread."""
+        conv = await self.service.open_in_channel(at.place)
+        if conv is None:
+            if await self._first(at):
+                await at.tell(texts.NOTHING_OPEN)
+            return
+        sender = SlackReplies(one_client(at.client), self.service)
+        if await self.service.command(conv, Command.END, event_id=at.event_id, sender=sender):
+            await at.tell(texts.ENDED)
+
     async def sub_command(self, command: SubCommand, at: Invocation) -> None:
-        """help, roles, history, report, end and delete-my-data."""
-        team, channel, user, client, tell = at.team, at.channel, at.user, at.client, at.tell
+        """help, roles, history, report and delete-my-data."""
         if command.name == "help":
-            await tell(render.SLACK_HELP)
+            await at.tell(render.SLACK_HELP)
         elif command.name == "roles":
             packs = [(p.id, p.title, p.aliases) for p in self.service.catalog.packs.values()]
-            await tell(render.roles_text(packs))
+            await at.tell(render.roles_text(packs))
         elif command.name == "history":
-            rows = await self.service.records.history(user_id=user, platform=PLATFORM, workspace_id=team, limit=15)
+            rows = await self.service.history(user_id=at.user, platform=PLATFORM, workspace_id=at.team, limit=15)
             titles = {rid: p.title for rid, p in self.service.catalog.packs.items()}
-            await tell(render.history_text(rows, titles))
+            await at.tell(render.history_text(rows, titles))
         elif command.name == "report":
             await self.report(command.arg, at)
-        elif command.name == "end":
-            interview = await open_interview_in_channel(self.service, team_id=team, channel_id=channel, user_id=user)
-            if interview is None:
-                await tell("You have no open interview in this channel.")
-                return
-            replies = await self.service.command(interview.conv, "end")
-            await post_replies(client, interview.conv, replies, service=self.service)
-            await tell("Your interview is finished: the scorecard is in its thread.")
         elif command.name == DELETE_MY_DATA:
-            await self.erasure.ask(team=team, user=user, respond=at.respond)
+            await self.erasure.ask(team=at.team, user=at.user, respond=at.respond)
 
     async def report(self, id_prefix: str, at: Invocation) -> None:
         """Upload one of the user's interviews as a Markdown file (ephemeral messages cannot carry files)."""
-        channel, user, client, tell = at.channel, at.user, at.client, at.tell
         # Only this person's interviews in this workspace: a full id of anyone else's is "not found", the same
         # words as for an id that does not exist, so nothing is given away about other interviews.
-        mine = {"user_id": user, "platform": PLATFORM, "workspace_id": at.team}
         try:
-            interview = await self.service.records.find(id_prefix, **mine)
-            document = await self.service.records.report(interview.id, fmt="md", **mine)
+            report = await self.service.report(
+                id_prefix, fmt="md", user_id=at.user, platform=PLATFORM, workspace_id=at.team
+            )
         except InterviewNotFound as exc:
-            await tell(render.defuse(str(exc)))
+            await at.tell(render.defuse(str(exc)))
             return
-        assert isinstance(document, str)
-        short = interview.id[:8]
+        document = str(report.document)
+        short = report.interview_id[:8]
         try:
-            await client.files_upload_v2(
-                channel=channel,
+            await at.client.files_upload_v2(
+                channel=at.channel,
                 content=document,
                 filename=f"mock-interview-{short}.md",
                 title=f"Mock interview {short}",
-                initial_comment=f"Report of mock interview `{short}`, as asked by {render.mention(user)}.",
+                initial_comment=f"Report of mock interview `{short}`, as asked by {render.mention(at.user)}.",
             )
         except SlackApiError as exc:
             log.info("report upload failed: %s", exc.response.get("error"))
-            await tell(
-                f"I couldn't upload the report here ({CANNOT_POST}) Its beginning:\n```"
+            await at.tell(
+                f"I couldn't upload the report here ({texts.CANNOT_POST}) Its beginning:\n```"
                 + render.cap(render.defuse(document), 2500)
                 + "```"
             )

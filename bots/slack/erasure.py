@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bots.slack import render
-from bots.slack.clicks import first_delivery
 from bots.slack.inbound import PLATFORM, EraseChoice, parse_erase_button
+from bots.slack.replies import Respond
 from core.domain import messages
 from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
-
-Respond = Callable[..., Awaitable[Any]]
 
 # Well beyond anyone's practice: the count shown is exact for every real person.
 COUNT_LIMIT = 10_000
@@ -37,7 +34,7 @@ class DataErasure:
 
     async def ask(self, *, team: str, user: str, respond: Respond) -> None:
         """Show privately what would be erased, with "Delete my data" and "Cancel"."""
-        rows = await self.service.records.history(user_id=user, platform=PLATFORM, workspace_id=team, limit=COUNT_LIMIT)
+        rows = await self.service.history(user_id=user, platform=PLATFORM, workspace_id=team, limit=COUNT_LIMIT)
         if not rows:
             await respond(text=NOTHING_STORED, response_type="ephemeral", replace_original=False)
             return
@@ -55,28 +52,35 @@ class DataErasure:
         user = (body.get("user") or {}).get("id", "")
         actions = body.get("actions") or []
         choice = parse_erase_button(actions[0], user_id=user) if actions else None
-        if choice is None or not await first_delivery(self.service, body):
+        if choice is None:
             return
         if choice.user_id != choice.owner_id:
-            await respond(text=not_yours(choice.owner_id), response_type="ephemeral", replace_original=False)
-            return
-        # One answer per confirmation: a double click or a redelivered interaction acts once.
-        if not await self.service.store.claim_event(PLATFORM, f"erase:{choice.prompt_id}"):
+            # Claimed so that the same click delivered again (its acknowledgement lost) is answered once.
+            trigger = body.get("trigger_id")
+            if not trigger or await self.service.claim_event(PLATFORM, f"click:{trigger}"):
+                await respond(text=not_yours(choice.owner_id), response_type="ephemeral", replace_original=False)
             return
         await self._settle(choice, respond=respond)
 
     async def _settle(self, choice: EraseChoice, *, respond: Respond) -> None:
-        """Erase (or not), then replace the confirmation by what happened, so its buttons are gone."""
+        """Erase (or not), then replace the confirmation by what happened, so its buttons are gone. One answer per
+        confirmation: a double click, Cancel after Delete, or a redelivered click acts once."""
+        decided = f"erase:{choice.prompt_id}"
         if not choice.confirm:
+            if not await self.service.claim_event(PLATFORM, decided):
+                return
             outcome = CANCELLED
         else:
             try:
-                erased = await self.service.records.delete_user_data(
-                    user_id=choice.owner_id, platform=PLATFORM, workspace_id=choice.team_id
+                erased = await self.service.delete_user_data(
+                    user_id=choice.owner_id, platform=PLATFORM, workspace_id=choice.team_id, event_id=decided
                 )
-                outcome = messages.deleted(erased)
             except Exception:
                 log.exception("erasing a person's data failed")
-                outcome = FAILED
+                erased, outcome = None, FAILED
+            else:
+                if erased is None:
+                    return
+                outcome = messages.deleted(erased)
         text = render.defuse(outcome)
         await respond(text=text, blocks=[render.section(text)], response_type="ephemeral", replace_original=True)

@@ -5,11 +5,11 @@ Everything here is pure: it reads payload dicts exactly as Slack sends them and 
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from bots.slack.plain import plain_text
 from core.domain.models import ConversationRef
 
 PLATFORM = "slack"
@@ -287,29 +287,3 @@ def parse_erase_button(action: dict[str, Any], *, user_id: str) -> EraseChoice |
         return None
     team_id, owner_id, prompt_id = parts
     return EraseChoice(choice == "confirm", team_id, owner_id, prompt_id, user_id)
-
-
-# --- Slack's text format ---------------------------------------------------------------------------------
-
-_ANGLE = re.compile(r"<([^<>]*)>")
-
-
-def plain_text(text: str) -> str:
-    """Slack message text as the plain text a person typed: mentions, channels and links made readable."""
-    return html.unescape(_ANGLE.sub(_readable, text)) if "<" in text or "&" in text else text
-
-
-def _readable(match: re.Match[str]) -> str:
-    inner = match.group(1)
-    target, _, label = inner.partition("|")
-    if target.startswith("@"):
-        return "@" + (label or target[1:])
-    if target.startswith("#"):
-        return "#" + (label or target[1:])
-    if target.startswith("!"):
-        name = target[1:].split("^")[0]
-        if name in ("here", "channel", "everyone"):
-            return "@" + name
-        return label or name
-    target = target.removeprefix("mailto:")
-    return f"{label} ({target})" if label and label != target else target

@@ -1,4 +1,5 @@
-"""Installations in several workspaces, kept in our database by slack_sdk's SQLAlchemy stores.
+"""Who the app is in each workspace: installations in several workspaces kept in our database by slack_sdk's
+SQLAlchemy stores, or one bot token.
 
 slack_sdk's async SQLAlchemy stores need an async driver, and ours is psycopg2; so the sync stores run in a worker
 thread, the way our interview store does. The tables come from migration 0002.
@@ -7,14 +8,17 @@ thread, the way our interview store does. The tables come from migration 0002.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from logging import Logger, getLogger
 from typing import Any
 
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
 STATE_EXPIRATION_S = 600  # an install link is good for ten minutes
@@ -98,3 +102,17 @@ class ThreadedStateStore(AsyncOAuthStateStore):
     async def async_consume(self, state: str) -> bool:
         """Whether state was issued and unused (it is used up now)."""
         return await asyncio.to_thread(self.sync.consume, state)
+
+
+def one_workspace(token: str) -> Callable[[AsyncWebClient], Awaitable[AuthorizeResult]]:
+    """bolt's authorize for one bot token: who the app is in its workspace, asked of auth.test once."""
+    known: AuthorizeResult | None = None
+
+    async def authorize(client: AsyncWebClient) -> AuthorizeResult:
+        nonlocal known
+        if known is None:
+            auth = await client.auth_test(token=token)
+            known = AuthorizeResult.from_auth_test_response(auth_test_response=auth, bot_token=token)
+        return known
+
+    return authorize

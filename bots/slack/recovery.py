@@ -1,10 +1,10 @@
 """Nothing lost to a crash: answers kept before Slack gets its acknowledgement, and a sweeper that carries on.
 
 Slack delivers an event once it is acknowledged, never again; bolt acknowledges before our listener runs. So a
-person's thread message is stored in the inbox by a middleware before the acknowledgement. The sweeper, in every
-worker, takes over what a dead worker left: inbox events never handled (dispatched again), interviews left mid-turn
-(their move made, their answers graded) and replies stored but never marked sent (posted, unless the thread shows
-they landed).
+person's thread message is kept (service.keep_event) by a middleware before the acknowledgement. The sweeper, in
+every worker, takes over what a dead worker left: kept events never handled (dispatched again), interviews left
+mid-turn (their move made, their answers graded) and replies stored but never marked sent (posted, unless the
+thread shows they landed).
 """
 
 from __future__ import annotations
@@ -16,17 +16,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.periodic import Periodic, purging, sweep_interval
+from bots.periodic import sweeper
 from bots.slack.inbound import PLATFORM, ThreadMessage, classify_message
-from bots.slack.threads import ThreadPoster
+from bots.slack.replies import ClientFor, SlackReplies
 from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
-
-INBOX_ATTEMPTS = 3  # an event whose handling kills its worker every time is given up after this
-ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]  # a Web API client for a workspace
 
 
 def kept_answer(body: dict[str, Any], *, bot_user_id: str | None) -> ThreadMessage | None:
@@ -42,14 +38,14 @@ def kept_answer(body: dict[str, Any], *, bot_user_id: str | None) -> ThreadMessa
 
 
 def add_inbox(app: AsyncApp, service: InterviewService) -> None:
-    """Store every thread message in the inbox before bolt acknowledges it (a redelivery is stored once)."""
+    """Keep every thread message before bolt acknowledges it (a redelivery is kept once)."""
 
     @app.middleware
     async def keep_before_ack(req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[Any]]) -> Any:
         message = kept_answer(req.body, bot_user_id=req.context.bot_user_id)
         if message is not None:
             # If this fails the request fails, and Slack delivers the event again: better than losing it.
-            await service.store.inbox_put(PLATFORM, message.message_key, user_id=message.user_id, body=req.body)
+            await service.keep_event(PLATFORM, message.message_key, user_id=message.user_id, body=req.body)
         return await next()
 
 
@@ -59,8 +55,8 @@ class Sweeper:
     def __init__(self, app: AsyncApp, service: InterviewService, client_for: ClientFor) -> None:
         self._app = app
         self._service = service
-        self._client_for = client_for
-        self._periodic = Periodic("slack-sweeper", purging(service, self.sweep), every_s=sweep_interval(service))
+        self._replies = SlackReplies(client_for, service)  # no event of its own: nothing private to tell
+        self._periodic = sweeper("slack-sweeper", service, self.sweep)
 
     def start(self) -> None:
         """Sweep in the background until stop()."""
@@ -72,21 +68,9 @@ class Sweeper:
 
     async def sweep(self) -> None:
         """One pass: stalled events, interviews left mid-turn, replies never marked sent."""
-        limits, store = self._service.limits, self._service.store
-        for body in await store.inbox_stalled(
-            PLATFORM, older_than_s=limits.recover_after_s, max_attempts=INBOX_ATTEMPTS, limit=50
-        ):
+        for body in await self._service.stalled_events(PLATFORM):
             log.info("handling an event its worker did not finish")
             # Socket Mode requests skip the signature check: this body was checked when it first arrived.
             await self._app.async_dispatch(AsyncBoltRequest(body=body, mode="socket_mode"))
-        for conv, replies in await self._service.recover(PLATFORM):
-            client = await self._client_for(conv.workspace_id)
-            if client is not None:
-                await self._service.outbox.deliver(conv, replies, ThreadPoster(client, self._service).send)
-        await self._service.outbox.redeliver(PLATFORM, self._send_unless_posted)
-
-    async def _send_unless_posted(self, item: Any) -> str | None:
-        client = await self._client_for(item.conv.workspace_id)
-        if client is None:
-            raise LookupError(f"no installation for workspace {item.conv.workspace_id}")
-        return await ThreadPoster(client, self._service).send_unless_posted(item)
+        await self._service.recover(PLATFORM, self._replies)
+        await self._service.redeliver(PLATFORM, self._replies)

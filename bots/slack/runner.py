@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 import sys
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bots.bootstrap import build_service
+from bots.bootstrap import build_runtime
 from bots.slack.app import EVENTS_PATH, build_slack_app, uses_oauth, web_application
 from core.settings import Settings
 
@@ -51,11 +50,6 @@ def run_slack(settings: Settings, *, http: bool = False, port: int = 3000) -> in
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    if not http:
-        # bolt reads these from the environment on its own and would switch to OAuth installs, which need the
-        # HTTP install pages; Socket Mode serves the workspace of SLACK_BOT_TOKEN.
-        for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
-            os.environ.pop(name, None)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_http(settings, port=port) if http else serve_socket_mode(settings))
     return 0
@@ -72,34 +66,34 @@ async def _until_stopped() -> None:
 
 async def serve_socket_mode(settings: Settings) -> None:
     """Connect to Slack over Socket Mode (no public URL needed) and serve until SIGINT/SIGTERM."""
-    service = build_service(settings)
-    bot = build_slack_app(settings, service, oauth=False)
+    runtime = build_runtime(settings)
+    bot = build_slack_app(settings, runtime.service, engine=runtime.engine, socket_mode=True)
     assert settings.slack_app_token is not None
     handler = AsyncSocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())
     try:
         await handler.connect_async()
         bot.sweeper.start()
-        print(f"Slack app connected over Socket Mode ({service.mode}). Ctrl-C stops it.", flush=True)
+        print(f"Slack app connected over Socket Mode ({runtime.service.mode}). Ctrl-C stops it.", flush=True)
         await _until_stopped()
     finally:
         await handler.close_async()
         await bot.close()
-        await service.close()
+        await runtime.close()
 
 
 async def serve_http(settings: Settings, *, port: int, host: str = "0.0.0.0") -> None:
     """Serve events, slash commands and interactivity at /slack/events until SIGINT/SIGTERM."""
-    service = build_service(settings)
-    bot = build_slack_app(settings, service)
+    runtime = build_runtime(settings)
+    bot = build_slack_app(settings, runtime.service, engine=runtime.engine)
     runner = web.AppRunner(web_application(bot), access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
         bot.sweeper.start()
         installs = " and /slack/install" if uses_oauth(settings) else ""
-        print(f"Slack app listening on port {port}: {EVENTS_PATH}{installs} ({service.mode}).", flush=True)
+        print(f"Slack app listening on port {port}: {EVENTS_PATH}{installs} ({runtime.service.mode}).", flush=True)
         await _until_stopped()
     finally:
         await runner.cleanup()
         await bot.close()
-        await service.close()
+        await runtime.close()

@@ -10,6 +10,7 @@ from core.coaching.scorecard import band, format_score
 from core.domain.models import InterviewSummary
 from core.domain.replies import Reply, ReplyKind, Scorecard
 from core.domain.text import join_phrases
+from core.interview.report import history_table
 
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 _BOLD_MD = re.compile(r"\*\*(.+?)\*\*")
@@ -95,10 +96,4 @@ def render_history(rows: Sequence[InterviewSummary], titles: dict[str, str]) -> 
     """History as an aligned table, newest first."""
     if not rows:
         return "No interviews yet. Start one with `mock-interview practice`."
-    lines = [f"{'ID':<8}  {'DATE':<16}  {'ROLE':<24}  {'STATUS':<10}  {'ANSWERED':>8}  SCORE"]
-    for r in rows:
-        lines.append(
-            f"{r.id[:8]:<8}  {r.created_at:%Y-%m-%d %H:%M}  {titles.get(r.role, r.role)[:24]:<24}  "
-            f"{r.status.value:<10}  {r.answered:>8}  {format_score(r.overall_score)}"
-        )
-    return "\n".join(lines)
+    return history_table(rows, titles)

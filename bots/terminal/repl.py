@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import mimetypes
 import sys
 import threading
 from collections.abc import Callable
@@ -13,10 +12,9 @@ from typing import TextIO
 
 from bots.terminal.render import TerminalStyle, render_reply
 from core.domain.models import ConversationRef
-from core.domain.replies import Reply, error
-from core.interview.outbox import Send
+from core.domain.replies import Reply
 from core.interview.service import InterviewService
-from core.ports import OutboxItem
+from core.ports import AudioUnavailable, FetchAudio, OutboxItem
 
 # Words that leave the terminal without ending the interview; it stays open to resume later.
 LEAVE_WORDS = {"quit", "exit", ":q"}
@@ -69,6 +67,26 @@ class LineReader:
         return line
 
 
+class TerminalReplies:
+    """The terminal's ReplySender: every reply printed as it comes."""
+
+    def __init__(self, style: TerminalStyle, out: TextIO) -> None:
+        self._style = style
+        self._out = out
+
+    async def send(self, item: OutboxItem) -> str | None:
+        """Print one reply; a terminal line has no id."""
+        print(render_reply(item.reply, self._style), file=self._out, flush=True)
+        return None
+
+    async def tell(self, note: Reply) -> None:
+        """Print a private note (the terminal has one person)."""
+        print(render_reply(note, self._style), file=self._out, flush=True)
+
+    async def working(self, on: bool) -> None:
+        """Nothing to show: the practice loop prints its own "…" while a model works."""
+
+
 async def run_practice(
     service: InterviewService,
     *,
@@ -85,14 +103,7 @@ async def run_practice(
 ) -> int:
     """Run one practice interview to its scorecard; exit status 0, or 2 if it could not start."""
     conv = terminal_conversation(user_id)
-
-    async def send(item: OutboxItem) -> str | None:
-        print(render_reply(item.reply, style), file=out, flush=True)
-        return None  # a terminal line has no id
-
-    async def show(replies: list[Reply]) -> None:
-        await service.outbox.deliver(conv, replies, send)
-
+    replies = TerminalReplies(style, out)
     print(
         style.dim(
             f"Mock Interview Coach · {service.mode} · `help` for commands, `@answer.ogg` answers with a recording, "
@@ -100,10 +111,12 @@ async def run_practice(
         ),
         file=out,
     )
-    if new or not await resume_after_stop(service, conv, send):
-        replies = await service.start(conv, role=role, questions=questions, level=level, language=language, replace=new)
-        await show(replies)
-        if not any(r.interview_id for r in replies):
+    # After a stop mid-turn: what was never shown is shown, and the turn is finished.
+    if new or not await service.resume(conv, replies):
+        started = await service.start(
+            conv, role=role, questions=questions, level=level, language=language, replace=new, sender=replies
+        )
+        if not any(r.interview_id for r in started):
             return 2  # unknown role or bad count: the reply said why
     while True:
         line = await reader.read()
@@ -113,17 +126,12 @@ async def run_practice(
         if on_wait:
             on_wait()
         recording = voice_file_path(line)
-        await show(await answer_with_file(service, conv, recording) if recording else await service.answer(conv, line))
-        if await service.store.get_open_interview(conv) is None:
+        if recording:
+            await service.voice(conv, _file_reader(recording), filename=recording.name, sender=replies)
+        else:
+            await service.answer(conv, line, sender=replies)
+        if not await service.is_open(conv):
             return 0
-
-
-async def resume_after_stop(service: InterviewService, conv: ConversationRef, send: Send) -> bool:
-    """After the program was stopped mid-turn: finish that turn and show what was never shown; whether it did."""
-    shown = await service.outbox.send_pending(conv, send)  # stored but never shown: oldest first
-    carried = await service.recover_conversation(conv)  # grades what was left ungraded, makes the owed move
-    await service.outbox.deliver(conv, carried, send)
-    return shown > 0 or bool(carried)
 
 
 def voice_file_path(line: str) -> Path | None:
@@ -137,16 +145,19 @@ def voice_file_path(line: str) -> Path | None:
     return None
 
 
-async def answer_with_file(service: InterviewService, conv: ConversationRef, path: Path) -> list[Reply]:
-    """Send a recording from disk as a voice answer."""
-    try:
-        size = (await asyncio.to_thread(path.stat)).st_size
-        if size > service.limits.max_download_bytes:  # not read into memory at all
-            return [error(f"{path.name} is {size / 1_048_576:.0f} MB: too large to use as an answer.")]
-        audio = await asyncio.to_thread(path.read_bytes)
-    except FileNotFoundError:
-        return [error(f"There is no file at {path}. Your question is still open.")]
-    except OSError as exc:
-        return [error(f"Could not read {path} ({exc.strerror or type(exc).__name__}). Your question is still open.")]
-    mime, _ = mimetypes.guess_type(path.name)
-    return await service.voice(conv, audio, filename=path.name, mime=mime)
+def _file_reader(path: Path) -> FetchAudio:
+    """How to read a recording from disk, once the core has decided the answer can be taken."""
+
+    async def read(limit: int) -> bytes:
+        try:
+            size = (await asyncio.to_thread(path.stat)).st_size
+            if size > limit:  # not read into memory at all
+                raise AudioUnavailable(f"{path.name} is {size / 1_048_576:.0f} MB: too large to use as an answer.")
+            return await asyncio.to_thread(path.read_bytes)
+        except FileNotFoundError:
+            raise AudioUnavailable(f"There is no file at {path}. Your question is still open.") from None
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise AudioUnavailable(f"Could not read {path} ({reason}). Your question is still open.") from None
+
+    return read

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 from core.coaching.flow import GradeRequest
 from core.coaching.injection import INJECTION_NOTE, screen_answer
@@ -13,7 +14,7 @@ from core.domain.models import Grade, TurnKind, Usage
 from core.domain.text import shorten
 from core.ports import ChatModel
 
-GRADE_SCHEMA: dict = {
+GRADE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "score": {"type": "integer"},  # range enforced by clamp_score: strict mode rejects some keywords
@@ -41,14 +42,14 @@ def grounded_evidence(quotes: object, answer: str) -> tuple[str, ...]:
     return tuple(kept[:3])
 
 
-def grade_from_data(data: dict, answer: str) -> Grade:
+def grade_from_data(data: dict[str, Any], answer: str) -> Grade:
     """A Grade from the model's JSON; the score is clamped later by the grade rules."""
     injected = data.get("injection_detected") is True
     feedback = str(data.get("feedback", "")).strip()
     if injected and INJECTION_NOTE not in feedback:
         feedback = f"{feedback} {INJECTION_NOTE}".strip()
     return Grade(
-        score=data.get("score", 1),  # type: ignore[arg-type]  # clamped by apply_grade_rules
+        score=data.get("score", 1),  # the model's raw value: apply_grade_rules clamps it
         feedback=feedback,
         strength=str(data.get("strength", "")).strip(),
         improvement=str(data.get("improvement", "")).strip(),

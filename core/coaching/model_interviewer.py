@@ -7,6 +7,7 @@ make every turn cost more as the interview grows (see bench/tokens.py).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from core.coaching.flow import Action, Instruction, Move, MoveContext
 from core.coaching.prompts import render
@@ -19,7 +20,7 @@ RECENT_EXCHANGES = 1  # exchanges sent verbatim; older ones of the same main que
 # The interviewer sees the start and the end of a long answer (about 110 words); the grader sees it whole.
 RECENT_ANSWER_CHARS = 700
 
-MOVE_SCHEMA: dict = {
+MOVE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "action": {"type": "string", "enum": [a.value for a in Action]},
@@ -110,7 +111,7 @@ def turn_prompt(ctx: MoveContext, *, max_pairs: int) -> str:
     )
 
 
-def coerce_move(data: dict, ctx: MoveContext) -> Move:
+def coerce_move(data: dict[str, Any], ctx: MoveContext) -> Move:
     """The model's move made consistent with what is allowed now; raise ModelOutputInvalid if unusable."""
     message = str(data.get("message", "")).strip()
     note = shorten(str(data.get("note", "")), 160)

@@ -9,6 +9,7 @@ from core.coaching.flow import Action, GradeRequest, Instruction, Move, MoveCont
 from core.coaching.injection import INJECTION_NOTE, screen_answer
 from core.coaching.keypoints import measure_coverage
 from core.domain.models import Grade, Interview, TurnKind, Usage
+from core.domain.roles import KeyPoint
 from core.domain.text import is_stuck_answer, word_count
 
 FOLLOW_UP_BELOW = 0.6  # ask a follow-up when an answer covers less than this share of the key points
@@ -77,7 +78,7 @@ def _grade_text(request: GradeRequest, answer: str) -> Grade:
     )
 
 
-def _feedback(covered: tuple, missed: tuple) -> str:
+def _feedback(covered: tuple[KeyPoint, ...], missed: tuple[KeyPoint, ...]) -> str:
     total = len(covered) + len(missed)
     parts = [f"Covered {len(covered)} of {total} key points."]
     if covered:
@@ -87,7 +88,7 @@ def _feedback(covered: tuple, missed: tuple) -> str:
     return " ".join(parts)
 
 
-def _strength(covered: tuple, has_example: bool, structure_marks: int) -> str:
+def _strength(covered: tuple[KeyPoint, ...], has_example: bool, structure_marks: int) -> str:
     if covered:
         return f"Clear on the essentials: {covered[0].point[0].lower()}{covered[0].point[1:]}."
     if has_example:
@@ -97,7 +98,7 @@ def _strength(covered: tuple, has_example: bool, structure_marks: int) -> str:
     return ""
 
 
-def _improvement(missed: tuple, has_example: bool, n_words: int) -> str:
+def _improvement(missed: tuple[KeyPoint, ...], has_example: bool, n_words: int) -> str:
     if missed:
         tip = f"Add this key point: {missed[0].point.rstrip('.')}."
     elif not has_example:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import SupportsFloat, SupportsIndex
 
 from core.coaching.injection import screen_answer
 from core.domain.models import Grade, TurnKind
@@ -16,8 +17,10 @@ STUCK_SCORE = 1
 
 def clamp_score(value: object) -> int:
     """Any model-given score as an int in 1..10 (garbage becomes 1)."""
+    if not isinstance(value, str | bytes | bytearray | memoryview | SupportsFloat | SupportsIndex):
+        return 1  # float() would raise TypeError
     try:
-        score = round(float(value))  # type: ignore[arg-type]
+        score = round(float(value))
     except (TypeError, ValueError, OverflowError):
         return 1
     return max(1, min(10, score))

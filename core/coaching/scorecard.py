@@ -68,7 +68,7 @@ def band(score: float | None) -> str:
 
 def offline_summary(interview: Interview, overall: float | None) -> SummaryText:
     """A summary written from the grades alone, without a model."""
-    graded = [t for t in interview.turns if t.grade and t.answer is not None]
+    grades = [t.grade for t in interview.turns if t.grade and t.answer is not None]
     answered = answered_main_questions(interview)
     if overall is None:
         return SummaryText("No answers were graded, so there is no score yet. Start a new interview when ready.")
@@ -76,16 +76,14 @@ def offline_summary(interview: Interview, overall: float | None) -> SummaryText:
         f"You answered {answered} of {interview.planned_questions} main questions; overall {overall:.1f}/10 "
         f"({band(overall)})."
     )
-    best = sorted(graded, key=lambda t: -t.grade.score)[:2]  # type: ignore[union-attr]
+    best = sorted(grades, key=lambda g: -g.score)[:2]
     # Only answers that went well earn a strength on the summary; duplicates say nothing new.
-    strengths = tuple(
-        dict.fromkeys(t.grade.strength for t in best if t.grade and t.grade.strength and t.grade.score >= 6)
-    )
-    missed = Counter(point for t in graded if t.grade for point in t.grade.missed)
+    strengths = tuple(dict.fromkeys(g.strength for g in best if g.strength and g.score >= 6))
+    missed = Counter(point for g in grades for point in g.missed)
     focus = [point for point, _ in missed.most_common(3)]
     if not focus:
-        worst = sorted(graded, key=lambda t: t.grade.score)[:2]  # type: ignore[union-attr]
-        focus = [t.grade.improvement for t in worst if t.grade and t.grade.improvement]
+        worst = sorted(grades, key=lambda g: g.score)[:2]
+        focus = [g.improvement for g in worst if g.improvement]
     return SummaryText(text, strengths, tuple(dict.fromkeys(focus))[:3])
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.coaching.prompts import render
 from core.coaching.scorecard import SummaryText, answered_main_questions
 from core.domain.models import Interview, Usage
 from core.domain.text import shorten
 from core.ports import ChatModel
 
-SUMMARY_SCHEMA: dict = {
+SUMMARY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "summary": {"type": "string"},

@@ -23,6 +23,11 @@ PAUSED = "Your interview is paused. Type `resume` to carry on."
 PAUSED_NOW = "Paused. Your answers so far are saved; type `resume` when you are ready."
 OWED_QUESTION = "Your last answer is saved, but I still owe you the next question. Type `retry` to continue."
 NOTHING_TO_RETRY = "Nothing to retry: here is your current question."
+NOT_YOUR_INTERVIEW = "This is someone else's mock interview, so only they can answer here. Start your own any time."
+INTERVIEW_GONE = "I can't find that interview any more."
+INTERVIEW_FINISHED = "This interview has finished. Start a new one whenever you like."
+NOT_AN_ANSWER = "I can take a typed answer or a recording, not other files. Your question is still open."
+STALE_BUTTON = "That button belongs to a question that has already moved on; use the buttons under the latest one."
 
 
 def intro(pack: RolePack, interview: Interview) -> str:

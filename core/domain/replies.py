@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from core.domain.commands import Command
+
 
 class ReplyKind(StrEnum):
     """What a reply is, so a platform can style it."""
@@ -23,11 +25,14 @@ class ReplyKind(StrEnum):
 class ReplyCode(StrEnum):
     """Why the core gave a reply, for adapters that act on it: they compare codes, never wording."""
 
-    NO_INTERVIEW = "no_interview"  # nothing is open in this conversation
-
-
-# Commands a candidate can give instead of answering; platforms may offer them as buttons.
-QUESTION_ACTIONS: tuple[str, ...] = ("hint", "skip", "end")
+    STARTED = "started"  # the first reply of a new interview (its intro)
+    NO_INTERVIEW = "no_interview"  # nothing is open in this conversation for the person who wrote
+    NOT_YOUR_INTERVIEW = "not_your_interview"  # someone else's interview: owner_id names whose (a private note)
+    INTERVIEW_GONE = "interview_gone"  # a button under an interview that no longer exists (a private note)
+    INTERVIEW_FINISHED = "interview_finished"  # a button under an interview that has ended (a private note)
+    STALE_BUTTON = "stale_button"  # a button under a question that has moved on (a private note)
+    ENDED_UNANSWERED = "ended_unanswered"  # the interview ended before any answer: no scorecard
+    NOT_AN_ANSWER = "not_an_answer"  # a message carrying only a file that is not a recording
 
 
 @dataclass(frozen=True)
@@ -71,12 +76,17 @@ class Reply:
     text: str
     interview_id: str | None = None
     seq: int | None = None  # the turn a question reply belongs to
-    actions: tuple[str, ...] = ()  # commands worth offering as buttons under this message
+    actions: tuple[Command, ...] = ()  # commands worth offering as buttons under this message
     scorecard: Scorecard | None = None
-    # Set on a reply that stands for a change of the interview (a question first asked, the scorecard): it is
-    # stored in the outbox in the same transaction as that change, once, under this key.
+    # Set once the reply is stored in the outbox: a reply that stands for a change of the interview (a question
+    # first asked, the scorecard) is keyed by that change, so a worker racing to make it conflicts instead of
+    # storing a second copy; any other reply gets a key of its own.
     key: str | None = None
     code: ReplyCode | None = None  # machine-readable reason, never shown
+    # A private note for the person whose event it answers (a refusal), not a message of the conversation: never
+    # stored in the outbox, shown only to them (or not at all, where the platform keeps quiet).
+    private: bool = False
+    owner_id: str | None = None  # with NOT_YOUR_INTERVIEW: the candidate whose interview it is
 
     @property
     def is_question(self) -> bool:
@@ -85,8 +95,7 @@ class Reply:
 
 
 def keyed(reply: Reply, key: str) -> Reply:
-    """The reply under key, for the store to write into the outbox in the same transaction as the change it stands
-    for; only replies the store writes so may be keyed (core.outbox sends them without storing them again)."""
+    """The reply under key, for the store to write into the outbox (core.interview.outbox)."""
     return replace(reply, key=key)
 
 
@@ -95,9 +104,16 @@ def info(text: str, *, interview_id: str | None = None, code: ReplyCode | None =
     return Reply(ReplyKind.INFO, text, interview_id=interview_id, code=code)
 
 
-def error(text: str, *, interview_id: str | None = None, actions: tuple[str, ...] = ()) -> Reply:
+def error(
+    text: str, *, interview_id: str | None = None, actions: tuple[Command, ...] = (), code: ReplyCode | None = None
+) -> Reply:
     """A reply saying what went wrong and what to do next."""
-    return Reply(ReplyKind.ERROR, text, interview_id=interview_id, actions=actions)
+    return Reply(ReplyKind.ERROR, text, interview_id=interview_id, actions=actions, code=code)
+
+
+def private_note(text: str, code: ReplyCode, *, interview_id: str | None = None, owner_id: str | None = None) -> Reply:
+    """A refusal shown only to the person whose event it answers."""
+    return Reply(ReplyKind.INFO, text, interview_id=interview_id, code=code, private=True, owner_id=owner_id)
 
 
 def reply_to_data(reply: Reply) -> dict[str, Any]:
@@ -109,7 +125,8 @@ def reply_from_data(data: dict[str, Any]) -> Reply:
     """The reply stored by reply_to_data."""
     values = dict(data)
     values["kind"] = ReplyKind(values["kind"])
-    values["actions"] = tuple(values.get("actions") or ())
+    values["actions"] = tuple(Command(a) for a in values.get("actions") or ())
+    values["code"] = ReplyCode(values["code"]) if values.get("code") else None
     card = values.get("scorecard")
     if card is not None:
         items = tuple(ScoreItem(**item) for item in card.get("items") or ())

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -88,7 +87,7 @@ def parse_role_pack(text: str, *, source: str, expected_id: str | None = None) -
     """Parse and validate one pack; raise RolePackError naming source and the offending field."""
     try:
         # libyaml's C loader is ~10x faster than the pure-Python one; every command loads all packs.
-        data: Any = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data: object = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -1,22 +1,8 @@
-"""Small text helpers shared by the coach, the grader and the service: words, commands, "I don't know"."""
+"""Small text helpers shared by the coach, the grader and the service: words, "I don't know", phrases."""
 
 from __future__ import annotations
 
 import re
-
-COMMANDS = ("hint", "skip", "repeat", "end", "retry", "pause", "resume", "help")
-
-# Words a candidate types instead of an answer, mapped to the command they mean.
-_COMMAND_WORDS = {
-    **{c: c for c in COMMANDS},
-    "next": "skip",
-    "pass": "skip",
-    "again": "repeat",
-    "stop": "end",
-    "finish": "end",
-    "done": "end",
-    "continue": "resume",
-}
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
@@ -45,12 +31,6 @@ def words(text: str) -> list[str]:
 def word_count(text: str) -> int:
     """How many words text has."""
     return len(_WORD.findall(text))
-
-
-def parse_command(text: str) -> str | None:
-    """The command a message is, if it is one word like `hint`, `/skip` or `End.`; else None."""
-    token = text.strip().lower().lstrip("/!").rstrip(".!? ")
-    return _COMMAND_WORDS.get(token)
 
 
 def is_stuck_answer(text: str) -> bool:

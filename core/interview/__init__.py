@@ -1,0 +1,1 @@
+"""Running interviews: the service adapters call, the steps of a turn, the outbox, limits, records and reports."""

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
+from core.coaching.coach import Coach
 from core.coaching.flow import Grader
 from core.coaching.rules import apply_grade_rules
 from core.coaching.scorecard import SummaryText, build_scorecard, offline_summary, overall_score
-from core.coaching.summary import ModelSummarizer
 from core.domain.models import Grade, Interview, InterviewStatus, Turn, Usage, utcnow
-from core.domain.replies import Reply, ReplyKind, info, keyed
+from core.domain.replies import Reply, ReplyCode, ReplyKind, info, keyed
 from core.domain.roles import RolePack
 from core.interview.plan import grade_request
 from core.interview.report import scorecard_markdown
 from core.ports import InterviewStore, ModelError, TurnConflict
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -26,22 +27,11 @@ NO_ANSWERS = "Interview ended before any answer, so there is nothing to score. S
 class Finisher:
     """Owns background grading and builds the scorecard from stored grades."""
 
-    def __init__(
-        self,
-        *,
-        store: InterviewStore,
-        grader: Grader,
-        fallback_grader: Grader,
-        summarizer: ModelSummarizer | None,
-        deadline_s: float = 30.0,
-        lease_s: float = 45.0,
-    ) -> None:
+    def __init__(self, *, store: InterviewStore, fallback_grader: Grader, settings: Settings) -> None:
         self._store = store
-        self._grader = grader
-        self._fallback = fallback_grader
-        self._summarizer = summarizer
-        self._deadline_s = deadline_s  # the longest the candidate waits for the scorecard
-        self._lease_s = lease_s  # how long the scorecard waits on this worker in the outbox before others send it
+        self._fallback = fallback_grader  # grades an answer the coach's grader failed on at the end
+        self._deadline_s = settings.turn_deadline_s  # the longest the candidate waits for the scorecard
+        self._lease_s = settings.recover_after_s  # how long the scorecard waits on this worker in the outbox
         self._tasks: dict[str, set[asyncio.Task[Any]]] = {}
 
     def spawn_grade(self, job: Coroutine[Any, Any, Grade | None], interview_id: str) -> None:
@@ -65,8 +55,17 @@ class Finisher:
         if pending:
             await asyncio.wait(pending, timeout=timeout_s)
 
-    async def finish(self, pack: RolePack, interview: Interview) -> list[Reply]:
-        """End the interview and return its scorecard (or a note that nothing was answered)."""
+    async def finish(
+        self,
+        pack: RolePack,
+        interview: Interview,
+        *,
+        coach: Coach,
+        before: Sequence[Reply] = (),
+        event_id: str | None = None,
+    ) -> list[Reply]:
+        """End the interview and return its scorecard (or a note that nothing was answered), after the replies in
+        before, all stored with the end and event_id claimed; [] when another worker ended it first."""
         deadline = asyncio.get_running_loop().time() + self._deadline_s
         in_flight = list(self._tasks.get(interview.id, ()))
         if in_flight:
@@ -78,35 +77,39 @@ class Finisher:
         fresh = await self._store.get_interview(interview.id) or interview
         fresh.state = interview.state  # the caller's state may hold notes not yet written
         ungraded = [t for t in fresh.turns if t.answer is not None and t.grade is None]
-        await asyncio.gather(*(self._regrade(pack, fresh, t, deadline) for t in ungraded))
+        await asyncio.gather(*(self._regrade(pack, fresh, t, deadline, coach.grader) for t in ungraded))
         fresh.ended_at = utcnow()
         if not any(t.answer is not None for t in fresh.turns):
             fresh.status = InterviewStatus.ABANDONED
-            return await self._store_end(fresh, info(NO_ANSWERS, interview_id=fresh.id))
+            unanswered = info(NO_ANSWERS, interview_id=fresh.id, code=ReplyCode.ENDED_UNANSWERED)
+            return await self._store_end(fresh, [*before, unanswered], event_id=event_id)
         fresh.overall_score = overall_score(fresh.turns)
-        summary = await self._summary(pack, fresh, deadline)
+        summary = await self._summary(pack, fresh, deadline, coach)
         fresh.status = InterviewStatus.COMPLETED
         fresh.summary = summary.summary
         fresh.state["summary"] = {"strengths": list(summary.strengths), "focus_next": list(summary.focus_next)}
         fresh.state.pop("pending", None)
         card = build_scorecard(fresh, role_title=pack.title, summary=summary)
         scorecard = Reply(ReplyKind.SCORECARD, scorecard_markdown(card), interview_id=fresh.id, scorecard=card)
-        return await self._store_end(fresh, scorecard)
+        return await self._store_end(fresh, [*before, scorecard], event_id=event_id)
 
-    async def _store_end(self, interview: Interview, reply: Reply) -> list[Reply]:
-        """Store the ended interview with its last reply queued in the same transaction; once, whoever races."""
-        reply = keyed(reply, f"{interview.id}:end")
+    async def _store_end(self, interview: Interview, replies: list[Reply], *, event_id: str | None) -> list[Reply]:
+        """Store the ended interview with its last replies queued in the same transaction; once, whoever races."""
+        replies = [
+            keyed(r, f"{interview.id}:end" if n == len(replies) - 1 else f"{interview.id}:end:{n}")
+            for n, r in enumerate(replies)
+        ]
         try:
-            await self._store.update_interview(interview, replies=[reply], lease_s=self._lease_s)
+            await self._store.update_interview(interview, replies=replies, lease_s=self._lease_s, event_id=event_id)
         except TurnConflict:  # another worker ended it a moment ago and sends its scorecard
             return []
-        return [reply]
+        return replies
 
-    async def _regrade(self, pack: RolePack, interview: Interview, turn: Turn, deadline: float) -> None:
+    async def _regrade(self, pack: RolePack, interview: Interview, turn: Turn, deadline: float, grader: Grader) -> None:
         request = grade_request(pack, interview, turn)
         try:
             async with asyncio.timeout_at(deadline):
-                grade, usage = await self._grader.grade(request)
+                grade, usage = await grader.grade(request)
         except (ModelError, TimeoutError) as exc:
             # The model failed on this answer again; the offline grade is honest and immediate.
             await self._record(interview.id, getattr(exc, "usage", None))
@@ -115,12 +118,10 @@ class Finisher:
         await self._store.save_grade(interview.id, turn.seq, grade, usage=usage)
         turn.grade = grade
 
-    async def _summary(self, pack: RolePack, interview: Interview, deadline: float) -> SummaryText:
-        if self._summarizer is None:
-            return offline_summary(interview, interview.overall_score)
+    async def _summary(self, pack: RolePack, interview: Interview, deadline: float, coach: Coach) -> SummaryText:
         try:
             async with asyncio.timeout_at(deadline):
-                summary, usage = await self._summarizer.summarize(
+                summary, usage = await coach.summarizer.summarize(
                     interview, role_title=pack.title, overall=interview.overall_score
                 )
         except (ModelError, TimeoutError) as exc:

@@ -6,8 +6,9 @@ import random
 
 from core.coaching.flow import GradeRequest, Instruction, MoveContext
 from core.coaching.keypoints import measure_coverage
+from core.domain.commands import QUESTION_ACTIONS
 from core.domain.models import Interview, Turn, TurnKind
-from core.domain.replies import QUESTION_ACTIONS, Reply, ReplyKind
+from core.domain.replies import Reply, ReplyKind
 from core.domain.roles import Question, RolePack
 
 MAX_FOLLOW_UPS = 2  # per main question, so one topic cannot eat the interview

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from core.coaching.scorecard import band, format_score, item_status
-from core.domain.models import Interview, UsageTotals
+from core.domain.models import Interview, InterviewSummary, UsageTotals
 from core.domain.replies import Scorecard
 from core.domain.text import join_phrases
 from core.voice.delivery import Delivery, describe, interview_delivery, turn_delivery
@@ -19,7 +20,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def report_json(interview: Interview, *, role_title: str, usage: UsageTotals) -> dict[str, Any]:
-    """The documented, stable JSON form of an interview (see README, "Report JSON")."""
+    """The documented, stable JSON form of an interview (docs/configuration.md, "Report JSON")."""
     summary_state = interview.state.get("summary", {})
     return {
         "version": REPORT_VERSION,
@@ -137,4 +138,15 @@ def scorecard_markdown(card: Scorecard) -> str:
     if card.focus_next:
         lines += ["", "**Practise next:** " + join_phrases(card.focus_next)]
     lines += ["", f"Interview id: `{card.interview_id}`"]
+    return "\n".join(lines)
+
+
+def history_table(rows: Sequence[InterviewSummary], titles: dict[str, str]) -> str:
+    """Past interviews as an aligned plain-text table, newest first (a header line, then one line each)."""
+    lines = [f"{'ID':<8}  {'DATE':<16}  {'ROLE':<24}  {'STATUS':<10}  {'ANSWERED':>8}  SCORE"]
+    for r in rows:
+        lines.append(
+            f"{r.id[:8]:<8}  {r.created_at:%Y-%m-%d %H:%M}  {titles.get(r.role, r.role)[:24]:<24}  "
+            f"{r.status.value:<10}  {r.answered:>8}  {format_score(r.overall_score)}"
+        )
     return "\n".join(lines)

@@ -1,67 +1,67 @@
-"""InterviewService: the only thing adapters call. Every turn is persisted before any model call."""
+"""InterviewService: the only thing adapters call. Each inbound event is one call and one unit of work: its claim,
+the change it causes and the replies it owes are stored together; then the replies go out through the platform's
+ReplySender. Every answer is stored before any model call."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
-import uuid
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
-from core.coaching.flow import Grader, Instruction, Interviewer
-from core.coaching.offline import decide_offline
-from core.domain import messages
-from core.domain.languages import UnknownLanguage, normalize_language
-from core.domain.models import AnswerSource, ConversationRef, Interview, InterviewStatus, Turn, TurnKind
-from core.domain.replies import Reply, ReplyCode, ReplyKind, error, info, keyed
-from core.domain.roles import RoleCatalog, RolePack, UnknownRole
-from core.domain.text import clean_text, parse_command
+from core.coaching.coach import Coaches
+from core.domain.commands import Command, Level, Press, parse_command
+from core.domain.models import ConversationRef
+from core.domain.replies import Reply, error, info
+from core.domain.roles import RoleCatalog
+from core.domain.text import clean_text
+from core.interview.answering import Answers
+from core.interview.commanding import Commands, click_id
 from core.interview.finishing import Finisher
 from core.interview.outbox import Outbox
-from core.interview.plan import make_plan, move_context, planned_question, question_reply
+from core.interview.parts import Parts
 from core.interview.quotas import Quotas
-from core.interview.records import InterviewRecords
-from core.interview.turns import ServiceLimits, TurnSteps, asking
-from core.ports import (
-    ActiveInterviewExists,
-    InterviewStore,
-    ModelUnavailable,
-)
-from core.voice.delivery import analyse, describe
-from core.voice.pipeline import VoicePipeline, VoiceProblem, is_noise
-from core.voice.prompt import transcription_prompt
+from core.interview.reading import Reading
+from core.interview.starting import StartGate, Starts
+from core.interview.turns import TurnSteps
+from core.ports import FetchAudio, InterviewStore, ReplySender
+from core.settings import Settings
+from core.voice.pipeline import VoicePipeline
 
 
-class InterviewService:
-    """Runs interviews: start, answer, voice and commands, returning platform-neutral replies."""
+class InterviewService(Reading):
+    """Runs interviews on every platform: starts, answers, voice notes, commands and buttons, and recovery."""
 
     def __init__(
         self,
         *,
         store: InterviewStore,
         catalog: RoleCatalog,
-        interviewer: Interviewer,
-        grader: Grader,
-        finisher: Finisher,
+        settings: Settings,
+        coaches: Coaches,
         voice: VoicePipeline,
-        limits: ServiceLimits | None = None,
         rng: random.Random | None = None,
-        mode: str = "offline coach",
         closers: Sequence[Callable[[], Awaitable[None]]] = (),
-        quotas: Quotas | None = None,
     ) -> None:
-        limits = limits or ServiceLimits()
-        self.store = store
-        self.catalog = catalog
-        self.limits = limits
-        self.mode = mode  # shown to users: who runs the interview
-        self.records = InterviewRecords(store, catalog)
-        self._quotas = quotas or Quotas(store)
-        self.outbox = Outbox(store, lease_s=limits.recover_after_s)
-        self._closers = list(closers)
-        self._steps = TurnSteps(store=store, interviewer=interviewer, grader=grader, finisher=finisher, limits=limits)
-        self._voice = voice
-        self._rng = rng or random.Random()
+        finisher = Finisher(store=store, fallback_grader=coaches.builtin.grader, settings=settings)
+        parts = Parts(
+            store=store,
+            catalog=catalog,
+            settings=settings,
+            outbox=Outbox(store, lease_s=settings.recover_after_s),
+            steps=TurnSteps(store=store, finisher=finisher, settings=settings),
+            quotas=Quotas(store, settings),
+            coaches=coaches,
+        )
+        super().__init__(parts)
+        self.catalog = catalog  # the role packs, for listing and autocompleting roles
+        self.settings = settings  # the configuration it runs with (limits, for the people and tests that ask)
+        self.mode = coaches.configured.name  # shown to users: who runs the interview
+        self._starts = Starts(parts, rng or random.Random())
+        self._commands = Commands(parts)
+        self._answers = Answers(parts, self._commands, voice)
+        self._closers = [*closers, store.close]
         # One lock per conversation: turns of one interview never interleave inside this process.
         self._locks: weakref.WeakValueDictionary[ConversationRef, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -72,7 +72,32 @@ class InterviewService:
             self._locks[conv] = lock
         return lock
 
+    async def _send(self, conv: ConversationRef, replies: list[Reply], sender: ReplySender | None) -> list[Reply]:
+        """Send the replies of one event in order (each stored already); without a sender they wait in the outbox."""
+        if sender is not None:
+            await self._parts.outbox.deliver(conv, replies, sender)
+        return replies
+
+    async def _handled(self, platform: str, event_id: str | None, sender: ReplySender | None) -> bool:
+        """Whether an event was handled already, checked only before showing progress: the unit of work decides."""
+        return sender is not None and event_id is not None and await self._parts.store.event_seen(platform, event_id)
+
+    @contextlib.asynccontextmanager
+    async def _working(self, sender: ReplySender | None) -> AsyncIterator[None]:
+        if sender is None:
+            yield
+            return
+        await sender.working(True)
+        try:
+            yield
+        finally:
+            await sender.working(False)
+
     # --- starting -------------------------------------------------------------------------------------------
+
+    def start_problem(self, role: str, questions: int | None = None) -> str | None:
+        """What is wrong with a start asked for (an unknown role, a count out of range), or None."""
+        return self._starts.problem(role, questions)
 
     async def start(
         self,
@@ -80,287 +105,181 @@ class InterviewService:
         *,
         role: str,
         questions: int | None = None,
-        level: str | None = None,
+        level: Level | str | None = None,
         language: str | None = None,
         replace: bool = False,
+        event_id: str | None = None,
+        sender: ReplySender | None = None,
     ) -> list[Reply]:
         """Start an interview (or show the one already open here, unless replace abandons it)."""
-        try:
-            pack = self.catalog.resolve(role)
-        except UnknownRole as exc:
-            return [error(messages.unknown_role(exc.name, self.catalog))]
-        count = questions or min(self.limits.default_questions, len(pack.questions))
-        most = min(self.limits.max_pairs, len(pack.questions))
-        if not 1 <= count <= most:
-            return [error(messages.bad_question_count(count, most, pack.title))]
-        try:
-            language = normalize_language(language) if language else None
-        except UnknownLanguage as exc:
-            return [error(str(exc))]
         async with self._lock(conv):
-            existing = await self.store.get_open_interview(conv)
-            if existing and not replace:
-                return self._already_running(existing)
-            if existing:
-                await self._steps.close(existing, InterviewStatus.ABANDONED)
-            elif refusal := await self._quotas.refuse_start(conv):  # replacing one here keeps the count
-                return refusal
-            interview = Interview(
-                id=str(uuid.uuid4()),
-                conv=conv,
-                role=pack.id,
-                status=InterviewStatus.ACTIVE,
-                planned_questions=count,
+            replies = await self._starts.start(
+                conv,
+                role=role,
+                questions=questions,
                 level=level,
                 language=language,
-                state={"plan": make_plan(pack, count, self._rng), "notes": {}},
+                replace=replace,
+                event_id=event_id,
             )
-            notice = await self._quotas.budget_notice(interview)  # a spent budget: the built-in coach asks
-            ctx = move_context(pack, interview, Instruction.OPEN, max_pairs=self.limits.max_pairs)
-            try:
-                move, usage = await self._steps.decide(ctx)
-            except ModelUnavailable:
-                # Nothing was answered yet, so the pack's own first question is a faithful fallback.
-                move, usage = decide_offline(ctx), None
-            first = Turn(seq=1, kind=TurnKind.QUESTION, question=move.message, question_index=0)
-            interview.turns.append(first)
-            intro = keyed(info(messages.intro(pack, interview), interview_id=interview.id), f"{interview.id}:intro")
-            replies = [intro, asking(pack, interview, first)]
-            try:
-                await self.store.create_interview(interview, replies=replies, lease_s=self.limits.recover_after_s)
-            except ActiveInterviewExists:  # another worker started one in this conversation a moment ago
-                other = await self.store.get_open_interview(conv)
-                return self._already_running(other) if other else []
-            await self._steps.record_usage(interview.id, usage)
-            return [*notice, *replies]
+        return await self._send(conv, replies, sender)
 
-    # --- recovery -------------------------------------------------------------------------------------------
+    async def open_start(self, place: ConversationRef, *, event_id: str | None, one_per_channel: bool) -> StartGate:
+        """Before a platform opens a thread for a new interview: claim the event, and with one_per_channel keep one
+        start at a time and one open interview per person in the channel. Close the gate once the start is over."""
+        return await self._starts.open_gate(place, event_id=event_id, one_per_channel=one_per_channel)
 
-    async def recover(self, platform: str) -> list[tuple[ConversationRef, list[Reply]]]:
-        """Carry on this platform's interviews a worker left mid-turn (it crashed or was killed): grade their
-        ungraded answers and make the moves they owe. The replies are queued in the outbox already."""
-        carried = []
-        for interview_id in await self.store.stalled_interviews(platform, idle_s=self.limits.recover_after_s):
-            interview = await self.store.get_interview(interview_id)
-            if interview is None:
-                continue
-            replies = await self._carry_on(interview.conv)
-            if replies:
-                carried.append((interview.conv, replies))
-        return carried
-
-    async def recover_conversation(self, conv: ConversationRef) -> list[Reply]:
-        """Carry on this conversation's interview if it was left mid-turn (the terminal: one person, no waiting)."""
-        return await self._carry_on(conv)
-
-    async def _carry_on(self, conv: ConversationRef) -> list[Reply]:
-        async with self._lock(conv):
-            interview = await self.store.get_open_interview(conv)  # read again under the lock: it may have moved on
-            if interview is None or interview.status is not InterviewStatus.ACTIVE:
-                return []
-            step = self._steps.carry_on(self.catalog.resolve(interview.role), interview)
-            return await self._quotas.budgeted(interview, step)  # a spent budget holds for recovered turns too
-
-    def _already_running(self, interview: Interview) -> list[Reply]:
-        pack = self.catalog.resolve(interview.role)
-        replies = [info(messages.already_running(pack, interview), interview_id=interview.id)]
-        return replies + self._current(pack, interview)
+    async def close_start(self, gate: StartGate) -> None:
+        """Let the next start in the gate's channel go ahead."""
+        await self._starts.close_gate(gate)
 
     # --- answering ------------------------------------------------------------------------------------------
 
-    async def answer(self, conv: ConversationRef, text: str, *, event_id: str | None = None) -> list[Reply]:
-        """Take a typed answer (or a command word); a duplicate event id gives no reply."""
+    async def answer(
+        self,
+        conv: ConversationRef,
+        text: str,
+        *,
+        event_id: str | None = None,
+        sender: ReplySender | None = None,
+        unreadable_file: bool = False,
+    ) -> list[Reply]:
+        """Take a typed answer (or a command word); an event handled already gets no reply. unreadable_file: the
+        message carried a file that is not a recording, which cannot be taken as an answer."""
         text = clean_text(text)
-        command = parse_command(text)
-        if command:
-            return await self.command(conv, command) if await self._claim(conv, event_id) else []
-        async with self._lock(conv):
-            # No separate duplicate check: a stored answer records its event id in the same transaction (a replay
-            # then conflicts and gets no reply), and every other outcome claims the event first.
-            interview, pack, refusal = await self._open_for_answer(conv)
-            answer = text.strip()
-            if refusal is None and answer:  # a refused answer is not stored and its question stays open
-                refusal = await self._quotas.refuse_answer(conv, interview) or None
-            storable = refusal is None and answer and len(answer) <= self.limits.max_answer_chars
-            # A storable answer records its event id in the same transaction as the answer (never one without
-            # the other); anything else stores nothing, so claim its event first: a redelivery gets no reply.
-            if not storable and not await self._claim(conv, event_id):
-                return []
-            if refusal is not None:
-                return refusal
-            turn = interview.current_turn
-            assert turn is not None  # _open_for_answer guarantees an open turn
-            if not answer:
-                return await self._quotas.budgeted(interview, self._steps.hint(pack, interview, turn))
-            if not storable:
-                return [error(messages.too_long(len(answer), self.limits.max_answer_chars), interview_id=interview.id)]
-            step = self._steps.take_answer(pack, interview, turn, answer, source=AnswerSource.TEXT, event_id=event_id)
-            return await self._quotas.budgeted(interview, step)
+        if command := parse_command(text):
+            return await self.command(conv, command, event_id=event_id, sender=sender)
+        if await self._handled(conv.platform, event_id, sender):
+            return []
+        async with self._working(sender), self._lock(conv):
+            replies = await self._answers.typed(conv, text, event_id=event_id, unreadable_file=unreadable_file)
+        return await self._send(conv, replies, sender)
 
     async def voice(
         self,
         conv: ConversationRef,
-        audio: bytes,
+        audio: bytes | FetchAudio,
         *,
         filename: str,
         mime: str | None = None,
         duration_s: float | None = None,
         event_id: str | None = None,
+        sender: ReplySender | None = None,
     ) -> list[Reply]:
-        """Take a voice answer: check it, transcribe it, show the transcript, then go on as with a typed answer.
-
-        mime is the platform's claim and only a hint: the format is read from the bytes. The audio is not kept.
-        """
-        async with self._lock(conv):
-            if event_id is not None and await self.store.event_seen(conv.platform, event_id):
-                return []
-            interview, pack, refusal = await self._open_for_answer(conv)
-            if refusal is None:  # checked before transcribing: transcription is paid for
-                refusal = await self._quotas.refuse_voice(conv, interview) or None
-            if refusal is not None:
-                return refusal if await self._claim(conv, event_id) else []
-            turn = interview.current_turn
-            assert turn is not None  # _open_for_answer guarantees an open turn
-            prompt = transcription_prompt(
-                question=turn.question,
-                glossary=pack.glossary,
-                main=planned_question(pack, interview, turn.question_index),
+        """Take a voice answer: the bytes, or how to download them once the answer can be taken. mime is the
+        platform's claim and only a hint: the format is read from the bytes. The audio is not kept."""
+        if await self._handled(conv.platform, event_id, sender):
+            return []
+        async with self._working(sender), self._lock(conv):
+            # Checked again in turn: a copy that arrived with the first waited for it, and must not transcribe.
+            if event_id is not None and await self._parts.store.event_seen(conv.platform, event_id):
+                return []  # a redelivered voice note is answered already: not even downloaded again
+            replies = await self._answers.spoken(
+                conv, audio, filename=filename, duration_s=duration_s, event_id=event_id
             )
-            try:
-                prepared = await self._voice.prepare(audio, filename=filename, duration_s=duration_s)
-                transcript, usage = await self._voice.transcribe(
-                    prepared, prompt=prompt, language=interview.language, deadline_s=self.limits.turn_deadline_s
-                )
-            except VoiceProblem as exc:
-                # Nothing is stored for an unusable recording, so claim the event: a redelivery gets no second reply.
-                return [error(str(exc), interview_id=interview.id)] if await self._claim(conv, event_id) else []
-            await self._steps.record_usage(interview.id, usage)
-            text = clean_text(transcript.text).strip()
-            unusable = (
-                messages.VOICE_NOISE
-                if is_noise(transcript, prompt=prompt)
-                else messages.too_long(len(text), self.limits.max_answer_chars)
-                if len(text) > self.limits.max_answer_chars
-                else None
-            )
-            if unusable is not None:
-                return [error(unusable, interview_id=interview.id)] if await self._claim(conv, event_id) else []
-            seconds = prepared.seconds or transcript.duration_s
-            heard = Reply(
-                ReplyKind.TRANSCRIPT,
-                messages.heard(text, seconds, describe(analyse(text, seconds or 0.0))),
-                interview_id=interview.id,
-                seq=turn.seq,
-            )
-            command = parse_command(text)
-            if command:  # a spoken "hint" or "skip" is that command, not an answer
-                if not await self._claim(conv, event_id):
-                    return []
-                return [heard, *await self._run_command(pack, interview, command)]
-            replies = await self._steps.take_answer(
-                pack, interview, turn, text, source=AnswerSource.VOICE, event_id=event_id, audio_seconds=seconds
-            )
-            return [heard, *replies] if replies else []
+        return await self._send(conv, replies, sender)
 
-    async def _claim(self, conv: ConversationRef, event_id: str | None) -> bool:
-        """Mark an event processed; False for a duplicate (events without an id always pass)."""
-        return event_id is None or await self.store.claim_event(conv.platform, event_id)
-
-    async def _open_for_answer(
-        self, conv: ConversationRef
-    ) -> tuple[Interview, RolePack, None] | tuple[None, None, list[Reply]]:
-        interview = await self.store.get_open_interview(conv)
-        if interview is None:
-            return None, None, [info(messages.NO_INTERVIEW, code=ReplyCode.NO_INTERVIEW)]
-        if interview.status is InterviewStatus.PAUSED:
-            return None, None, [info(messages.PAUSED, interview_id=interview.id)]
-        if interview.current_turn is None:
-            return None, None, [error(messages.OWED_QUESTION, interview_id=interview.id, actions=("retry",))]
-        return interview, self.catalog.resolve(interview.role), None
-
-    # --- commands -------------------------------------------------------------------------------------------
-
-    async def command(self, conv: ConversationRef, name: str) -> list[Reply]:
+    async def command(
+        self,
+        conv: ConversationRef,
+        command: Command,
+        *,
+        event_id: str | None = None,
+        sender: ReplySender | None = None,
+    ) -> list[Reply]:
         """hint, skip, repeat, end, retry, pause, resume or help."""
-        if name == "help":
-            return [info(messages.HELP)]
-        async with self._lock(conv):
-            interview = await self.store.get_open_interview(conv)
+        if await self._handled(conv.platform, event_id, sender):
+            return []
+        async with self._working(sender), self._lock(conv):
+            replies = await self._commands.run(conv, Command(command), event_id=event_id)
+        return await self._send(conv, replies, sender)
+
+    async def press(self, press: Press, *, sender: ReplySender | None = None) -> list[Reply]:
+        """A click on a command button: refused privately unless it is the candidate's own on the current question;
+        a double click, or the same click delivered twice, acts once."""
+        checked = await self._commands.check_press(press)
+        if isinstance(checked, Reply):
+            return await self._send(press.by, await self._parts.reply_once(press.by, [checked], press.event_id), sender)
+        if checked is None:
+            return await self.command(press.by, press.command, event_id=press.event_id, sender=sender)
+        conv = checked.conv
+        if await self._handled(conv.platform, click_id(press), sender):
+            return []
+        async with self._working(sender), self._lock(conv):
+            replies = await self._commands.press(press, checked)
+        if press.event_id is not None:  # the click itself is handled too: a copy of it says nothing
+            await self._parts.store.claim_event(conv.platform, press.event_id)
+        return await self._send(conv, replies, sender)
+
+    async def note(
+        self,
+        conv: ConversationRef,
+        text: str,
+        *,
+        event_id: str | None,
+        sender: ReplySender | None = None,
+        problem: bool = False,
+    ) -> list[Reply]:
+        """A platform's own answer to an event the interview has no part in (a stray DM, a listing, a failure:
+        problem), sent once however often the event is delivered (every time, without an event_id)."""
+        reply = error(text) if problem else info(text)
+        return await self._send(conv, await self._parts.reply_once(conv, [reply], event_id), sender)
+
+    async def claim_event(self, platform: str, event_id: str) -> bool:
+        """Claim an event answered only privately (a listing, a confirmation to click); False for a copy."""
+        return await self._parts.store.claim_event(platform, event_id)
+
+    async def keep_event(self, platform: str, event_key: str, *, user_id: str, body: dict[str, object]) -> bool:
+        """Keep an event before the platform is told it arrived, so a crash after that loses nothing; False for a
+        copy kept already. The unit of work that handles the event marks it handled."""
+        return await self._parts.store.inbox_put(platform, event_key, user_id=user_id, body=dict(body))
+
+    # --- recovery -------------------------------------------------------------------------------------------
+
+    @property
+    def sweep_every_s(self) -> float:
+        """How often a sweeper looks: a few times per recovery delay, between half a second and ten seconds."""
+        return max(0.5, min(10.0, self._parts.settings.recover_after_s / 3))
+
+    async def recover(
+        self, platform: str, sender: ReplySender | None = None
+    ) -> list[tuple[ConversationRef, list[Reply]]]:
+        """Carry on this platform's interviews a worker left mid-turn (it crashed or was killed): grade their
+        ungraded answers and make the moves they owe, sending them through sender."""
+        carried = []
+        idle_s = self._parts.settings.recover_after_s
+        for interview_id in await self._parts.store.stalled_interviews(platform, idle_s=idle_s):
+            interview = await self._parts.store.get_interview(interview_id)
             if interview is None:
-                return [info(messages.NO_INTERVIEW, code=ReplyCode.NO_INTERVIEW)]
-            step = self._run_command(self.catalog.resolve(interview.role), interview, name)
-            return await self._quotas.budgeted(interview, step, command=name)
+                continue
+            if replies := await self._carry_on(interview.conv):
+                carried.append((interview.conv, await self._send(interview.conv, replies, sender)))
+        return carried
 
-    async def _run_command(self, pack: RolePack, interview: Interview, name: str) -> list[Reply]:
-        if name == "help":
-            return [info(messages.HELP)]
-        handler = {
-            "hint": self._cmd_hint,
-            "skip": self._cmd_skip,
-            "repeat": self._cmd_repeat,
-            "end": self._cmd_end,
-            "retry": self._cmd_retry,
-            "pause": self._cmd_pause,
-            "resume": self._cmd_resume,
-        }.get(name)
-        if handler is None:
-            return [error(messages.unknown_command(name))]
-        return await handler(pack, interview)
+    async def _carry_on(self, conv: ConversationRef) -> list[Reply]:
+        async with self._lock(conv):
+            return await self._commands.carry_on(conv)
 
-    async def _cmd_hint(self, pack: RolePack, interview: Interview) -> list[Reply]:
-        turn = interview.current_turn
-        if interview.status is InterviewStatus.PAUSED or turn is None:
-            return self._current(pack, interview)
-        return await self._steps.hint(pack, interview, turn)
+    async def redeliver(self, platform: str, sender: ReplySender) -> int:
+        """Send the replies a worker stored and never marked sent, once its lease ran out; how many were sent."""
+        return await self._parts.outbox.redeliver(platform, sender)
 
-    async def _cmd_skip(self, pack: RolePack, interview: Interview) -> list[Reply]:
-        turn = interview.current_turn
-        if interview.status is InterviewStatus.PAUSED or turn is None:
-            return self._current(pack, interview)
-        return await self._steps.skip(pack, interview, turn)
-
-    async def _cmd_repeat(self, pack: RolePack, interview: Interview) -> list[Reply]:
-        return self._current(pack, interview)
-
-    async def _cmd_end(self, pack: RolePack, interview: Interview) -> list[Reply]:
-        return await self._steps.finish(pack, interview)
-
-    async def _cmd_retry(self, pack: RolePack, interview: Interview) -> list[Reply]:
-        pending = interview.state.get("pending")
-        if not pending:
-            return [info(messages.NOTHING_TO_RETRY, interview_id=interview.id), *self._current(pack, interview)]
-        return await self._steps.advance(pack, interview, Instruction(pending))
-
-    async def _cmd_pause(self, pack: RolePack, interview: Interview) -> list[Reply]:
-        interview.status = InterviewStatus.PAUSED
-        await self.store.update_interview(interview)
-        return [info(messages.PAUSED_NOW, interview_id=interview.id)]
-
-    async def _cmd_resume(self, pack: RolePack, interview: Interview) -> list[Reply]:
-        if interview.status is InterviewStatus.PAUSED:
-            interview.status = InterviewStatus.ACTIVE
-            await self.store.update_interview(interview)
-        return self._current(pack, interview)
-
-    def _current(self, pack: RolePack, interview: Interview) -> list[Reply]:
-        """What the candidate should see to carry on: the open question, or how to continue."""
-        if interview.status is InterviewStatus.PAUSED:
-            return [info(messages.PAUSED, interview_id=interview.id)]
-        turn = interview.current_turn
-        if turn is None:
-            return [error(messages.OWED_QUESTION, interview_id=interview.id, actions=("retry",))]
-        return [question_reply(pack, interview, turn)]
+    async def resume(self, conv: ConversationRef, sender: ReplySender) -> bool:
+        """After the program was stopped mid-turn (one person's terminal): show what was never shown and finish
+        that turn; whether there was anything to do."""
+        shown = await self._parts.outbox.send_unsent(conv, sender)
+        carried = await self._send(conv, await self._carry_on(conv), sender)
+        return shown > 0 or bool(carried)
 
     async def drain(self) -> None:
         """Wait for grades still being computed (call before the process exits)."""
-        await self._steps.drain()
+        await self._parts.steps.drain()
 
     async def close(self) -> None:
-        """Finish grades in flight and release the model client and the database."""
+        """Finish grades in flight and release the model clients and the database."""
         await self.drain()
         for close in self._closers:
             await close()
-        await self.store.close()
 
 
 __all__ = ["InterviewService"]

@@ -1,65 +1,49 @@
 """Moving an interview forward: store an answer, grade it in the background, choose and store the next move.
 
 The service holds the conversation lock and decides what an event is; these steps do the work, each writing to the
-store before anything is returned, so any worker can carry on from what is stored.
+store before anything is returned, so any worker can carry on from what is stored. The first write of a step
+carries the id of the event that asked for it (event_id): the event is claimed exactly when its change is stored.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from core.coaching.flow import Action, Grader, Instruction, Interviewer, Move, MoveContext
+from core.coaching.coach import Coach
+from core.coaching.flow import Action, Instruction, Move, MoveContext
 from core.coaching.offline import decide_offline
 from core.coaching.rules import apply_grade_rules
 from core.domain import messages
+from core.domain.commands import Command
 from core.domain.models import AnswerSource, Grade, Interview, InterviewStatus, Turn, TurnKind, Usage, utcnow
 from core.domain.replies import Reply, error, info, keyed
 from core.domain.roles import RolePack
 from core.domain.text import is_stuck_answer
 from core.interview.finishing import Finisher
+from core.interview.outbox import with_own_keys
 from core.interview.plan import grade_request, move_context, next_main_index, question_reply
-from core.ports import InterviewStore, ModelError, ModelOutputInvalid, ModelUnavailable, TurnConflict
+from core.ports import DuplicateEvent, InterviewStore, ModelError, ModelOutputInvalid, ModelUnavailable, TurnConflict
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class ServiceLimits:
-    """The product limits a service enforces."""
-
-    max_pairs: int = 25
-    default_questions: int = 5
-    max_answer_chars: int = 10_000
-    turn_deadline_s: float = 30.0  # the longest a candidate waits for the next question before being told
-    max_audio_seconds: float = 300.0
-    max_download_bytes: int = 100 * 1024 * 1024  # adapters stop downloading a voice note past this size
-    recover_after_s: float = 45.0  # a turn left half-done this long (its worker crashed) is carried on by another
-
-
 def asking(pack: RolePack, interview: Interview, turn: Turn) -> Reply:
-    """The reply that asks a turn's question for the first time: queued once, with the turn (core.outbox)."""
+    """The reply that asks a turn's question for the first time: stored once, with the turn (core.interview.outbox)."""
     return keyed(question_reply(pack, interview, turn), f"{interview.id}:ask:{turn.seq}")
 
 
 class TurnSteps:
     """The steps of a turn, shared by answers, voice answers and commands."""
 
-    def __init__(
-        self,
-        *,
-        store: InterviewStore,
-        interviewer: Interviewer,
-        grader: Grader,
-        finisher: Finisher,
-        limits: ServiceLimits,
-    ) -> None:
+    def __init__(self, *, store: InterviewStore, finisher: Finisher, settings: Settings) -> None:
         self._store = store
-        self._interviewer = interviewer
-        self._grader = grader
         self._finisher = finisher
-        self._limits = limits
+        self._max_pairs = settings.max_pairs
+        self._deadline_s = settings.turn_deadline_s
+        self._lease_s = settings.recover_after_s
 
     async def take_answer(
         self,
@@ -68,12 +52,15 @@ class TurnSteps:
         turn: Turn,
         answer: str,
         *,
+        coach: Coach,
         source: AnswerSource,
         event_id: str | None,
         audio_seconds: float | None = None,
+        heard: Sequence[Reply] = (),
     ) -> list[Reply]:
-        """Store the answer (with its event id), start grading it, and move on."""
+        """Store the answer (with its event and the transcript shown for it), start grading it, and move on."""
         turn.answer, turn.source, turn.answer_event_id, turn.audio_seconds = answer, source, event_id, audio_seconds
+        heard = with_own_keys(heard)
         try:
             await self._store.save_answer(
                 interview.id,
@@ -83,20 +70,26 @@ class TurnSteps:
                 answered_at=utcnow(),
                 event_id=event_id,
                 audio_seconds=audio_seconds,
+                replies=heard,
+                lease_s=self._lease_s,
             )
-        except TurnConflict:  # this event was taken already, or another message answered this turn first
-            if event_id is not None:
-                # Record the losing event all the same: delivered again, it must not answer the next question.
-                await self._store.claim_event(interview.conv.platform, event_id)
+        except TurnConflict as exc:  # this event was taken already, or another message answered this turn first
+            await self._claim_lost(interview, event_id, exc)
             return []
-        self._finisher.spawn_grade(self._grade_and_store(pack, interview, turn), interview.id)
+        self._finisher.spawn_grade(self._grade_and_store(pack, interview, turn, coach), interview.id)
         instruction = Instruction.HINT if is_stuck_answer(answer) else Instruction.AFTER_ANSWER
-        return await self.advance(pack, interview, instruction)
+        return [*heard, *await self.advance(pack, interview, instruction, coach=coach)]
 
-    async def _grade_and_store(self, pack: RolePack, interview: Interview, turn: Turn) -> Grade | None:
+    async def _claim_lost(self, interview: Interview, event_id: str | None, exc: TurnConflict) -> None:
+        """Record an event whose step lost the race all the same: delivered again, it must not act on what
+        happens next (answer the next question, hint it)."""
+        if event_id is not None and not isinstance(exc, DuplicateEvent):
+            await self._store.claim_event(interview.conv.platform, event_id)
+
+    async def _grade_and_store(self, pack: RolePack, interview: Interview, turn: Turn, coach: Coach) -> Grade | None:
         request = grade_request(pack, interview, turn)
         try:
-            grade, usage = await self._grader.grade(request)
+            grade, usage = await coach.grader.grade(request)
         except ModelError as exc:
             log.warning("grading interview %s seq %s failed: %s", interview.id, turn.seq, type(exc).__name__)
             await self.record_usage(interview.id, exc.usage)
@@ -105,72 +98,99 @@ class TurnSteps:
         await self._store.save_grade(interview.id, turn.seq, grade, usage=usage)
         return grade
 
-    async def hint(self, pack: RolePack, interview: Interview, turn: Turn) -> list[Reply]:
+    async def hint(
+        self, pack: RolePack, interview: Interview, turn: Turn, *, coach: Coach, event_id: str | None = None
+    ) -> list[Reply]:
         """Close the open turn as a hint request and give the hint."""
         try:
-            await self._store.close_turn(interview.id, turn.seq, hint_requested=True)
-        except TurnConflict:
+            await self._store.close_turn(interview.id, turn.seq, hint_requested=True, event_id=event_id)
+        except TurnConflict as exc:
+            await self._claim_lost(interview, event_id, exc)
             return []
         turn.hint_requested = True
-        return await self.advance(pack, interview, Instruction.HINT)
+        return await self.advance(pack, interview, Instruction.HINT, coach=coach)
 
-    async def skip(self, pack: RolePack, interview: Interview, turn: Turn) -> list[Reply]:
+    async def skip(
+        self, pack: RolePack, interview: Interview, turn: Turn, *, coach: Coach, event_id: str | None = None
+    ) -> list[Reply]:
         """Close the open turn as skipped and ask the next main question (no model call, so it is instant)."""
         try:
-            await self._store.close_turn(interview.id, turn.seq, skipped=True)
-        except TurnConflict:
+            await self._store.close_turn(interview.id, turn.seq, skipped=True, event_id=event_id)
+        except TurnConflict as exc:
+            await self._claim_lost(interview, event_id, exc)
             return []
         turn.skipped = True
-        return await self._after_skip(pack, interview)
+        return await self._after_skip(pack, interview, coach=coach)
 
-    async def _after_skip(self, pack: RolePack, interview: Interview) -> list[Reply]:
-        if len(interview.turns) >= self._limits.max_pairs:
-            return await self.finish(pack, interview, reached_cap=True)
-        ctx = move_context(pack, interview, Instruction.AFTER_ANSWER, max_pairs=self._limits.max_pairs)
+    async def _after_skip(self, pack: RolePack, interview: Interview, *, coach: Coach) -> list[Reply]:
+        if len(interview.turns) >= self._max_pairs:
+            return await self.finish(pack, interview, coach=coach, reached_cap=True)
+        ctx = move_context(pack, interview, Instruction.AFTER_ANSWER, max_pairs=self._max_pairs)
         nxt = ctx.next_question
-        return await self._apply_move(
-            pack, interview, Move(Action.NEXT_QUESTION, nxt.text) if nxt else Move(Action.END, "")
-        )
+        move = Move(Action.NEXT_QUESTION, nxt.text) if nxt else Move(Action.END, "")
+        return await self._apply_move(pack, interview, move, coach=coach)
 
-    async def carry_on(self, pack: RolePack, interview: Interview) -> list[Reply]:
+    async def carry_on(self, pack: RolePack, interview: Interview, *, coach: Coach) -> list[Reply]:
         """Finish a turn a worker left half-done: grade its ungraded answers and make the move it owed."""
         for turn in interview.turns:
             if turn.answer is not None and turn.grade is None:
-                self._finisher.spawn_grade(self._grade_and_store(pack, interview, turn), interview.id)
+                self._finisher.spawn_grade(self._grade_and_store(pack, interview, turn, coach), interview.id)
         last = interview.last_turn
         if interview.current_turn is not None or last is None or interview.state.get("pending"):
             return []  # nothing owed: a question is open, or the candidate was told to retry
         if last.skipped:
-            return await self._after_skip(pack, interview)
+            return await self._after_skip(pack, interview, coach=coach)
         if last.hint_requested or is_stuck_answer(last.answer or ""):
-            return await self.advance(pack, interview, Instruction.HINT)
-        return await self.advance(pack, interview, Instruction.AFTER_ANSWER)
+            return await self.advance(pack, interview, Instruction.HINT, coach=coach)
+        return await self.advance(pack, interview, Instruction.AFTER_ANSWER, coach=coach)
 
-    async def advance(self, pack: RolePack, interview: Interview, instruction: Instruction) -> list[Reply]:
+    async def advance(
+        self,
+        pack: RolePack,
+        interview: Interview,
+        instruction: Instruction,
+        *,
+        coach: Coach,
+        event_id: str | None = None,
+    ) -> list[Reply]:
         """Choose and store the next move after the last turn was answered, skipped or turned into a hint."""
-        if len(interview.turns) >= self._limits.max_pairs:
-            return await self.finish(pack, interview, reached_cap=True)
-        ctx = move_context(pack, interview, instruction, max_pairs=self._limits.max_pairs)
+        if len(interview.turns) >= self._max_pairs:
+            return await self.finish(pack, interview, coach=coach, reached_cap=True, event_id=event_id)
+        ctx = move_context(pack, interview, instruction, max_pairs=self._max_pairs)
         try:
-            move, usage = await self.decide(ctx)
+            move, usage = await self.decide(ctx, coach=coach)
         except ModelUnavailable as exc:
             interview.state["pending"] = instruction.value
-            await self._store.update_interview(interview)
+            told = with_own_keys(
+                [error(messages.model_down(str(exc)), interview_id=interview.id, actions=(Command.RETRY,))]
+            )
+            try:
+                await self._store.update_interview(interview, replies=told, lease_s=self._lease_s, event_id=event_id)
+            except TurnConflict as conflict:
+                await self._claim_lost(interview, event_id, conflict)
+                return []
             await self.record_usage(interview.id, exc.usage)  # replies paid for before the outage
-            return [error(messages.model_down(str(exc)), interview_id=interview.id, actions=("retry",))]
-        return await self._apply_move(pack, interview, move, usage=usage)
+            return told
+        return await self._apply_move(pack, interview, move, coach=coach, usage=usage, event_id=event_id)
 
     async def _apply_move(
-        self, pack: RolePack, interview: Interview, move: Move, *, usage: Usage | None = None
+        self,
+        pack: RolePack,
+        interview: Interview,
+        move: Move,
+        *,
+        coach: Coach,
+        usage: Usage | None = None,
+        event_id: str | None = None,
     ) -> list[Reply]:
         interview.state.pop("pending", None)
         last = interview.last_turn
         if move.note and last is not None:
             interview.state.setdefault("notes", {})[str(last.seq)] = move.note
         if move.action is Action.END:
-            await self._store.update_interview(interview)
             await self.record_usage(interview.id, usage)
-            return await self.finish(pack, interview)
+            return await self.finish(pack, interview, coach=coach, event_id=event_id)
+        index: int | None
         if move.action is Action.NEXT_QUESTION:
             kind, index = TurnKind.QUESTION, next_main_index(interview)
         else:
@@ -181,30 +201,48 @@ class TurnSteps:
         try:
             # One transaction: the new question, the interview's notes, the call's usage and the reply asking it.
             await self._store.add_turn(
-                interview.id, turn, header=interview, usage=usage, replies=[reply], lease_s=self._limits.recover_after_s
+                interview.id,
+                turn,
+                header=interview,
+                usage=usage,
+                replies=[reply],
+                lease_s=self._lease_s,
+                event_id=event_id,
             )
-        except TurnConflict:  # another worker moved this interview on first
+        except TurnConflict as exc:  # another worker moved this interview on first
+            await self._claim_lost(interview, event_id, exc)
             return []
         interview.turns.append(turn)
         return [reply]
 
-    async def decide(self, ctx: MoveContext) -> tuple[Move, Usage | None]:
+    async def decide(self, ctx: MoveContext, *, coach: Coach) -> tuple[Move, Usage | None]:
         """The interviewer's next move within the turn deadline; the role pack's when its reply is unusable."""
         try:
-            async with asyncio.timeout(self._limits.turn_deadline_s):
-                return await self._interviewer.next_move(ctx)
+            async with asyncio.timeout(self._deadline_s):
+                return await coach.interviewer.next_move(ctx)
         except TimeoutError:
-            # Retries wait out Retry-After (each wait capped, core/retry.py) and could add up past the deadline: the
-            # candidate is told instead of waiting on.
+            # Retries wait out Retry-After (each wait capped, core/providers/retry.py) and could add up past the
+            # deadline: the candidate is told instead of waiting on.
             raise ModelUnavailable("The AI interviewer is taking too long.") from None
         except ModelOutputInvalid as exc:
             log.warning("interviewer reply unusable twice for interview %s; using the role pack", ctx.interview.id)
             return decide_offline(ctx), exc.usage
 
-    async def finish(self, pack: RolePack, interview: Interview, *, reached_cap: bool = False) -> list[Reply]:
+    async def finish(
+        self,
+        pack: RolePack,
+        interview: Interview,
+        *,
+        coach: Coach,
+        reached_cap: bool = False,
+        event_id: str | None = None,
+    ) -> list[Reply]:
         """End the interview with its scorecard."""
-        replies = [info(messages.cap_reached(self._limits.max_pairs))] if reached_cap else []
-        return replies + await self._finisher.finish(pack, interview)
+        before = [info(messages.cap_reached(self._max_pairs), interview_id=interview.id)] if reached_cap else []
+        ended = await self._finisher.finish(pack, interview, coach=coach, before=before, event_id=event_id)
+        if not ended:
+            await self._claim_lost(interview, event_id, TurnConflict("ended by another worker"))
+        return ended
 
     async def close(self, interview: Interview, status: InterviewStatus) -> None:
         """End an interview without a scorecard (abandoned for a new one)."""

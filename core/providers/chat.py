@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, Literal, Protocol
 
 import openai
 from openai.types.chat import ChatCompletion
+from openai.types.chat.completion_create_params import ResponseFormat
 
 from core.domain.models import Usage
 from core.ports import ChatResult, ModelOutputInvalid, ModelUnavailable
@@ -38,6 +40,17 @@ _FRIENDLY: tuple[tuple[type[Exception], str], ...] = (
     (openai.BadRequestError, "The {service} rejected the request."),
     (openai.APIStatusError, "The {service} returned an error."),
 )
+
+
+class _RawReply(Protocol):
+    """What we read of the SDK's raw response: the headers, and the body parsed (a ChatCompletion, or plain text)."""
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The response headers."""
+
+    def parse(self) -> object:
+        """The body as the SDK decodes it."""
 
 
 class OpenAIChatModel:
@@ -87,6 +100,7 @@ class OpenAIChatModel:
         tokens = [0, 0, 0]  # prompt, cached, completion, summed over every reply we paid for
         mode, nudged = self._mode, False
         server_ms = 0  # the provider's own processing time over the replies, where it reports it
+        completion: object
         while True:
             try:
                 raw = await with_retries(
@@ -150,23 +164,27 @@ class OpenAIChatModel:
         schema: dict[str, Any],
         *,
         nudged: bool,
-    ) -> Any:
+    ) -> _RawReply:
         request: list[Any] = list(messages)  # the SDK's message TypedDicts are stricter than dict[str, str]
-        kwargs: dict[str, Any] = {}
+        # openai.omit leaves a parameter out of the request, as if it had not been passed.
+        response_format: ResponseFormat | openai.Omit = openai.omit
         if mode == "json_schema":
-            json_schema = {"name": schema_name, "schema": schema, "strict": True}
-            kwargs["response_format"] = {"type": "json_schema", "json_schema": json_schema}
+            response_format = {
+                "type": "json_schema",
+                "json_schema": {"name": schema_name, "schema": schema, "strict": True},
+            }
         else:
             request = _with_schema_hint(request, schema_name, schema)
             if mode == "json_object":
-                kwargs["response_format"] = {"type": "json_object"}
+                response_format = {"type": "json_object"}
         if nudged:
             request.append({"role": "user", "content": _NUDGE.format(name=schema_name)})
-        if self._temperature is not None:
-            kwargs["temperature"] = self._temperature
+        temperature = self._temperature if self._temperature is not None else openai.omit
         # The raw response, for the provider's processing-time header; parsed by the caller.
         create = self._client.chat.completions.with_raw_response.create
-        return await create(model=self.model, messages=request, **kwargs)
+        return await create(
+            model=self.model, messages=request, response_format=response_format, temperature=temperature
+        )
 
     def _rejects_format(self, exc: openai.APIStatusError, mode: Mode) -> bool:
         """Whether a 400/422 means the server does not support this response_format."""
@@ -189,7 +207,7 @@ def pooled_http_client() -> openai.DefaultAioHttpClient:
     return openai.DefaultAioHttpClient()
 
 
-def _processing_ms(headers: Any) -> int:
+def _processing_ms(headers: Mapping[str, str]) -> int:
     """OpenAI's `openai-processing-ms` header (0 when absent or not a number)."""
     try:
         return int(float(headers.get("openai-processing-ms", 0)))
@@ -208,7 +226,7 @@ def _with_schema_hint(messages: list[dict[str, str]], schema_name: str, schema: 
     return [*messages[:at], {"role": "system", "content": text}, *messages[at:]]
 
 
-def _extract(completion: Any, schema: dict[str, Any], tokens: list[int]) -> dict[str, Any] | None:
+def _extract(completion: object, schema: dict[str, Any], tokens: list[int]) -> dict[str, Any] | None:
     """The reply's JSON object if it parses and has the required keys; adds the reply's usage to tokens."""
     if not isinstance(completion, ChatCompletion):
         return None  # the SDK hands back plain text when the body is not JSON

@@ -15,7 +15,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import openai
 
@@ -107,7 +107,7 @@ def failed_headers(exc: BaseException) -> Mapping[str, str] | None:
 
 
 async def with_retries(
-    call: Callable[..., Awaitable[T]], *args: Any, retries: int, backoff: Backoff, purpose: str, **kwargs: Any
+    call: Callable[..., Awaitable[T]], *args: object, retries: int, backoff: Backoff, purpose: str, **kwargs: object
 ) -> T:
     """await call(*args, **kwargs), tried again up to `retries` times after a retryable failure; else it raises."""
     attempt = 0

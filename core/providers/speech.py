@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Literal
+from typing import Literal
 
 import openai
+from openai.types.audio import Transcription, TranscriptionVerbose
 
 from core.domain.models import Usage
 from core.ports import AudioRejected, Transcript
@@ -89,7 +90,8 @@ def _mentions_format(exc: openai.BadRequestError) -> bool:
     return "response_format" in text or "verbose_json" in text
 
 
-def _transcript(result: Any) -> Transcript:
+def _transcript(result: str | Transcription | TranscriptionVerbose) -> Transcript:
+    # segments, duration and language come only with verbose_json, and not from every server: read with getattr.
     if isinstance(result, str):  # a server that answers plain text whatever was asked
         return Transcript(text=result.strip())
     segments = getattr(result, "segments", None) or []

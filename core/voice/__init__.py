@@ -1,0 +1,1 @@
+"""Voice answers before grading: what a recording is, how long, shrunk when large, transcribed, and delivery."""

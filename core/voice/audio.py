@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from mutagen import MutagenError, flac, mp3, mp4, oggflac, oggopus, oggvorbis, wave
+from mutagen import FileType, MutagenError, flac, mp3, mp4, oggflac, oggopus, oggvorbis, wave
 
 from core.voice.webm import WebmError, webm_duration
 
@@ -37,6 +38,10 @@ _NOT_AUDIO: tuple[tuple[bytes, int, str], ...] = (
     (b"%PDF", 0, "a PDF document"),
     (b"PK\x03\x04", 0, "a zip archive or Office document"),
 )
+
+
+# A mutagen file type, read from a file object (mutagen leaves its constructors unannotated: *args, **kwargs).
+_Reader = Callable[[io.BytesIO], FileType]
 
 
 class AudioUnreadable(Exception):
@@ -93,9 +98,11 @@ def _mutagen_info(data: bytes, fmt: AudioFormat) -> object:
     if fmt is OGG:
         # The first page names the codec: Opus from Discord and WhatsApp, Vorbis and FLAC from other recorders.
         head = data[:128]
-        kind = oggvorbis.OggVorbis if b"\x01vorbis" in head else oggflac.OggFLAC if b"FLAC" in head else oggopus.OggOpus
+        kind: _Reader = (
+            oggvorbis.OggVorbis if b"\x01vorbis" in head else oggflac.OggFLAC if b"FLAC" in head else oggopus.OggOpus
+        )
         return kind(buffer).info
-    readers = {
+    readers: dict[str, _Reader] = {
         M4A.name: mp4.MP4,
         MP4_VIDEO.name: mp4.MP4,
         MP3.name: mp3.MP3,

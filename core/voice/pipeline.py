@@ -56,16 +56,16 @@ class PreparedAudio:
 
 @dataclass(frozen=True)
 class VoiceLimits:
-    """How long and how large a voice answer may be."""
+    """How long and how large a voice answer may be (MOCK_INTERVIEW_MAX_AUDIO_SECONDS, _MAX_DOWNLOAD_BYTES)."""
 
-    max_seconds: float = 300.0
-    max_bytes: int = 100 * 1024 * 1024
+    max_seconds: float
+    max_bytes: int
 
 
 class VoicePipeline:
     """Checks and transcribes voice answers."""
 
-    def __init__(self, *, transcriber: Transcriber | None, limits: VoiceLimits, ffmpeg: str = "ffmpeg") -> None:
+    def __init__(self, *, transcriber: Transcriber | None, limits: VoiceLimits, ffmpeg: str) -> None:
         self.transcriber = transcriber
         self.limits = limits
         self._ffmpeg = ffmpeg

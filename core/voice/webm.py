@@ -53,7 +53,7 @@ def webm_duration(data: bytes) -> float:
     scale = 1_000_000  # nanoseconds per timecode unit, Matroska's default
     declared: float | None = None
     cluster_time = 0
-    last_block = None
+    last_block: int | None = None  # the last block's timestamp, in timecode units
     while pos < len(data):
         try:
             element, body = _vint(data, pos, keep_marker=True)

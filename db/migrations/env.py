@@ -41,7 +41,9 @@ def _prepare_sqlite(connection: Connection) -> None:
     # Batch mode rebuilds a table by DROP + RENAME; with foreign keys on, the DROP would
     # cascade-delete child rows. The pragma is ignored inside a transaction, so it goes to the
     # raw connection before ours begins.
-    connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+    raw = connection.connection.driver_connection
+    assert raw is not None  # a live connection: migrations run on one
+    raw.execute("PRAGMA foreign_keys = OFF")
     connection.execution_options(**{SQLITE_BEGIN_IMMEDIATE: True})
 
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from bots.bootstrap import build_service
 from bots.discord.runner import serve
 from core.interview.service import InterviewService
 from tests.fakes.discord_server import FakeDiscord
-from tests.support import make_settings
+from tests.support import make_settings, runtime_for
 
 
 @dataclass
@@ -37,7 +35,7 @@ async def running_bot(
         DISCORD_GATEWAY_URL=fake.gateway_url,
         **overrides,
     )
-    service = build_service(settings, rng=random.Random(seed))
+    service = runtime_for(settings, seed=seed).service
     stop = asyncio.Event()
     task = asyncio.create_task(serve(settings, service, stop=stop))
     bot = RunningBot(fake, service)

@@ -1,0 +1,74 @@
+"""What the Slack app says in its own words: situations only Slack has, and the core's codes worded for Slack."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bots.slack.render import defuse, mention
+from core.domain.replies import Reply, ReplyCode
+
+DM_NUDGE = (
+    "Hi! Start a mock interview with `/mock-interview ROLE` (try `/mock-interview roles`). "
+    "During an interview, answer by replying in its thread."
+)
+NOT_AN_ANSWER = "I can take text or an audio clip as an answer, not other files. Your question is still open."
+FINISHED = "This interview has finished. Start a new one with `/mock-interview ROLE`."
+STALE_BUTTON = "That button belongs to a question that has already moved on; use the buttons under the latest one."
+GONE = "I can't find that interview any more."
+FAILED = "Something went wrong on my side. Your answer is kept if it was received: type `retry` to carry on."
+COMMAND_FAILED = "Something went wrong on my side. Nothing you typed was lost: please try again in a moment."
+CANNOT_POST = (
+    "I can't post in this conversation. Add me to the channel first (`/invite @Mock Interview Coach`), "
+    "or run `/mock-interview` in a DM with me."
+)
+STARTING = (
+    "You are already starting an interview in this channel: its thread will appear in a moment. "
+    "Finish it with `/mock-interview end` if you want a different one."
+)
+SEND_AGAIN = "Please send it again, or type your answer: your question is still open."
+NOTHING_OPEN = "You have no open interview in this channel."
+ENDED = "Your interview is finished: the scorecard is in its thread."
+
+
+def outsider_note(owner: str) -> str:
+    """Told once to someone who writes in (or clicks under) another person's interview."""
+    return (
+        f"This thread is {mention(owner)}'s mock interview, so I'm only taking their answers here. "
+        "Start your own with `/mock-interview ROLE`."
+    )
+
+
+def clip_too_large(limit: int) -> str:
+    """A clip over the download limit; nothing was recorded."""
+    return (
+        f"That clip is too large for me (the limit is {limit // (1024 * 1024)} MB). "
+        "Please send a shorter one: your question is still open."
+    )
+
+
+def already_open(role_title: str) -> str:
+    """A start asked for in a channel where the person has an interview open already (role_title is defused)."""
+    return (
+        f"You already have a *{role_title}* interview open in this channel: answer in its thread, "
+        "or finish it with `/mock-interview end` first."
+    )
+
+
+def note_text(note: Reply) -> str:
+    """A private note of the core, in Slack's words (already safe to post: it mentions only the candidate)."""
+    if note.code is ReplyCode.NOT_YOUR_INTERVIEW and note.owner_id:
+        return outsider_note(note.owner_id)
+    return {
+        ReplyCode.STALE_BUTTON: STALE_BUTTON,
+        ReplyCode.INTERVIEW_FINISHED: FINISHED,
+        ReplyCode.INTERVIEW_GONE: GONE,
+    }.get(note.code or ReplyCode.NO_INTERVIEW, defuse(note.text))
+
+
+def in_thread(reply: Reply) -> Reply:
+    """A reply as it reads in an interview thread: "nothing is open here" means this thread's interview ended."""
+    if reply.code is ReplyCode.NO_INTERVIEW:
+        return replace(reply, text=FINISHED)
+    if reply.code is ReplyCode.NOT_AN_ANSWER:
+        return replace(reply, text=NOT_AN_ANSWER)
+    return reply

@@ -1,0 +1,55 @@
+"""Who runs a step of an interview: the AI coach (a model behind every decision) or the built-in one.
+
+The service picks one coach per step and passes it on explicitly: the built-in coach takes over while today's AI
+budget is spent, and always when no API key is configured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from core.coaching.flow import Grader, Interviewer
+from core.coaching.scorecard import SummaryText, offline_summary
+from core.domain.models import Interview, Usage
+
+
+class Summarizer(Protocol):
+    """Writes the closing summary of a finished interview."""
+
+    async def summarize(
+        self, interview: Interview, *, role_title: str, overall: float | None
+    ) -> tuple[SummaryText, Usage | None]:
+        """The narrative summary and the model usage it cost (None when no model was called)."""
+
+
+class OfflineSummarizer:
+    """The summary built from the stored grades alone."""
+
+    async def summarize(
+        self, interview: Interview, *, role_title: str, overall: float | None
+    ) -> tuple[SummaryText, Usage | None]:
+        """The summary of the grades: best and weakest answers, what to practise."""
+        return offline_summary(interview, overall), None
+
+
+@dataclass(frozen=True)
+class Coach:
+    """The interviewer, grader and summarizer one step runs with."""
+
+    name: str  # shown to users: who runs the interview
+    interviewer: Interviewer
+    grader: Grader
+    summarizer: Summarizer
+
+
+@dataclass(frozen=True)
+class Coaches:
+    """The coach a step runs with: the configured one, or the built-in one while the AI budget is spent."""
+
+    configured: Coach
+    builtin: Coach
+
+    def pick(self, *, budget_spent: bool) -> Coach:
+        """The built-in coach once today's AI budget is spent, else the configured one."""
+        return self.builtin if budget_spent else self.configured

@@ -1,0 +1,183 @@
+"""Starting an interview: the role, the count and the language checked, one open interview per conversation, the
+person's limits, the first question asked and stored with its interview; and the gate that keeps two starts of
+one person in one channel apart when each would open a thread of its own."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.coaching.flow import Instruction
+from core.coaching.offline import decide_offline
+from core.domain import messages
+from core.domain.commands import Level, UnknownLevel, parse_level
+from core.domain.languages import UnknownLanguage, normalize_language
+from core.domain.models import ConversationRef, Interview, InterviewStatus, Turn, TurnKind
+from core.domain.replies import Reply, ReplyCode, error, info, keyed
+from core.domain.roles import RolePack, UnknownRole
+from core.interview.parts import Parts
+from core.interview.plan import make_plan, move_context
+from core.interview.turns import asking
+from core.ports import ActiveInterviewExists, DuplicateEvent, ModelUnavailable
+
+# A start holds its gate for its model call (bounded by the turn deadline) and posting its first messages; a gate
+# held longer belongs to a worker that stopped, and the next start takes it over.
+_POSTING_MARGIN_S = 30.0
+
+
+class Gate(StrEnum):
+    """What the start gate said."""
+
+    OPEN = "open"  # go ahead: open the thread, start the interview in it, then close the gate
+    DUPLICATE = "duplicate"  # a copy of an event taken already: say nothing
+    BUSY = "busy"  # the same person's other start in this channel is under way
+    ALREADY_OPEN = "already_open"  # the person has an interview open in this channel already
+
+
+@dataclass(frozen=True)
+class StartGate:
+    """The answer of the start gate for one person in one channel."""
+
+    place: ConversationRef  # the channel (no thread yet) and the person
+    verdict: Gate
+    role_title: str | None = None  # with ALREADY_OPEN: the role of the interview open here
+    locked: bool = False  # whether closing the gate has a lock to let go of
+
+
+class Starts:
+    """Starts interviews."""
+
+    def __init__(self, parts: Parts, rng: random.Random) -> None:
+        self._parts = parts
+        self._rng = rng
+
+    def problem(self, role: str, questions: int | None) -> str | None:
+        """What is wrong with a start asked for (an unknown role, a count out of range), or None."""
+        catalog, settings = self._parts.catalog, self._parts.settings
+        try:
+            pack = catalog.resolve(role)
+        except UnknownRole as exc:
+            return messages.unknown_role(exc.name, catalog)
+        most = min(settings.max_pairs, len(pack.questions))
+        if questions is not None and not 1 <= questions <= most:
+            return messages.bad_question_count(questions, most, pack.title)
+        return None
+
+    async def open_gate(self, place: ConversationRef, *, event_id: str | None, one_per_channel: bool) -> StartGate:
+        """Claim the event that asks for a new thread, and, with one_per_channel, the person's start lock in the
+        channel and the rule that they have no interview open there already."""
+        store = self._parts.store
+        if not one_per_channel:
+            claimed = event_id is None or await store.claim_event(place.platform, event_id)
+            return StartGate(place, Gate.OPEN if claimed else Gate.DUPLICATE)
+        # An interview open here already is the answer, whether or not the start that opened it is over.
+        if refusal := await self._open_here(place):
+            claimed = event_id is None or await store.claim_event(place.platform, event_id)
+            return refusal if claimed else StartGate(place, Gate.DUPLICATE)
+        hold_s = self._parts.settings.turn_deadline_s + _POSTING_MARGIN_S
+        try:
+            locked = await store.claim_start(
+                place.platform, place.workspace_id, place.channel_id, place.user_id, hold_s=hold_s, event_id=event_id
+            )
+        except DuplicateEvent:
+            return StartGate(place, Gate.DUPLICATE)
+        if not locked:
+            return StartGate(place, Gate.BUSY)
+        gate = StartGate(place, Gate.OPEN, locked=True)
+        if refusal := await self._open_here(place):  # a start that finished between the first look and the lock
+            await self.close_gate(gate)
+            return refusal
+        return gate
+
+    async def _open_here(self, place: ConversationRef) -> StartGate | None:
+        """ALREADY_OPEN, when the person has an interview open in place's channel."""
+        existing = await self._parts.store.open_in_channel(
+            platform=place.platform, workspace_id=place.workspace_id, channel_id=place.channel_id, user_id=place.user_id
+        )
+        if existing is None:
+            return None
+        return StartGate(place, Gate.ALREADY_OPEN, role_title=self._parts.title_of(existing.role))
+
+    async def close_gate(self, gate: StartGate) -> None:
+        """Let the next start in the gate's channel go ahead."""
+        if gate.locked:
+            place = gate.place
+            await self._parts.store.release_start(place.platform, place.workspace_id, place.channel_id, place.user_id)
+
+    async def start(
+        self,
+        conv: ConversationRef,
+        *,
+        role: str,
+        questions: int | None,
+        level: Level | str | None,
+        language: str | None,
+        replace: bool,
+        event_id: str | None,
+    ) -> list[Reply]:
+        """Start an interview (or show the one already open here, unless replace abandons it)."""
+        parts = self._parts
+        try:
+            pack = parts.catalog.resolve(role)
+            level = parse_level(level)
+            language = normalize_language(language) if language else None
+        except UnknownRole as exc:
+            return await parts.reply_once(conv, [error(messages.unknown_role(exc.name, parts.catalog))], event_id)
+        except (UnknownLevel, UnknownLanguage) as exc:
+            return await parts.reply_once(conv, [error(str(exc))], event_id)
+        count = questions or min(parts.settings.default_questions, len(pack.questions))
+        most = min(parts.settings.max_pairs, len(pack.questions))
+        if not 1 <= count <= most:
+            return await parts.reply_once(conv, [error(messages.bad_question_count(count, most, pack.title))], event_id)
+        existing = await parts.store.get_open_interview(conv)
+        if existing and not replace:
+            return await parts.reply_once(conv, self._already_running(existing), event_id)
+        if existing:
+            await parts.steps.close(existing, InterviewStatus.ABANDONED)
+        elif refusal := await parts.quotas.refuse_start(conv):  # replacing one here keeps the count
+            return await parts.reply_once(conv, refusal, event_id)
+        interview = Interview(
+            id=str(uuid.uuid4()),
+            conv=conv,
+            role=pack.id,
+            status=InterviewStatus.ACTIVE,
+            planned_questions=count,
+            level=level.value if level else None,
+            language=language,
+            state={"plan": make_plan(pack, count, self._rng), "notes": {}},
+        )
+        return await self._ask_first(pack, interview, event_id)
+
+    async def _ask_first(self, pack: RolePack, interview: Interview, event_id: str | None) -> list[Reply]:
+        """Choose the first question and store the interview with it, its intro and the event's claim."""
+        parts = self._parts
+        coach, notice = await parts.coach_for(interview)  # a spent budget: the built-in coach asks
+        ctx = move_context(pack, interview, Instruction.OPEN, max_pairs=parts.settings.max_pairs)
+        try:
+            move, usage = await parts.steps.decide(ctx, coach=coach)
+        except ModelUnavailable:
+            # Nothing was answered yet, so the pack's own first question is a faithful fallback.
+            move, usage = decide_offline(ctx), None
+        first = Turn(seq=1, kind=TurnKind.QUESTION, question=move.message, question_index=0)
+        interview.turns.append(first)
+        intro = info(messages.intro(pack, interview), interview_id=interview.id, code=ReplyCode.STARTED)
+        intro = keyed(intro, f"{interview.id}:intro")
+        replies = [intro, asking(pack, interview, first)]
+        try:
+            await parts.store.create_interview(
+                interview, replies=replies, lease_s=parts.settings.recover_after_s, event_id=event_id
+            )
+        except DuplicateEvent:
+            return []
+        except ActiveInterviewExists:  # another worker started one in this conversation a moment ago
+            other = await parts.store.get_open_interview(interview.conv)
+            return await parts.reply_once(interview.conv, self._already_running(other) if other else [], event_id)
+        await parts.steps.record_usage(interview.id, usage)
+        return [*notice, *replies]
+
+    def _already_running(self, interview: Interview) -> list[Reply]:
+        pack = self._parts.catalog.resolve(interview.role)
+        replies = [info(messages.already_running(pack, interview), interview_id=interview.id)]
+        return replies + self._parts.current(pack, interview)
