@@ -28,6 +28,8 @@ from bots.discord.inbound import (
     role_choices,
     thread_name,
 )
+from bots.discord.slash import mock_interview
+from core.domain.commands import Level
 from core.domain.roles import load_catalog
 
 CATALOG = load_catalog()
@@ -191,3 +193,11 @@ async def test_downloads_stop_at_the_limit_whatever_the_headers_say(cdn: str) ->
             await download(session, f"{cdn}/missing", limit=5000)
         with pytest.raises(DownloadFailed):
             await download(session, "http://127.0.0.1:9/nothing-listens", limit=5000)
+
+
+def test_the_slash_commands_level_choices_are_the_cores_levels() -> None:
+    # discord.py needs the choices written out as a Literal; they must stay the core's Level values.
+    level = mock_interview.get_parameter("level")
+    assert level is not None
+    choices = level.choices
+    assert [c.value for c in choices] == [level.value for level in Level]

@@ -12,14 +12,16 @@ from typing import Any
 
 import discord
 
+from core.domain.commands import Command
+
 CUSTOM_ID_PREFIX = "mi"
 _LABELS = {
-    "hint": ("Hint", discord.ButtonStyle.secondary, "💡"),
-    "skip": ("Skip", discord.ButtonStyle.secondary, "⏭️"),
-    "repeat": ("Repeat", discord.ButtonStyle.secondary, "🔁"),
-    "end": ("End", discord.ButtonStyle.danger, "🏁"),
-    "retry": ("Retry", discord.ButtonStyle.primary, "🔄"),
-    "resume": ("Resume", discord.ButtonStyle.primary, "▶️"),
+    Command.HINT: ("Hint", discord.ButtonStyle.secondary, "💡"),
+    Command.SKIP: ("Skip", discord.ButtonStyle.secondary, "⏭️"),
+    Command.REPEAT: ("Repeat", discord.ButtonStyle.secondary, "🔁"),
+    Command.END: ("End", discord.ButtonStyle.danger, "🏁"),
+    Command.RETRY: ("Retry", discord.ButtonStyle.primary, "🔄"),
+    Command.RESUME: ("Resume", discord.ButtonStyle.primary, "▶️"),
 }
 
 # "Delete my data" / "Cancel" under the request to erase a person's data: their own prefix, so a click never reaches

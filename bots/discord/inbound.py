@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from core.domain.commands import Level
 from core.domain.models import ConversationRef
 from core.domain.roles import RoleCatalog, UnknownRole
 
 PLATFORM = "discord"
-LEVELS = ("junior", "mid", "senior")
+LEVELS = tuple(level.value for level in Level)
 VOICE_MESSAGE_FLAG = 1 << 13  # MessageFlags.voice: the message is a voice message recorded in the app
 AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
 THREAD_NAME_LIMIT = 100

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from discord.utils import escape_mentions
 
 from core.coaching.scorecard import band, format_score
+from core.domain.commands import Command
 from core.domain.models import InterviewSummary
 from core.domain.replies import Reply, ReplyKind, Scorecard, ScoreItem
 from core.domain.text import shorten
@@ -31,7 +32,7 @@ FOOTER_LIMIT = 2048
 HEADER_DESCRIPTION_LIMIT = 3500
 
 # Buttons under a question: the spoken commands, in the order people reach for them.
-QUESTION_BUTTONS = ("hint", "skip", "repeat", "end")
+QUESTION_BUTTONS: tuple[str, ...] = (Command.HINT, Command.SKIP, Command.REPEAT, Command.END)
 # Under the request to erase a person's data: "Delete my data" (danger) and "Cancel".
 ERASE_BUTTONS = ("erase", "keep")
 _ANSWER_PREVIEW = 280

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bots.slack.plain import plain_text
+from core.domain.commands import Level
 from core.domain.models import ConversationRef
 
 PLATFORM = "slack"
-LEVELS = ("junior", "mid", "senior")
+LEVELS = tuple(level.value for level in Level)
 MAX_QUESTIONS = 25
 # Subtypes that still carry a person's answer; every other subtype (edits, deletions, joins, bots) is ignored.
 ANSWER_SUBTYPES = (None, "file_share", "thread_broadcast")

@@ -9,6 +9,7 @@ from typing import Any
 
 from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX, button_value, erase_value
 from core.coaching.scorecard import band, format_score
+from core.domain.commands import Command
 from core.domain.models import InterviewSummary
 from core.domain.replies import Reply, ReplyKind, Scorecard, ScoreItem
 from core.domain.text import join_phrases, shorten
@@ -19,7 +20,7 @@ MAX_BLOCKS = 50  # blocks in one message
 MESSAGE_BLOCKS = 40  # blocks per message we send, leaving room under MAX_BLOCKS (a "part n of m" line, a note)
 MESSAGE_CHARS = 12_000  # characters of blocks per message: longer ones are cut off or refused as msg_too_long
 FALLBACK_LIMIT = 300  # the notification text shown beside blocks
-BUTTON_LABELS = {"hint": "Hint", "skip": "Skip", "end": "End interview", "retry": "Retry"}
+BUTTON_LABELS = {Command.HINT: "Hint", Command.SKIP: "Skip", Command.END: "End interview", Command.RETRY: "Retry"}
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
@@ -110,9 +111,9 @@ def buttons(actions: Sequence[str], *, interview_id: str | None, seq: int | None
             "text": {"type": "plain_text", "text": BUTTON_LABELS.get(name, name.title())},
             "value": button_value(interview_id, seq),
         }
-        if name == "end":
+        if name == Command.END:
             button["style"] = "danger"
-        elif name == "retry":
+        elif name == Command.RETRY:
             button["style"] = "primary"
         elements.append(button)
     return {"type": "actions", "block_id": f"mi-actions-{seq or 0}", "elements": elements}

@@ -49,11 +49,18 @@ class Outbox:
             await self._store.queue_replies(conv, public, lease_s=self.lease_s, event_id=event_id)
         return stored
 
+    async def store_unstored(self, conv: ConversationRef, replies: Sequence[Reply]) -> list[Reply]:
+        """The replies, those not stored yet (a notice added to a step's own) now stored too."""
+        unstored = [r for r in replies if r.key is None and not r.private]
+        if not unstored:
+            return list(replies)
+        stored = iter(await self.queue(conv, unstored))
+        return [next(stored) if r.key is None and not r.private else r for r in replies]
+
     async def deliver(self, conv: ConversationRef, replies: Sequence[Reply], sender: ReplySender) -> bool:
         """Store what is not stored yet, then send each reply in order (private notes to tell()); False when a
         send failed (it and the rest stay queued for the sweeper)."""
-        if any(r.key is None and not r.private for r in replies):
-            replies = await self.queue(conv, replies)
+        replies = await self.store_unstored(conv, replies)
         for reply in replies:
             if reply.private:
                 await sender.tell(reply)

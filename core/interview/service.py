@@ -73,9 +73,10 @@ class InterviewService(Reading):
         return lock
 
     async def _send(self, conv: ConversationRef, replies: list[Reply], sender: ReplySender | None) -> list[Reply]:
-        """Send the replies of one event in order (each stored already); without a sender they wait in the outbox."""
-        if sender is not None:
-            await self._parts.outbox.deliver(conv, replies, sender)
+        """Send the replies of one event in order; without a sender they wait in the outbox for a sweeper."""
+        if sender is None:
+            return await self._parts.outbox.store_unstored(conv, replies)
+        await self._parts.outbox.deliver(conv, replies, sender)
         return replies
 
     async def _handled(self, platform: str, event_id: str | None, sender: ReplySender | None) -> bool:
