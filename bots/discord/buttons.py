@@ -15,7 +15,7 @@ import discord
 from core.domain.commands import Command
 
 CUSTOM_ID_PREFIX = "mi"
-_LABELS = {
+_LABELS: dict[str, tuple[str, discord.ButtonStyle, str]] = {
     Command.HINT: ("Hint", discord.ButtonStyle.secondary, "💡"),
     Command.SKIP: ("Skip", discord.ButtonStyle.secondary, "⏭️"),
     Command.REPEAT: ("Repeat", discord.ButtonStyle.secondary, "🔁"),

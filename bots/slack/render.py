@@ -20,7 +20,12 @@ MAX_BLOCKS = 50  # blocks in one message
 MESSAGE_BLOCKS = 40  # blocks per message we send, leaving room under MAX_BLOCKS (a "part n of m" line, a note)
 MESSAGE_CHARS = 12_000  # characters of blocks per message: longer ones are cut off or refused as msg_too_long
 FALLBACK_LIMIT = 300  # the notification text shown beside blocks
-BUTTON_LABELS = {Command.HINT: "Hint", Command.SKIP: "Skip", Command.END: "End interview", Command.RETRY: "Retry"}
+BUTTON_LABELS: dict[str, str] = {
+    Command.HINT: "Hint",
+    Command.SKIP: "Skip",
+    Command.END: "End interview",
+    Command.RETRY: "Retry",
+}
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
