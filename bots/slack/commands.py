@@ -169,7 +169,7 @@ class SlashCommands:
     async def sub_command(self, command: SubCommand, at: Invocation) -> None:
         """help, roles, history, report and delete-my-data."""
         if command.name == "help":
-            await at.tell(render.SLACK_HELP)
+            await at.tell(texts.SLACK_HELP)
         elif command.name == "roles":
             packs = [(p.id, p.title, p.aliases) for p in self.service.catalog.packs.values()]
             await at.tell(render.roles_text(packs))

@@ -287,17 +287,3 @@ def erase_prompt(*, interviews: int, answers: int, team_id: str, owner_id: str, 
         },
     ]
     return SlackMessage(text, [section(text), {"type": "actions", "block_id": "mi-erase", "elements": choices}])
-
-
-SLACK_HELP = (
-    "*Mock Interview Coach*\n"
-    "• `/mock-interview ROLE [questions=N] [level=junior|mid|senior] [language=...]` starts an interview: "
-    "I post a message here and ask the questions in its thread.\n"
-    "• Answer by replying in that thread, in text or with an audio clip.\n"
-    "• Under each question: *Hint*, *Skip* and *End interview*. In the thread you can also type "
-    "`hint`, `skip`, `repeat`, `pause`, `resume`, `retry` or `end`.\n"
-    "• `/mock-interview roles` lists the roles, `history` your interviews, `report ID` one whole, "
-    "`end` finishes your open interview in this channel.\n"
-    "• `/mock-interview delete-my-data` erases your interviews, answers and model usage records in this workspace "
-    "(you confirm first)."
-)

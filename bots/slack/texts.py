@@ -11,6 +11,18 @@ DM_NUDGE = (
     "Hi! Start a mock interview with `/mock-interview ROLE` (try `/mock-interview roles`). "
     "During an interview, answer by replying in its thread."
 )
+SLACK_HELP = (
+    "*Mock Interview Coach*\n"
+    "• `/mock-interview ROLE [questions=N] [level=junior|mid|senior] [language=...]` starts an interview: "
+    "I post a message here and ask the questions in its thread.\n"
+    "• Answer by replying in that thread, in text or with an audio clip.\n"
+    "• Under each question: *Hint*, *Skip* and *End interview*. In the thread you can also type "
+    "`hint`, `skip`, `repeat`, `pause`, `resume`, `retry` or `end`.\n"
+    "• `/mock-interview roles` lists the roles, `history` your interviews, `report ID` one whole, "
+    "`end` finishes your open interview in this channel.\n"
+    "• `/mock-interview delete-my-data` erases your interviews, answers and model usage records in this workspace "
+    "(you confirm first)."
+)
 NOT_AN_ANSWER = "I can take text or an audio clip as an answer, not other files. Your question is still open."
 FINISHED = "This interview has finished. Start a new one with `/mock-interview ROLE`."
 STALE_BUTTON = "That button belongs to a question that has already moved on; use the buttons under the latest one."
