@@ -7,16 +7,16 @@ import asyncio
 import contextlib
 import getpass
 import json
-import logging
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bots.bootstrap import build_runtime
+from bots.logs import setup_logging
 from bots.terminal.render import TerminalStyle, render_history
 from bots.terminal.repl import SAVED_NOTE, LineReader, run_practice
 from core.domain import messages
@@ -26,11 +26,28 @@ from core.domain.roles import RolePackError, load_catalog
 from core.interview.reading import InterviewNotFound
 from core.settings import MAX_PAIRS_LIMIT, Settings
 from db.migrate import upgrade_database
+from db.problems import database_problem
 
 DEFAULT_ROLE = "data-science"
 # history and report read the terminal's own interviews unless told otherwise: where DATABASE_URL is shared with the
 # Slack or Discord bot, a practice session at the terminal is no way to read chat users' interviews by accident.
 READ_PLATFORMS = ("terminal", "slack", "discord", "all")
+MAX_HISTORY = 1000  # rows one history listing prints; the database is asked for no more
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high, refused in one line otherwise (never a traceback)."""
+
+    def whole_number(text: str) -> int:
+        try:
+            value = int(text) if len(text) <= 12 else high + 1  # a longer number is out of range whatever it says
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"give a number from {low} to {high}")
+        return value
+
+    return whole_number
 
 
 def _default_user() -> str:
@@ -56,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
 
     history = sub.add_parser("history", help="list past interviews, newest first")
     history.add_argument("--user", help="only this user's interviews")
-    history.add_argument("--limit", type=int, default=20)
+    history.add_argument(
+        "--limit", type=_bounded(1, MAX_HISTORY), default=20, help=f"at most this many (1-{MAX_HISTORY}; default 20)"
+    )
     history.add_argument("--platform", choices=READ_PLATFORMS, default="terminal", help="whose (default: terminal)")
 
     report = sub.add_parser("report", help="print one interview whole")
@@ -67,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
 
     erase = sub.add_parser("delete-my-data", help="erase a person's interviews, answers and usage records")
     erase.add_argument("--user", default=_default_user(), help="whose data (default: you)")
-    erase.add_argument("--platform", help="only this platform's (terminal, slack, discord; default: all)")
+    erase.add_argument(
+        "--platform", choices=READ_PLATFORMS[:-1], help="only this platform's (terminal, slack, discord; default: all)"
+    )
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     slack = sub.add_parser("slack", help="run the Slack app (Socket Mode; --http serves the Events API instead)")
@@ -75,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     slack.add_argument(
         "--port", type=int, default=int(os.environ.get("PORT", "3000")), help="HTTP port (default $PORT or 3000)"
     )
+
+    slack.add_argument("--host", default="0.0.0.0", help="HTTP address to listen on (default 0.0.0.0: all interfaces)")
 
     sub.add_parser("discord", help="run the Discord bot")
 
@@ -197,9 +220,7 @@ def _roles(settings: Settings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `mock-interview` console script."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "WARNING").upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    setup_logging()
     try:
         settings = Settings()
         if args.command == "roles":
@@ -213,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "slack":
             from bots.slack.runner import run_slack  # imported here: slack_bolt is only needed by this command
 
-            return run_slack(settings, http=args.http, port=args.port)
+            return run_slack(settings, http=args.http, port=args.port, host=args.host)
         if args.command == "discord":
             from bots.discord.runner import run_discord  # imported here: discord.py is only needed by this command
 
@@ -233,8 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Configuration error: {problems}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
-        # The URL may carry a password: name the kind of failure only.
-        print(f"Cannot use the database ({type(exc).__name__}). Check DATABASE_URL.", file=sys.stderr)
+        # One line saying what to change; it shows the URL's host, port, database, user or file, never its password.
+        # Settings are read again (they were read without error before the database was touched).
+        print(database_problem(exc, Settings().database_url), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\n" + SAVED_NOTE, file=sys.stderr)

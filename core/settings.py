@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MAX_PAIRS_LIMIT = 25  # the product's promise: at most 25 question–response pairs per interview
+# The databases (and drivers) this app ships for; any other fails at start rather than with a traceback.
+DATABASE_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg2")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}")
 
 
 def default_database_url() -> str:
@@ -22,8 +28,14 @@ class Settings(BaseSettings):
 
     # .env in the working directory is read when it exists; the environment wins over it. An empty value (a blank
     # `OPENAI_API_KEY=` line) counts as unset, so the default applies: no key means the built-in coach.
+    # hide_input_in_errors: a rejected value (a URL with its password) never appears in a ValidationError's text.
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore", populate_by_name=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
+        hide_input_in_errors=True,
     )
 
     database_url: str = Field(default_factory=default_database_url, validation_alias="DATABASE_URL")
@@ -70,6 +82,40 @@ class Settings(BaseSettings):
     discord_shards: str | None = Field(default=None, validation_alias="DISCORD_SHARDS")
     discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")
     discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str) -> str:
+        """Refuse a database this app has no driver for; the message shows the scheme only, never the URL."""
+        scheme, sep, _ = url.strip().partition("://")
+        if sep and scheme.lower() in DATABASE_SCHEMES:
+            return url
+        what = f"{scheme}:// databases are not supported" if sep and _SCHEME.fullmatch(scheme) else "not a URL"
+        raise PydanticCustomError(
+            "database_url", f"{what}; use sqlite:///path/to/interviews.db or postgresql://user@host:5432/name"
+        )
+
+    @field_validator("openai_base_url")
+    @classmethod
+    def _usable_base_url(cls, url: str | None) -> str | None:
+        """Refuse a base URL the client cannot call: no http(s) scheme or host, or credentials in it."""
+        if url is None:
+            return None
+        try:
+            parts = urlsplit(url.strip())
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise PydanticCustomError(
+                "openai_base_url", "must start with http:// or https:// and name a host, like http://localhost:8000/v1"
+            )
+        if parts.username is not None or parts.password is not None:
+            # The HTTP client refuses them next to the API key's header; the key goes in OPENAI_API_KEY.
+            raise PydanticCustomError(
+                "openai_base_url", "must not hold a user name or password: put the API key in OPENAI_API_KEY instead"
+            )
+        return url
 
     @property
     def uses_model(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,10 @@ def normalize_database_url(url: str) -> str:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not parsed.query.get("uri"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # A folder that cannot be made (a file in its place, no permission) is left for SQLite to report as a
+            # file it cannot open, which db/problems.py explains.
+            with contextlib.suppress(OSError):
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     return url
 
 

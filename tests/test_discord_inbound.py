@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 
 from bots.discord.buttons import custom_id, parse_custom_id
-from bots.discord.download import DownloadFailed, TooLarge, download
+from bots.discord.download import DownloadFailed, TooLarge, allowed_origins, download
 from bots.discord.inbound import (
     Answer,
     DeleteMyData,
@@ -181,18 +181,19 @@ async def cdn() -> AsyncIterator[str]:
 
 
 async def test_downloads_stop_at_the_limit_whatever_the_headers_say(cdn: str) -> None:
+    allowed = allowed_origins(cdn) | allowed_origins("http://127.0.0.1:9")
     async with aiohttp.ClientSession() as session:
-        assert await download(session, f"{cdn}/sized/5000", limit=5000) == b"x" * 5000
+        assert await download(session, f"{cdn}/sized/5000", limit=5000, allowed=allowed) == b"x" * 5000
         with pytest.raises(TooLarge) as declared:
-            await download(session, f"{cdn}/sized/5001", limit=5000)
+            await download(session, f"{cdn}/sized/5001", limit=5000, allowed=allowed)
         assert declared.value.size == 5001
         with pytest.raises(TooLarge) as streamed:
-            await download(session, f"{cdn}/streamed/500000", limit=20_000)
+            await download(session, f"{cdn}/streamed/500000", limit=20_000, allowed=allowed)
         assert 20_000 < streamed.value.size < 500_000  # stopped reading early
         with pytest.raises(DownloadFailed):
-            await download(session, f"{cdn}/missing", limit=5000)
+            await download(session, f"{cdn}/missing", limit=5000, allowed=allowed)
         with pytest.raises(DownloadFailed):
-            await download(session, "http://127.0.0.1:9/nothing-listens", limit=5000)
+            await download(session, "http://127.0.0.1:9/nothing-listens", limit=5000, allowed=allowed)
 
 
 def test_the_slash_commands_level_choices_are_the_cores_levels() -> None:

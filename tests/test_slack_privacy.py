@@ -6,16 +6,19 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from slack_sdk.oauth.installation_store import Installation
 
+from bots.slack.installs import ThreadedInstallationStore
 from bots.slack.texts import outsider_note
 from core.domain.models import ConversationRef
-from tests.fakes.slack_payloads import form_body, slash_command
-from tests.fakes.slack_server import TEAM_ID
+from tests.fakes.slack_payloads import APP_ID, form_body, slash_command
+from tests.fakes.slack_server import BOT_ID, BOT_TOKEN, BOT_USER_ID, TEAM_ID
 from tests.slack_support import FORM, SlackHarness, slack_harness
 from tests.support import store_of
 
 CHANNEL = "C0PRIVACY"
 OTHER_TEAM = "T0OTHERWS"
+CLIENT_ID = "5555.6666"
 
 
 @pytest.fixture
@@ -46,7 +49,26 @@ async def started(h: SlackHarness, conv: ConversationRef, role: str) -> str:
     return next(r.interview_id for r in replies if r.interview_id)
 
 
-async def test_history_and_report_are_the_users_own_in_this_workspace_even_by_full_id(harness: SlackHarness) -> None:
+async def install(h: SlackHarness, team: str, token: str) -> None:
+    """The app installed in team (as the OAuth flow leaves it), its bot token known to the fake."""
+    store = ThreadedInstallationStore(client_id=CLIENT_ID, engine=store_of(h.service).engine)
+    await store.async_save(
+        Installation(app_id=APP_ID, enterprise_id=None, team_id=team, bot_token=token, bot_id=BOT_ID,
+                     bot_user_id=BOT_USER_ID, user_id="U0INSTALLER")
+    )  # fmt: skip
+    h.fake.bot_tokens.add(token)
+
+
+async def test_history_and_report_are_the_users_own_in_this_workspace_even_by_full_id(database_url: str) -> None:
+    # Installed in two workspaces (with one bot token, another workspace's requests are not answered at all).
+    oauth = {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": "client-secret"}
+    async with slack_harness(database_url, oauth=True, **oauth) as harness:
+        await install(harness, TEAM_ID, BOT_TOKEN)
+        await install(harness, OTHER_TEAM, "xoxb-other-workspace-token")
+        await _history_and_report(harness)
+
+
+async def _history_and_report(harness: SlackHarness) -> None:
     me, someone = user(), user()
     mine = await started(harness, ConversationRef("slack", TEAM_ID, CHANNEL, "1790000001.000100", me), "law")
     # The same Slack user id in another workspace of an Enterprise Grid org, another person here, and a terminal

@@ -103,7 +103,7 @@ async def test_a_clip_over_the_download_limit_is_refused_before_downloading(harn
 async def test_the_downloader_sends_the_token_caps_the_size_and_spots_the_sign_in_page() -> None:
     async with FakeSlack() as fake:
         file = fake.add_file({"name": "a.m4a", "mimetype": "audio/mp4"}, b"x" * 5000)
-        downloader = FileDownloader()
+        downloader = FileDownloader(api_url=fake.base_url)
         try:
             assert await downloader.fetch(file["url_private_download"], token=BOT_TOKEN, limit=10_000) == b"x" * 5000
             with pytest.raises(TooLarge):

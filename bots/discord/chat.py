@@ -10,7 +10,7 @@ import aiohttp
 import discord
 
 from bots.discord import texts
-from bots.discord.download import DownloadFailed, TooLarge, download
+from bots.discord.download import DownloadFailed, ForeignHost, Origin, TooLarge, allowed_origins, download
 from bots.discord.inbound import (
     PLATFORM,
     Answer,
@@ -166,7 +166,7 @@ async def respond(
         note = intent.note
         await service.voice(
             conv,
-            _fetcher(note, session),
+            _fetcher(note, session, allowed_origins(service.settings.discord_api_url)),
             filename=note.filename,
             mime=note.mime,
             duration_s=note.duration_s,
@@ -204,16 +204,19 @@ async def _send_own(
     await sender.post_own(conv, [message])
 
 
-def _fetcher(note: AudioNote, session: aiohttp.ClientSession) -> FetchAudio:
-    """How to download a voice message, once the core has decided the answer can be taken."""
+def _fetcher(note: AudioNote, session: aiohttp.ClientSession, allowed: frozenset[Origin]) -> FetchAudio:
+    """How to download a voice message, once the core has decided the answer can be taken: only from Discord."""
 
     async def fetch(limit: int) -> bytes:
         try:
             if note.size > limit:
                 raise TooLarge(note.size)
-            return await download(session, note.url, limit=limit)
+            return await download(session, note.url, limit=limit, allowed=allowed)
         except TooLarge as exc:
             raise AudioUnavailable(texts.too_large(exc.size, limit)) from None
+        except ForeignHost as exc:  # the same message delivered again names the same host: told once
+            log.warning("voice message refused: %s", exc)
+            raise AudioUnavailable(texts.NOT_FROM_DISCORD) from None
         except DownloadFailed as exc:
             log.warning("voice message download failed: %s", exc)
             raise AudioUnavailable(texts.DOWNLOAD_FAILED, final=False) from None  # sending it again can work

@@ -43,6 +43,10 @@ THREAD_ONLY_IN_TEXT_CHANNEL = (
     f"Run `{COMMAND}` in a text channel (not in a thread or a forum): I open a thread there for the interview."
 )
 DOWNLOAD_FAILED = "I couldn't download that voice message. Please send it again: your question is still open."
+NOT_FROM_DISCORD = (
+    "I only take voice messages stored on Discord, and that file is somewhere else. Record your answer in Discord "
+    "or type it: your question is still open."
+)
 VOICE_UNAVAILABLE = "Voice answers are not available right now. Please type your answer: your question is still open."
 SOMETHING_WENT_WRONG = (
     "Something went wrong on my side. Your interview is saved; type `repeat` to see the current question."

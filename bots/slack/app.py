@@ -22,10 +22,12 @@ from bots.slack.answers import ThreadAnswers
 from bots.slack.commands import SlashCommands
 from bots.slack.erasure import DataErasure
 from bots.slack.files import FileDownloader
+from bots.slack.gate import Refused, admit, refusal_logged
 from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX
 from bots.slack.installs import ThreadedInstallationStore, ThreadedStateStore, one_workspace
 from bots.slack.recovery import Sweeper, add_inbox
 from bots.slack.replies import ClientFor
+from bots.slack.scope import add_team_scope
 from core.interview.service import InterviewService
 from core.settings import Settings
 
@@ -95,6 +97,7 @@ class SlackBot:
     downloader: FileDownloader
     client_for: ClientFor
     session: aiohttp.ClientSession | None = None
+    signing_secret: str = ""  # SLACK_SIGNING_SECRET, for requests over HTTP
     inflight: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -160,10 +163,13 @@ def build_slack_app(
     bot = SlackBot(
         app=app,
         service=service,
-        downloader=FileDownloader(),
+        downloader=FileDownloader(api_url=settings.slack_api_url),
         client_for=_clients(app, settings, oauth=oauth, session=session),
         session=session,
+        signing_secret=secret,
     )
+    if not oauth:
+        add_team_scope(app)  # first: a request of another workspace is not even kept
     add_inbox(app, service)
     _register(bot)
     return bot
@@ -219,8 +225,19 @@ def web_application(bot: SlackBot) -> web.Application:
     app = bot.app
 
     async def dispatch(request: web.Request) -> web.Response:
-        # The signature is checked by bolt's request verification middleware (SLACK_SIGNING_SECRET).
-        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+        # The signature is checked before bolt reads anything (bolt's middleware checks it again).
+        try:
+            admitted = admit(
+                bot.signing_secret,
+                await request.read(),
+                headers=request.headers,
+                query=request.query_string,
+                content_type=request.content_type,
+            )
+        except Refused as refused:
+            refusal_logged(refused)
+            return web.json_response({"error": "invalid request"}, status=refused.status)
+        return await to_aiohttp_response(await app.async_dispatch(admitted))
 
     async def health(_request: web.Request) -> web.Response:
         return web.Response(text="ok")

@@ -44,6 +44,11 @@ class Invocation:
         return ConversationRef(PLATFORM, self.team, self.channel, None, self.user)
 
 
+async def _nowhere(**_: Any) -> None:
+    """respond() of a command that came without a response_url: there is nowhere to answer privately."""
+    log.info("cannot answer a slash command that has no response_url")
+
+
 class SlashCommands:
     """Handles `/mock-interview` after it was acknowledged."""
 
@@ -51,23 +56,29 @@ class SlashCommands:
         self.service = service
         self.erasure = erasure
 
-    async def handle(self, command: dict[str, Any], *, client: AsyncWebClient, respond: Respond) -> None:
+    async def handle(self, command: dict[str, Any], *, client: AsyncWebClient, respond: Respond | None) -> None:
         """Act on one slash command (already acknowledged), answering privately where nobody else needs to see."""
         trigger = command.get("trigger_id")
         parsed = parse_command_text(command.get("text") or "")
+        respond = respond or _nowhere  # bolt gives no respond() without a response_url
 
         async def tell(text: str) -> None:
             await respond(text=text, response_type="ephemeral", replace_original=False)
 
         at = Invocation(
-            command.get("team_id", ""),
-            command.get("channel_id", ""),
-            command.get("user_id", ""),
+            command.get("team_id") or "",
+            command.get("channel_id") or "",
+            command.get("user_id") or "",
             client,
             tell,
             respond,
             f"command:{trigger}" if trigger else None,
         )
+        if not (at.team and at.channel and at.user):
+            # Slack always sends these; without them an interview would be stored under empty ids.
+            log.info("refused a slash command without its workspace, channel or user")
+            await tell(texts.NO_PLACE)
+            return
         try:
             if isinstance(parsed, StartRequest):
                 await self.start(parsed, at)

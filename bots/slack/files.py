@@ -1,10 +1,24 @@
-"""Downloading a voice clip from Slack: the bot token in the header, a size cap, and Slack's login-page trap."""
+"""Downloading a voice clip from Slack: the bot token in the header (only to Slack), a size cap, and Slack's
+login-page trap."""
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import urlsplit
+
 import aiohttp
 
+log = logging.getLogger(__name__)
+
 CHUNK = 64 * 1024
+# Where Slack keeps private files: the only host that gets the bot token, besides a configured SLACK_API_URL's own
+# origin (a proxy, or the loopback fake Slack in tests, which serves its files there).
+SLACK_FILES_ORIGIN = ("https", "files.slack.com", 443)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+FOREIGN_HOST = (
+    "That clip's link points outside Slack, so I didn't open it. "
+    "Record the clip in Slack, or type your answer: your question is still open."
+)
 
 
 class DownloadFailed(Exception):
@@ -15,10 +29,35 @@ class TooLarge(DownloadFailed):
     """The clip is bigger than we accept."""
 
 
-class FileDownloader:
-    """Fetches url_private_download files with one shared HTTP session."""
+class ForeignHost(DownloadFailed):
+    """The link points outside Slack: the token is not sent there, nor is anything else."""
 
-    def __init__(self, *, timeout_s: float = 60.0) -> None:
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """scheme, host and port of url (default ports filled in); None for anything that is not a plain http(s) URL."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        return None
+    scheme = parts.scheme.lower()
+    # Credentials in the URL would go along with (or instead of) our header: not a link Slack makes.
+    if scheme not in _DEFAULT_PORTS or not parts.hostname or parts.username is not None or parts.password is not None:
+        return None
+    return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
+
+
+def token_may_go_to(url: str, *, api_url: str | None) -> bool:
+    """Whether url is on Slack's file host, or on the origin of the configured SLACK_API_URL."""
+    origin = _origin(url)
+    return origin is not None and origin in {SLACK_FILES_ORIGIN, _origin(api_url or "")}
+
+
+class FileDownloader:
+    """Fetches url_private_download files with one shared HTTP session, sending the token to Slack only."""
+
+    def __init__(self, *, api_url: str | None = None, timeout_s: float = 60.0) -> None:
+        self._api_url = api_url
         self._timeout = aiohttp.ClientTimeout(total=timeout_s, sock_connect=10)
         self._session: aiohttp.ClientSession | None = None
 
@@ -29,7 +68,13 @@ class FileDownloader:
         return self._session
 
     async def fetch(self, url: str, *, token: str, limit: int) -> bytes:
-        """The file's bytes; TooLarge past limit bytes, DownloadFailed when Slack does not hand it over."""
+        """The file's bytes; ForeignHost for a link outside Slack (nothing is requested), TooLarge past limit bytes,
+        DownloadFailed when Slack does not hand it over."""
+        if not token_may_go_to(url, api_url=self._api_url):
+            # The link comes from the event, which anyone in the channel shapes: never hand the token to its host.
+            log.warning("refused to download a file from %s: not Slack's file host", _origin(url) or "a non-URL")
+            raise ForeignHost(FOREIGN_HOST)
+        # aiohttp drops the Authorization header on a redirect to another origin, so a redirect cannot leak it either.
         headers = {"Authorization": f"Bearer {token}"}
         try:
             async with self._client().get(url, headers=headers) as response:

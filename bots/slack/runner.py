@@ -13,6 +13,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bots.bootstrap import build_runtime
 from bots.slack.app import EVENTS_PATH, build_slack_app, uses_oauth, web_application
+from bots.slack.startup import token_problem
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,14 +45,25 @@ def configuration_problem(settings: Settings, *, http: bool) -> str | None:
     return None
 
 
-def run_slack(settings: Settings, *, http: bool = False, port: int = 3000) -> int:
-    """Run the Slack app until interrupted; 2 with a one-line reason when the configuration is incomplete."""
+def run_slack(settings: Settings, *, http: bool = False, port: int = 3000, host: str = "0.0.0.0") -> int:
+    """Run the Slack app until interrupted; 2 with a one-line reason when the configuration is incomplete or
+    Slack rejects a token, 1 when Slack cannot be reached to check them."""
     problem = configuration_problem(settings, http=http)
     if problem:
         print(problem, file=sys.stderr)
         return 2
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_http(settings, port=port) if http else serve_socket_mode(settings))
+        return asyncio.run(_main(settings, http=http, port=port, host=host))
+    return 0
+
+
+async def _main(settings: Settings, *, http: bool, port: int, host: str) -> int:
+    if not (http and uses_oauth(settings)):  # one bot token: check it (and the app token) before serving
+        rejected = await token_problem(settings, socket_mode=not http)
+        if rejected is not None:
+            print(rejected.message, file=sys.stderr)
+            return rejected.exit_code
+    await (serve_http(settings, port=port, host=host) if http else serve_socket_mode(settings))
     return 0
 
 
@@ -91,7 +103,10 @@ async def serve_http(settings: Settings, *, port: int, host: str = "0.0.0.0") ->
         await web.TCPSite(runner, host, port).start()
         bot.sweeper.start()
         installs = " and /slack/install" if uses_oauth(settings) else ""
-        print(f"Slack app listening on port {port}: {EVENTS_PATH}{installs} ({runtime.service.mode}).", flush=True)
+        print(
+            f"Slack app listening on port {port} (address {host}): {EVENTS_PATH}{installs} ({runtime.service.mode}).",
+            flush=True,
+        )
         await _until_stopped()
     finally:
         await runner.cleanup()

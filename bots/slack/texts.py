@@ -38,6 +38,10 @@ STARTING = (
     "Finish it with `/mock-interview end` if you want a different one."
 )
 SEND_AGAIN = "Please send it again, or type your answer: your question is still open."
+NO_PLACE = (
+    "I couldn't tell which workspace, channel or person this command came from, so I did nothing. "
+    "Please type `/mock-interview` again in a channel I'm in, or in a DM with me."
+)
 NOTHING_OPEN = "You have no open interview in this channel."
 ENDED = "Your interview is finished: the scorecard is in its thread."
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from core.coaching.scorecard import band, format_score
 from core.domain.models import InterviewSummary
 from core.domain.replies import Reply, ReplyKind, Scorecard
-from core.domain.text import join_phrases
+from core.domain.text import join_phrases, without_bidi_controls
 from core.interview.report import history_table
 
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -42,7 +42,12 @@ class TerminalStyle:
 
 
 def render_reply(reply: Reply, style: TerminalStyle) -> str:
-    """One reply as terminal text."""
+    """One reply as terminal text, with no bidi control left to reorder it (answers stored before they were cleaned,
+    feedback quoting them)."""
+    return without_bidi_controls(_rendered(reply, style))
+
+
+def _rendered(reply: Reply, style: TerminalStyle) -> str:
     if reply.kind is ReplyKind.SCORECARD and reply.scorecard is not None:
         return render_scorecard(reply.scorecard, style)
     text = style.markdown(reply.text)

@@ -2,69 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import sys
-import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import TextIO
 
+from bots.terminal.lines import LineReader, OverLong
+from bots.terminal.recordings import file_reader, voice_file_path
 from bots.terminal.render import TerminalStyle, render_reply
+from core.domain import messages
 from core.domain.models import ConversationRef
-from core.domain.replies import Reply
+from core.domain.replies import Reply, error
 from core.interview.service import InterviewService
-from core.ports import AudioUnavailable, FetchAudio, OutboxItem
+from core.ports import OutboxItem
+
+__all__ = ["LEAVE_WORDS", "SAVED_NOTE", "LineReader", "TerminalReplies", "run_practice", "terminal_conversation"]
 
 # Words that leave the terminal without ending the interview; it stays open to resume later.
 LEAVE_WORDS = {"quit", "exit", ":q"}
 SAVED_NOTE = "Your interview is saved. Run `mock-interview practice` again to pick up where you left off."
-_AUDIO_SUFFIXES = {".ogg", ".oga", ".opus", ".webm", ".m4a", ".mp4", ".mp3", ".wav", ".flac"}
 
 
 def terminal_conversation(user_id: str) -> ConversationRef:
     """The conversation a terminal user's practice interviews live in."""
     return ConversationRef(platform="terminal", workspace_id="", channel_id="cli", thread_id=None, user_id=user_id)
-
-
-class LineReader:
-    """Reads one answer at a time without blocking the event loop."""
-
-    def __init__(self, stream: TextIO, *, interactive: bool, out: TextIO) -> None:
-        self._stream = stream
-        self._interactive = interactive
-        self._out = out
-
-    async def read(self) -> str | None:
-        """The next answer, or None at end of input."""
-        # A daemon thread, not the default executor: on Ctrl-C asyncio.run would wait for a pending input().
-        loop = asyncio.get_running_loop()
-        answer: asyncio.Future[str | None] = loop.create_future()
-
-        def deliver(value: str | None) -> None:
-            if not answer.done():
-                answer.set_result(value)
-
-        def read_in_thread() -> None:
-            value = self._read_blocking()
-            with contextlib.suppress(RuntimeError):  # the loop is gone: the program is exiting
-                loop.call_soon_threadsafe(deliver, value)
-
-        threading.Thread(target=read_in_thread, daemon=True).start()
-        return await answer
-
-    def _read_blocking(self) -> str | None:
-        if self._interactive:
-            try:
-                return input("\n> ")
-            except EOFError:
-                return None
-        line = self._stream.readline()
-        if not line:
-            return None
-        line = line.rstrip("\n")
-        print(f"\n> {line}", file=self._out)  # echo, so a piped transcript reads like a conversation
-        return line
 
 
 class TerminalReplies:
@@ -118,46 +78,21 @@ async def run_practice(
         )
         if not any(r.interview_id for r in started):
             return 2  # unknown role or bad count: the reply said why
+    limit = service.settings.max_answer_chars
     while True:
-        line = await reader.read()
-        if line is None or line.strip().lower() in LEAVE_WORDS:
+        line = await reader.read(limit)
+        if line is None or (isinstance(line, str) and line.strip().lower() in LEAVE_WORDS):
             print(style.dim("\n" + SAVED_NOTE), file=out)
             return 0
+        if isinstance(line, OverLong):  # refused here: the reader kept only its length
+            await replies.tell(error(messages.too_long(line.length, limit)))
+            continue
         if on_wait:
             on_wait()
         recording = voice_file_path(line)
         if recording:
-            await service.voice(conv, _file_reader(recording), filename=recording.name, sender=replies)
+            await service.voice(conv, file_reader(recording), filename=recording.name, sender=replies)
         else:
             await service.answer(conv, line, sender=replies)
         if not await service.is_open(conv):
             return 0
-
-
-def voice_file_path(line: str) -> Path | None:
-    """The recording an `@path` answer names, or None for a typed answer (such as "@Transactional marks...")."""
-    text = line.strip()
-    if not text.startswith("@") or len(text) < 2:
-        return None
-    path = Path(text[1:].strip().strip("'\"")).expanduser()
-    if path.is_file() or (" " not in text and path.suffix.lower() in _AUDIO_SUFFIXES):
-        return path
-    return None
-
-
-def _file_reader(path: Path) -> FetchAudio:
-    """How to read a recording from disk, once the core has decided the answer can be taken."""
-
-    async def read(limit: int) -> bytes:
-        try:
-            size = (await asyncio.to_thread(path.stat)).st_size
-            if size > limit:  # not read into memory at all
-                raise AudioUnavailable(f"{path.name} is {size / 1_048_576:.0f} MB: too large to use as an answer.")
-            return await asyncio.to_thread(path.read_bytes)
-        except FileNotFoundError:
-            raise AudioUnavailable(f"There is no file at {path}. Your question is still open.") from None
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            raise AudioUnavailable(f"Could not read {path} ({reason}). Your question is still open.") from None
-
-    return read

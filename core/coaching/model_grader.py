@@ -7,11 +7,12 @@ from dataclasses import replace
 from typing import Any
 
 from core.coaching.flow import GradeRequest
-from core.coaching.injection import INJECTION_NOTE, screen_answer
+from core.coaching.injection import INJECTION_NOTE, screen_answer, screen_suspects
+from core.coaching.offline import grade_offline
 from core.coaching.prompts import render
 from core.coaching.rules import clamp_score
 from core.domain.models import Grade, TurnKind, Usage
-from core.domain.text import shorten
+from core.domain.text import shorten, without_bidi_controls
 from core.ports import ChatModel
 
 GRADE_SCHEMA: dict[str, Any] = {
@@ -45,18 +46,23 @@ def grounded_evidence(quotes: object, answer: str) -> tuple[str, ...]:
 def grade_from_data(data: dict[str, Any], answer: str) -> Grade:
     """A Grade from the model's JSON; the score is clamped later by the grade rules."""
     injected = data.get("injection_detected") is True
-    feedback = str(data.get("feedback", "")).strip()
+    feedback = _shown(data.get("feedback"))
     if injected and INJECTION_NOTE not in feedback:
         feedback = f"{feedback} {INJECTION_NOTE}".strip()
     return Grade(
         score=data.get("score", 1),  # the model's raw value: apply_grade_rules clamps it
         feedback=feedback,
-        strength=str(data.get("strength", "")).strip(),
-        improvement=str(data.get("improvement", "")).strip(),
+        strength=_shown(data.get("strength")),
+        improvement=_shown(data.get("improvement")),
         evidence=grounded_evidence(data.get("evidence"), answer),
         flags=("injection",) if injected else (),
         grader="model",
     )
+
+
+def _shown(value: object) -> str:
+    """A text field of the model's reply as the scorecard shows it: quoting an answer never brings bidi controls."""
+    return without_bidi_controls(str(value or "")).strip()
 
 
 class ModelGrader:
@@ -68,11 +74,17 @@ class ModelGrader:
     async def grade(self, request: GradeRequest) -> tuple[Grade, Usage | None]:
         """Grade the answer; when text in it addresses the grader, grade it again without that text.
 
-        The second grading sees only what was said to the interviewer, and the lower score stands: injected text can
-        never lift a grade.
+        The screen or the model itself may find that text. The second grading sees only what was said to the
+        interviewer, and the lower score stands: injected text can never lift a grade.
         """
         first, usage = await self._grade_once(request, request.answer)
         screened = screen_answer(request.answer)
+        if "injection" in first.flags and not screened.found:
+            # The model saw something no pattern knows: leave out every sentence that speaks of grading.
+            screened = screen_suspects(request.answer)
+            if not screened.found or not screened.text.strip():
+                # No sentence to blame, or every one: the key points the answer covers bound the score instead.
+                return _bounded_offline(first, request), usage
         if not screened.found:
             return first, usage
         if screened.text.strip():
@@ -108,6 +120,16 @@ class ModelGrader:
             purpose="grader", messages=messages, schema_name="answer_grade", schema=GRADE_SCHEMA
         )
         return grade_from_data(result.data, answer), result.usage
+
+
+def _bounded_offline(grade: Grade, request: GradeRequest) -> Grade:
+    """The model's grade, scored no higher than the built-in grader scores the answer.
+
+    For when the model flagged an injection that no sentence of the answer can be blamed for: the built-in grader
+    counts key points and cannot be talked into a higher score.
+    """
+    score = min(clamp_score(grade.score), clamp_score(grade_offline(request).score))
+    return replace(grade, score=score)
 
 
 def _combined(first: Usage, second: Usage) -> Usage:

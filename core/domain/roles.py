@@ -11,6 +11,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 ROLE_ID_PATTERN = r"[a-z0-9][a-z0-9-]*"
+MAX_PACK_BYTES = 1024 * 1024  # the largest bundled pack is ~32 KB; past this a file is not a pack
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader is ~10x faster
 
 
 class RolePackError(Exception):
@@ -83,11 +85,46 @@ def _describe_validation_error(source: str, exc: ValidationError) -> str:
     return f"{source}: {where or 'file'}: {first['msg']}"
 
 
+class _AliasFound(yaml.constructor.ConstructorError):
+    """A YAML alias (*name) in a pack."""
+
+
+class _PackLoader(_YAML_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, refusing aliases: packs have no need of them, and a few kilobytes of nested aliases
+    (a "billion laughs") expand into millions of values for the validator to walk."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        """The node's value; a node met a second time was reached through an alias (or a merge of one)."""
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _AliasFound(None, None, "alias", node.start_mark)
+        return super().construct_object(node, deep)
+
+
+def decode_pack(raw: bytes, *, source: str) -> str:
+    """The text of a pack file's bytes; RolePackError naming the file when it is too large or not UTF-8."""
+    if len(raw) > MAX_PACK_BYTES:
+        raise RolePackError(
+            f"{source}: the file is larger than {MAX_PACK_BYTES / 2**20:g} MB, too large for a role pack"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise RolePackError(
+            f"{source}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save the file as UTF-8"
+        ) from exc
+
+
 def parse_role_pack(text: str, *, source: str, expected_id: str | None = None) -> RolePack:
     """Parse and validate one pack; raise RolePackError naming source and the offending field."""
     try:
-        # libyaml's C loader is ~10x faster than the pure-Python one; every command loads all packs.
-        data: object = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data: object = yaml.load(text, Loader=_PackLoader)
+    except _AliasFound as exc:
+        where = f" at line {exc.problem_mark.line + 1}" if exc.problem_mark else ""
+        raise RolePackError(
+            f"{source}: YAML anchors and aliases (&name, *name) are not allowed in a role pack{where}; "
+            "write each value out"
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
@@ -147,17 +184,26 @@ ROLE_ORDER = (
 
 def _bundled_sources() -> list[tuple[str, str, str]]:
     folder = resources.files("prompts").joinpath("roles")
+    sources = [(f"prompts/roles/{entry.name}", entry) for entry in folder.iterdir() if entry.name.endswith(".yaml")]
     return [
-        (f"prompts/roles/{entry.name}", entry.name.removesuffix(".yaml"), entry.read_text("utf-8"))
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
+        (source, entry.name.removesuffix(".yaml"), decode_pack(entry.read_bytes(), source=source))
+        for source, entry in sources
     ]
 
 
 def _folder_sources(folder: Path) -> list[tuple[str, str, str]]:
     if not folder.is_dir():
         raise RolePackError(f"{folder}: role pack folder does not exist")
-    return [(str(path), path.stem, path.read_text("utf-8")) for path in sorted(folder.glob("*.yaml"))]
+    return [(str(path), path.stem, _read_pack(path)) for path in sorted(folder.glob("*.yaml"))]
+
+
+def _read_pack(path: Path) -> str:
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_PACK_BYTES + 1)  # enough to tell it is too large, without reading all of it
+    except OSError as exc:
+        raise RolePackError(f"{path}: cannot read the file ({exc.strerror or type(exc).__name__})") from exc
+    return decode_pack(raw, source=str(path))
 
 
 def load_catalog(extra_dir: Path | None = None) -> RoleCatalog:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
@@ -16,11 +17,43 @@ _STUCK = re.compile(
 
 
 _TERMINAL_NOISE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidi embeddings, overrides and isolates (and the deprecated shaping controls): invisible, they only reorder or
+# reshape what follows, so an answer could show the scorecard text reversed ("01/01" read as "10/10").
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069\u206a-\u206f"
+# Invisible in any text and meaningless in an answer: zero-width space, word joiner, invisible operators, BOM, soft
+# hyphen, Mongolian vowel separator. Joiners (ZWJ, ZWNJ) stay: they shape emoji, Indic and Persian writing.
+_NEVER_SHOWN = re.compile(f"[{_BIDI_CONTROLS}\u200b\u2060-\u2064\ufeff\u00ad\u180e]")
+# LRM, RLM and ALM. In right-to-left writing they place punctuation where its writer meant; elsewhere they can only
+# reorder digits and punctuation, so there they go.
+_DIRECTION_MARKS = re.compile("[\u200e\u200f\u061c]")
+# Characters that draw nothing but are not format characters: Hangul fillers, the blank braille cell, variation
+# selectors, the combining grapheme joiner, Khmer and Mongolian invisibles.
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5\u180b\u180c\u180d\u180f") | frozenset(
+    map(chr, [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+)
+
+
+def _has_right_to_left_letters(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") and not _DIRECTION_MARKS.match(ch) for ch in text)
+
+
+def _draws_nothing(ch: str) -> bool:
+    return ch.isspace() or ch in _BLANKS or unicodedata.category(ch) == "Cf"
 
 
 def clean_text(text: str) -> str:
-    """text without escape sequences and control characters (stray keys such as arrows, pasted colour codes)."""
-    return _TERMINAL_NOISE.sub("", text)
+    """text as it may be stored and shown: without escape sequences, control characters (stray keys such as arrows,
+    pasted colour codes), bidi controls and zero-width characters; "" when nothing visible is left."""
+    text = _NEVER_SHOWN.sub("", _TERMINAL_NOISE.sub("", text))
+    if _DIRECTION_MARKS.search(text) and not _has_right_to_left_letters(text):
+        text = _DIRECTION_MARKS.sub("", text)
+    # An answer of only invisible characters is no answer: it is empty, as on every platform an empty message is.
+    return "" if all(map(_draws_nothing, text)) else text
+
+
+def without_bidi_controls(text: str) -> str:
+    """text without the bidi controls that reorder what follows them (for text shown as it was stored)."""
+    return re.sub(f"[{_BIDI_CONTROLS}]", "", text)
 
 
 def words(text: str) -> list[str]:

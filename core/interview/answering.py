@@ -92,6 +92,10 @@ class Answers:
         # Checked before downloading and transcribing, which is paid for: while the budget is spent, no voice.
         if refusal := await parts.quotas.refuse_voice(conv, interview):
             return await parts.reply_once(conv, refusal, event_id)
+        if self._voice.transcriber is None:  # nothing could use the recording: not even downloaded
+            return await parts.reply_once(
+                conv, [error(messages.VOICE_UNAVAILABLE, interview_id=interview.id)], event_id
+            )
         prompt = transcription_prompt(
             question=turn.question, glossary=pack.glossary, main=planned_question(pack, interview, turn.question_index)
         )

@@ -14,6 +14,7 @@ from core.ports import DuplicateEvent
 
 KEEP_DELIVERED_S = 24 * 3600  # handled events and sent replies are forgotten after a day (they hold answers)
 MIN_PREFIX = 4  # shorter id prefixes match too much to be useful
+MAX_ID = 36  # a whole id (a UUID with its hyphens); anything longer is no id, and is not echoed back either
 _HEXISH = re.compile(r"^[0-9a-fA-F-]+$")
 _STALLED_EVENT_ATTEMPTS = 3  # an event whose handling kills its worker every time is given up after this
 
@@ -73,6 +74,8 @@ class Reading:
         self, id_or_prefix: str, *, user_id: str | None, platform: str | None, workspace_id: str | None
     ) -> Interview:
         prefix = id_or_prefix.strip().lower()
+        if len(prefix) > MAX_ID:
+            raise InterviewNotFound(f"That is not an interview id: an id has at most {MAX_ID} characters.")
         if len(prefix) < MIN_PREFIX or not _HEXISH.match(prefix):
             raise InterviewNotFound(
                 f"“{id_or_prefix}” is not an interview id: give at least {MIN_PREFIX} characters of one."

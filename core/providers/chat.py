@@ -13,7 +13,8 @@ from openai.types.chat import ChatCompletion
 from openai.types.chat.completion_create_params import ResponseFormat
 
 from core.domain.models import Usage
-from core.ports import ChatResult, ModelOutputInvalid, ModelUnavailable
+from core.ports import ChatResult, ModelOutputInvalid
+from core.providers.errors import endpoint, unavailable
 from core.providers.jsonparse import missing_keys, parse_json_object
 from core.providers.retry import Backoff, with_retries
 
@@ -28,18 +29,6 @@ _NUDGE = (
     "Reply with only that JSON object: no prose, no code fences."
 )
 _INVALID = "The AI interviewer's reply could not be understood."
-# Most specific first: APITimeoutError is an APIConnectionError, every HTTP error is an APIStatusError.
-_FRIENDLY: tuple[tuple[type[Exception], str], ...] = (
-    (openai.APITimeoutError, "The {service} timed out."),
-    (openai.APIConnectionError, "Could not reach the {service}."),
-    (openai.AuthenticationError, "The {service} rejected the API key."),
-    (openai.PermissionDeniedError, "The {service} refused this API key access to the model."),
-    (openai.NotFoundError, "The {service} does not offer the configured model."),
-    (openai.RateLimitError, "The {service} is rate-limiting us."),
-    (openai.InternalServerError, "The {service} is having problems."),
-    (openai.BadRequestError, "The {service} rejected the request."),
-    (openai.APIStatusError, "The {service} returned an error."),
-)
 
 
 class _RawReply(Protocol):
@@ -79,6 +68,7 @@ class OpenAIChatModel:
             max_retries=0,
             http_client=pooled_http_client(),
         )
+        self._where = endpoint(self._client.base_url)
         self._mode: Mode = LADDER[0]
         self._mode_confirmed = False  # whether a call in self._mode has succeeded
 
@@ -115,16 +105,23 @@ class OpenAIChatModel:
                     purpose=purpose,
                 )
                 server_ms += _processing_ms(raw.headers)
-                completion = raw.parse()
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 if mode == LADDER[-1] or not self._rejects_format(exc, mode):
-                    raise unavailable(exc, purpose, usage=self._paid(purpose, tokens, started, server_ms)) from None
+                    raise unavailable(
+                        exc, purpose, where=self._where, usage=self._paid(purpose, tokens, started, server_ms)
+                    ) from None
                 log.info("%s: server rejected response_format %s (HTTP %s)", purpose, mode, exc.status_code)
                 mode = LADDER[LADDER.index(mode) + 1]
                 continue
             except openai.OpenAIError as exc:
                 # `from None`: the SDK error's text and body can echo the key or the provider's raw reply.
-                raise unavailable(exc, purpose, usage=self._paid(purpose, tokens, started, server_ms)) from None
+                raise unavailable(
+                    exc, purpose, where=self._where, usage=self._paid(purpose, tokens, started, server_ms)
+                ) from None
+            # Only the decoding of a reply: any other ValueError (the HTTP client refusing the request) is no reply
+            # that could not be understood, and must not quietly hand the turn to the built-in coach.
+            try:
+                completion = raw.parse()
             except ValueError:
                 completion = None  # a 200 whose body is not JSON: the SDK fails to decode it
             self._remember(mode)
@@ -244,17 +241,3 @@ def _extract(completion: object, schema: dict[str, Any], tokens: list[int]) -> d
     if data is None or missing_keys(data, schema):
         return None
     return data
-
-
-def unavailable(
-    exc: Exception, purpose: str, *, service: str = "AI service", usage: Usage | None = None
-) -> ModelUnavailable:
-    """A ModelUnavailable with a friendly message naming service; logs the error type and status, never the body."""
-    status = getattr(exc, "status_code", None)
-    request_id = getattr(exc, "request_id", None)
-    log.warning("%s: model call failed: %s status=%s request_id=%s", purpose, type(exc).__name__, status, request_id)
-    template = next((text for kind, text in _FRIENDLY if isinstance(exc, kind)), "The {service} failed.")
-    message = template.format(service=service)
-    if isinstance(exc, openai.RateLimitError) and exc.code == "insufficient_quota":
-        message = f"The {service} account has run out of quota."
-    return ModelUnavailable(message, usage=usage)

@@ -11,7 +11,8 @@ from openai.types.audio import Transcription, TranscriptionVerbose
 
 from core.domain.models import Usage
 from core.ports import AudioRejected, Transcript
-from core.providers.chat import pooled_http_client, unavailable
+from core.providers.chat import pooled_http_client
+from core.providers.errors import endpoint, unavailable
 from core.providers.retry import Backoff, with_retries
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class WhisperTranscriber:
             max_retries=0,
             http_client=pooled_http_client(),
         )
+        self._where = endpoint(self._client.base_url)
         # verbose_json adds the duration and per-segment silence scores; gpt-4o-transcribe and some servers reject it.
         self._format: Format = "verbose_json"
 
@@ -80,7 +82,7 @@ class WhisperTranscriber:
                 log.warning("transcription rejected: status=%s request_id=%s", exc.status_code, exc.request_id)
                 raise AudioRejected("The transcription service could not read that recording.") from exc
             except openai.OpenAIError as exc:
-                raise unavailable(exc, "transcribe", service="transcription service") from None
+                raise unavailable(exc, "transcribe", service="transcription service", where=self._where) from None
         usage = Usage(purpose="transcribe", model=self.model, latency_ms=int((time.perf_counter() - started) * 1000))
         return _transcript(result), usage
 

@@ -30,6 +30,7 @@ class RestRoutesMixin:
     commands: list[dict[str, Any]]
     thread_members: list[tuple[str, str]]
     cdn: dict[str, bytes]
+    cdn_redirects: dict[str, str]
     cdn_requests: list[str]
     rate_limits: list[RateLimit]
     gateway: Any
@@ -196,6 +197,9 @@ class RestRoutesMixin:
     async def _cdn(self, request: web.Request) -> web.Response:
         self.cdn_requests.append(request.match_info["path"])
         await self._changed_now()
+        target = self.cdn_redirects.get(request.match_info["path"])
+        if target is not None:
+            raise web.HTTPFound(target)
         data = self.cdn.get(request.match_info["path"])
         if data is None:
             return web.Response(status=404, text="Not Found")

@@ -41,6 +41,7 @@ class FakeDiscord(RestRoutesMixin, InteractionsMixin):
         self.interactions: dict[str, dict[str, Any]] = {}  # by token: the interaction and its response state
         self.callbacks: list[dict[str, Any]] = []
         self.cdn: dict[str, bytes] = {}
+        self.cdn_redirects: dict[str, str] = {}  # CDN path -> where a 302 sends the client instead
         self.cdn_requests: list[str] = []  # paths downloaded from the CDN
         self.rate_limits: list[RateLimit] = []
         self.gateway = FakeGateway(self)
