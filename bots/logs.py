@@ -92,13 +92,31 @@ def log_level(name: str | None) -> tuple[int, str | None]:
     return level, None
 
 
+class _StandardError(logging.StreamHandler):
+    """A handler on whatever sys.stderr is when a line is written, not the one it was when installed."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> object:
+        """The current standard error."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 def setup_logging(level_name: str | None = None) -> logging.Handler:
     """Log to standard error at LOG_LEVEL (or level_name), every line through RedactSecrets; the handler installed."""
     level, problem = log_level(level_name if level_name is not None else os.environ.get("LOG_LEVEL"))
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StandardError()
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.addFilter(RedactSecrets())
     root = logging.getLogger()
+    for earlier in [h for h in root.handlers if isinstance(h, _StandardError)]:
+        root.removeHandler(earlier)  # main() run again in one process (tests, embedding) logs each line once
     root.addHandler(handler)
     root.setLevel(level)
     if problem:

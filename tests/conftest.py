@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -136,3 +137,13 @@ async def store(database_url: str) -> AsyncIterator[SqlInterviewStore]:
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never see the developer's keys, tokens, database or data folder."""
     isolate_environment(monkeypatch, tmp_path / "xdg")
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """A test that runs main() in this process installs our handler and LOG_LEVEL: later tests start without them."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
