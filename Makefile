@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.scorecard
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.slack
+	$(BIN)/python -m bench.grading
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -39,7 +39,7 @@ class Runtime:
         await self.service.close()
 
 
-def _model_clients(
+def model_clients(
     settings: Settings, observe_chat: Callable[[ChatModel], ChatModel] | None
 ) -> tuple[ChatModel, Transcriber] | None:
     """The chat model and the transcriber, or None without an API key."""
@@ -68,7 +68,7 @@ def _model_clients(
     return (observe_chat(chat) if observe_chat else chat), transcriber
 
 
-def _coaches(settings: Settings, chat: ChatModel | None) -> Coaches:
+def build_coaches(settings: Settings, chat: ChatModel | None) -> Coaches:
     """The configured coach (the model's, with a key) and the built-in one that stands in for it."""
     builtin = Coach(
         name=BUILTIN_COACH, interviewer=OfflineInterviewer(), grader=OfflineGrader(), summarizer=OfflineSummarizer()
@@ -100,7 +100,7 @@ def build_runtime(
     upgrade_database(settings.database_url)
     engine = create_db_engine(settings.database_url)
     store = SqlInterviewStore(engine)
-    clients = _model_clients(settings, observe_chat)
+    clients = model_clients(settings, observe_chat)
     chat, transcriber = clients if clients else (None, None)
     voice = VoicePipeline(
         transcriber=transcriber,
@@ -111,7 +111,7 @@ def build_runtime(
         store=store,
         catalog=catalog,
         settings=settings,
-        coaches=_coaches(settings, chat),
+        coaches=build_coaches(settings, chat),
         voice=voice,
         rng=rng,
         closers=[chat.close, transcriber.close] if chat and transcriber else [],

@@ -53,9 +53,22 @@ def stem(word: str) -> str:
     return word
 
 
+# What may follow a term written as a bare stem ("immutab", "stratif", "expir") and still be the same word.
+_STEM_ENDINGS = _INFLECTIONS | {
+    "e", "y", "ies", "ied", "le", "ility", "ilities", "ible", "able", "is", "ity", "ive", "ic", "ical",
+    "ise", "ize", "ised", "ized", "ising", "izing", "isation", "ization", "ication", "ications",
+}  # fmt: skip
+
+
 def _is_inflection(rest: str, stem_end: str) -> bool:
     # A doubled final consonant is allowed before the suffix: "fit" -> "fitting".
     return rest in _INFLECTIONS or (rest[:1] == stem_end and rest[1:] in _INFLECTIONS)
+
+
+def _is_word_ending(term_word: str, rest: str) -> bool:
+    """Whether rest completes term_word into the same word: an inflection, or the ending of a term written as a
+    bare stem ("amortiz", "immutab", "expir"), which pack authors write to match every form of the word."""
+    return _is_inflection(rest, term_word[-1]) or rest in _STEM_ENDINGS
 
 
 @lru_cache(maxsize=65536)
@@ -68,7 +81,7 @@ def _word_matches(term_word: str, answer_word: str) -> bool:
     if term_stem == answer_stem:
         return True
     if len(term_word) >= MIN_STEM and answer_word.startswith(term_word):
-        return _is_inflection(answer_word[len(term_word) :], term_word[-1])
+        return _is_word_ending(term_word, answer_word[len(term_word) :])
     if len(term_word) >= MIN_STEM and term_word.endswith("e") and answer_word.startswith(term_word[:-1]):
         return answer_word[len(term_word) - 1 :] in {"ing", "ion", "ions", "ation", "ations"}  # "cache" -> "caching"
     if len(term_stem) >= MIN_STEM and answer_stem.startswith(term_stem) and len(answer_stem) - len(term_stem) <= 2:
@@ -99,6 +112,45 @@ def _term_found(term: str, answer_words: list[str]) -> int | None:
         if ok:
             return i
     return None
+
+
+# Words that say nothing about what a question is about: they never make a sentence on topic.
+_GENERIC = frozenset(
+    """all and any are but can did does for get got had has how its let may not now one our out own put say see she
+    the too two use was way who why yes yet you about above after again also always another answer around because
+    been before being best better between both could does doing done each either every example explain first from
+    give given good great have having help here high however into just keep know like look lots made make many
+    more most much must need never next often only other over person people quite really right same should show
+    since some something sometimes still such sure take tell than that their them then there these they thing
+    things think this those though through time times today together under using very walk want well were what
+    when where whether which while would with without work works your yours""".split()
+)
+
+
+@lru_cache(maxsize=1024)
+def _topic_set(text: str) -> frozenset[str]:
+    found = (w.removesuffix("'s") for w in words(re.sub(r"[-/_]", " ", text)))  # "manager's" is "manager"
+    return frozenset(w for w in found if len(w) >= 3 and w not in _GENERIC and "'" not in w)
+
+
+def topic_words(*texts: str) -> frozenset[str]:
+    """The words that say what the texts are about (a question, its key points): the specific ones only."""
+    return frozenset().union(*(_topic_set(t) for t in texts))
+
+
+def _mentions(topic: frozenset[str], answer_words: list[str]) -> set[str]:
+    return {t for t in topic for w in answer_words if _word_matches(t, w)}
+
+
+def vocabulary(answer: str, topic: frozenset[str]) -> int:
+    """How many distinct topic words the answer uses: key-point knowledge said in the pack's words, not its terms."""
+    return len(_mentions(topic, words(re.sub(r"[-/_]", " ", answer))))
+
+
+def on_topic_words(answer: str, topic: frozenset[str]) -> int:
+    """How many of the answer's words stand in sentences that mention the topic: what filler does not add to."""
+    sentences = re.split(r"(?<=[.!?;])\s+|\n+", re.sub(r"[-/_]", " ", answer))
+    return sum(len(ws) for ws in map(words, sentences) if _mentions(topic, ws))
 
 
 @dataclass(frozen=True)

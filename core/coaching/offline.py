@@ -7,14 +7,18 @@ from dataclasses import replace
 
 from core.coaching.flow import Action, GradeRequest, Instruction, Move, MoveContext
 from core.coaching.injection import INJECTION_NOTE, screen_answer
-from core.coaching.keypoints import measure_coverage
+from core.coaching.keypoints import measure_coverage, on_topic_words, topic_words, vocabulary
 from core.domain.models import Grade, Interview, TurnKind, Usage
 from core.domain.roles import KeyPoint
 from core.domain.text import is_stuck_answer, word_count
 
 FOLLOW_UP_BELOW = 0.6  # ask a follow-up when an answer covers less than this share of the key points
 LONG_ANSWER_WORDS = 450  # past this an answer is rambling: about three minutes spoken
+DEVELOPED_WORDS = 40  # on-topic words that make an answer developed: below this it is told to develop it
 NO_SUBSTANCE_CAP = 3  # the most an answer covering none of the key points can score, however well put
+FILLER_SHARE = 0.5  # an answer with more than this share of its words off the topic is padded
+ATTEMPT_WORDS = 15  # an answer this long that speaks of the question's topic is an attempt: it beats no answer
+VOCABULARY_WORDS = 5  # distinct words of the key points (not of the question) that show knowledge beyond the terms
 
 _EXAMPLE = re.compile(
     r"\b(for example|for instance|e\.g\.|such as|in my (?:last|previous|current)|at my|when i|we (?:had|built|ran|saw)"
@@ -57,20 +61,32 @@ def _grade_text(request: GradeRequest, answer: str) -> Grade:
             grader="offline",
         )
     coverage = measure_coverage(answer, request.key_points)
+    points = topic_words(*(t for kp in request.key_points for t in (kp.point, *kp.terms)))
+    asked = topic_words(request.main_question, request.asked)
+    on_topic = on_topic_words(answer, points | asked)  # filler and asides add words but none of these
+    # A candidate who misses a point's exact terms may still say it in other words: the pack's wording counts too,
+    # not the question's own words, which any answer can echo.
+    knowledge = vocabulary(answer, points - asked)
+    padded = n_words >= DEVELOPED_WORDS and on_topic < (1 - FILLER_SHARE) * n_words
     has_example = bool(_EXAMPLE.search(answer))
     structure_marks = len({m.lower() for m in _STRUCTURE.findall(answer)})
     score = 1 + 6 * coverage.ratio
-    score += 1 if n_words >= 60 else 0
+    score += 1 if knowledge >= VOCABULARY_WORDS else 0
+    score += 1 if on_topic >= DEVELOPED_WORDS else 0
     score += 1 if has_example else 0
     score += 1 if structure_marks >= 2 else 0
     score -= 1 if n_words > LONG_ANSWER_WORDS else 0
     if not coverage.covered:
         score = min(score, NO_SUBSTANCE_CAP)  # polish without any key point is still a miss
+        if n_words >= ATTEMPT_WORDS and on_topic:
+            score = max(score, 2)  # a real attempt at the question, however thin, beats no answer at all
+    elif padded:
+        score -= 1  # the substance is there, diluted in talk about nothing: padding never earns points
     return Grade(
         score=round(score),
         feedback=_feedback(coverage.covered, coverage.missed),
         strength=_strength(coverage.covered, has_example, structure_marks),
-        improvement=_improvement(coverage.missed, has_example, n_words),
+        improvement=_improvement(coverage.missed, has_example, n_words, padded=padded),
         evidence=coverage.evidence[:3],
         covered=tuple(kp.point for kp in coverage.covered),
         missed=tuple(kp.point for kp in coverage.missed),
@@ -98,14 +114,18 @@ def _strength(covered: tuple[KeyPoint, ...], has_example: bool, structure_marks:
     return ""
 
 
-def _improvement(missed: tuple[KeyPoint, ...], has_example: bool, n_words: int) -> str:
+def _improvement(missed: tuple[KeyPoint, ...], has_example: bool, n_words: int, *, padded: bool) -> str:
     if missed:
         tip = f"Add this key point: {missed[0].point.rstrip('.')}."
+    elif padded:
+        return "The substance is there: now cut what is not about the question, since filler earns nothing."
     elif not has_example:
         tip = "Back the answer with a concrete example or a number from your experience."
     else:
         tip = "Strong answer: keep it this crisp under pressure."
-    if n_words > LONG_ANSWER_WORDS:
+    if padded:
+        tip += " Stay on the question: most of this answer was about other things, and that earns nothing."
+    elif n_words > LONG_ANSWER_WORDS:
         tip += " Tighten it: lead with the answer, then the two or three points that matter."
     elif n_words < 40:
         tip += " Develop it: a strong spoken answer takes about a minute."
