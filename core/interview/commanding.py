@@ -42,9 +42,10 @@ class Commands:
         replies = await self._parts.steps.carry_on(pack, interview, coach=coach)
         return [*notice, *replies] if replies else []
 
-    async def check_press(self, press: Press) -> Interview | Reply | None:
-        """The interview a button press acts on, or the private note refusing it; None when the platform keeps
-        no interview id (the press acts on the conversation it was made in)."""
+    async def check_press(self, press: Press) -> Interview | Reply | list[Reply] | None:
+        """The interview a button press acts on, or the private note refusing it ([] when the same button acted a
+        moment ago: the second of a double click says nothing); None when the platform keeps no interview id (the
+        press acts on the conversation it was made in)."""
         if press.interview_id is None:
             if press.owner_id is not None and press.owner_id != press.by.user_id:
                 return not_yours(press.owner_id)
@@ -54,24 +55,31 @@ class Commands:
             return private_note(messages.INTERVIEW_GONE, ReplyCode.INTERVIEW_GONE)
         if press.by.user_id != interview.conv.user_id:
             return not_yours(interview.conv.user_id, interview_id=interview.id)
+        moved_on = not interview.status.is_open or self._stale(press, interview)
+        if moved_on and await self._acted(press, interview):
+            return []  # it moved on because this very button acted (a double click): not stale to its presser
         if not interview.status.is_open:
             return private_note(messages.INTERVIEW_FINISHED, ReplyCode.INTERVIEW_FINISHED, interview_id=interview.id)
         if self._stale(press, interview):
             return private_note(messages.STALE_BUTTON, ReplyCode.STALE_BUTTON, interview_id=interview.id)
         return interview
 
+    async def _acted(self, press: Press, interview: Interview) -> bool:
+        """Whether this button (not merely this click) has acted already."""
+        clicked = click_id(press)
+        return clicked is not None and await self._parts.store.event_seen(interview.conv.platform, clicked)
+
     async def press(self, press: Press, interview: Interview) -> list[Reply]:
         """Act on a checked press of a button shown under interview (read again under the lock: it may have moved
         on); the click is claimed by what it acts on, so a double click acts once."""
-        clicked = click_id(press)
-        if clicked is not None and await self._parts.store.event_seen(interview.conv.platform, clicked):
+        if await self._acted(press, interview):
             return []  # this button acted already: a copy of the click, or a second click, says nothing
         fresh = await self._parts.store.get_open_interview(interview.conv)
         if fresh is None or fresh.id != interview.id or self._stale(press, fresh):
             note = private_note(messages.STALE_BUTTON, ReplyCode.STALE_BUTTON, interview_id=interview.id)
             return await self._parts.reply_once(press.by, [note], press.event_id)
         pack = self._parts.catalog.resolve(fresh.role)
-        return await self.apply(pack, fresh, press.command, event_id=clicked)
+        return await self.apply(pack, fresh, press.command, event_id=click_id(press))
 
     @staticmethod
     def _stale(press: Press, interview: Interview) -> bool:

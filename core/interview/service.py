@@ -199,6 +199,8 @@ class InterviewService(Reading):
         """A click on a command button: refused privately unless it is the candidate's own on the current question;
         a double click, or the same click delivered twice, acts once."""
         checked = await self._commands.check_press(press)
+        if isinstance(checked, list):
+            return checked
         if isinstance(checked, Reply):
             return await self._send(press.by, await self._parts.reply_once(press.by, [checked], press.event_id), sender)
         if checked is None:
