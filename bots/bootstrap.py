@@ -6,6 +6,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from core.coaching.coach import Coach, Coaches, OfflineSummarizer
@@ -16,6 +17,7 @@ from core.coaching.summary import ModelSummarizer
 from core.domain.roles import RoleCatalog, load_catalog
 from core.interview.service import InterviewService
 from core.ports import ChatModel, Transcriber
+from core.providers.local_speech import local_transcriber
 from core.settings import Settings
 from core.voice.pipeline import VoiceLimits, VoicePipeline
 from db.engine import create_db_engine
@@ -42,30 +44,47 @@ class Runtime:
 def model_clients(
     settings: Settings, observe_chat: Callable[[ChatModel], ChatModel] | None
 ) -> tuple[ChatModel, Transcriber] | None:
-    """The chat model and the transcriber, or None without an API key."""
+    """The chat model and the transcriber (on the speech server, by default the chat's), or None without a chat key."""
     if settings.openai_api_key is None:
         return None
     # Imported here: the openai SDK takes over a second to import, which offline runs never need.
     from core.providers.chat import OpenAIChatModel
-    from core.providers.speech import WhisperTranscriber
 
-    key = settings.openai_api_key.get_secret_value()
     chat: ChatModel = OpenAIChatModel(
-        api_key=key,
+        api_key=settings.openai_api_key.get_secret_value(),
         base_url=settings.openai_base_url,
         model=settings.model,
         timeout_s=settings.model_timeout_s,
         max_retries=settings.model_max_retries,
     )
-    transcriber = WhisperTranscriber(
-        api_key=key,
-        base_url=settings.openai_base_url,
+    transcriber = _whisper(settings, settings.stt_api_key or settings.openai_api_key)
+    return (observe_chat(chat) if observe_chat else chat), transcriber
+
+
+def speech_client(settings: Settings) -> Transcriber | None:
+    """The transcriber on MOCK_INTERVIEW_STT_BASE_URL (else the chat's server), or None with no key for it at all."""
+    key = settings.speech_api_key
+    return _whisper(settings, key) if key is not None else None
+
+
+def configured_transcriber(settings: Settings, clients: tuple[ChatModel, Transcriber] | None) -> Transcriber | None:
+    """Who transcribes voice answers: the speech API (which may need no chat key), else local Whisper when the
+    local-voice extra is installed, else nobody (voice answers are then refused with a message)."""
+    speech = clients[1] if clients else speech_client(settings)
+    return speech or local_transcriber(settings.local_stt_model)
+
+
+def _whisper(settings: Settings, key: SecretStr) -> Transcriber:
+    from core.providers.speech import WhisperTranscriber  # imported late, as the chat model is
+
+    return WhisperTranscriber(
+        api_key=key.get_secret_value(),
+        base_url=settings.speech_base_url,
         model=settings.stt_model,
         # A five-minute recording takes Whisper a while; the turn deadline still bounds the wait.
         timeout_s=max(settings.model_timeout_s, settings.turn_deadline_s),
         max_retries=settings.model_max_retries,
     )
-    return (observe_chat(chat) if observe_chat else chat), transcriber
 
 
 def build_coaches(settings: Settings, chat: ChatModel | None) -> Coaches:
@@ -80,6 +99,7 @@ def build_coaches(settings: Settings, chat: ChatModel | None) -> Coaches:
         interviewer=ModelInterviewer(chat, max_pairs=settings.max_pairs),
         grader=ModelGrader(chat),
         summarizer=ModelSummarizer(chat),
+        model=settings.model,
     )
     return Coaches(configured=model, builtin=builtin)
 
@@ -101,7 +121,8 @@ def build_runtime(
     engine = create_db_engine(settings.database_url)
     store = SqlInterviewStore(engine)
     clients = model_clients(settings, observe_chat)
-    chat, transcriber = clients if clients else (None, None)
+    chat = clients[0] if clients else None
+    transcriber = configured_transcriber(settings, clients)
     voice = VoicePipeline(
         transcriber=transcriber,
         limits=VoiceLimits(max_seconds=settings.max_audio_seconds, max_bytes=settings.max_download_bytes),
@@ -114,6 +135,6 @@ def build_runtime(
         coaches=build_coaches(settings, chat),
         voice=voice,
         rng=rng,
-        closers=[chat.close, transcriber.close] if chat and transcriber else [],
+        closers=[client.close for client in (chat, transcriber) if client is not None],
     )
     return Runtime(settings=settings, engine=engine, store=store, service=service)

@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--new", action="store_true", help="abandon an unfinished interview and start afresh")
 
     sub.add_parser("roles", help="list the interview roles")
+    sub.add_parser("check", help="try the database, the model, speech, Slack and Discord as configured, and report")
 
     history = sub.add_parser("history", help="list past interviews, newest first")
     history.add_argument("--user", help="only this user's interviews")
@@ -225,6 +226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
         if args.command == "roles":
             return _roles(settings)
+        if args.command == "check":
+            from bots.check.run import run_check  # imported here: it loads every client library
+
+            return run_check(settings)
         if args.command == "db":
             upgrade_database(settings.database_url)
             print("Database is up to date.")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=default_database_url, validation_alias="DATABASE_URL")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    # Speech to text on a server of its own (faster-whisper serves audio, Ollama chat); unset: the chat's.
+    stt_base_url: str | None = Field(default=None, validation_alias="MOCK_INTERVIEW_STT_BASE_URL")
+    stt_api_key: SecretStr | None = Field(default=None, validation_alias="MOCK_INTERVIEW_STT_API_KEY")
     model: str = Field(default="gpt-4.1-mini", validation_alias="MOCK_INTERVIEW_MODEL")
     # Per request attempt; a chat turn is also bounded as a whole by turn_deadline_s.
     model_timeout_s: float = Field(default=20.0, gt=0, validation_alias="MOCK_INTERVIEW_MODEL_TIMEOUT")
@@ -64,8 +67,10 @@ class Settings(BaseSettings):
     # Prompt + completion tokens per Slack workspace or Discord guild (per person in DMs) per UTC day.
     daily_tokens: int = Field(default=0, ge=0, validation_alias="MOCK_INTERVIEW_DAILY_TOKENS")
 
-    # Voice answers (speech to text through the same OpenAI-compatible endpoint).
+    # Voice answers (speech to text on the STT server above, else the chat's OpenAI-compatible endpoint).
     stt_model: str = Field(default="whisper-1", validation_alias="MOCK_INTERVIEW_STT_MODEL")
+    # With no speech API and the local-voice extra: a model folder or a faster-whisper size; unset = packaged tiny.en.
+    local_stt_model: str | None = Field(default=None, validation_alias="MOCK_INTERVIEW_LOCAL_STT_MODEL")
     max_audio_seconds: float = Field(default=300.0, gt=0, validation_alias="MOCK_INTERVIEW_MAX_AUDIO_SECONDS")
     ffmpeg: str = Field(default="ffmpeg", validation_alias="MOCK_INTERVIEW_FFMPEG")
 
@@ -95,12 +100,14 @@ class Settings(BaseSettings):
             "database_url", f"{what}; use sqlite:///path/to/interviews.db or postgresql://user@host:5432/name"
         )
 
-    @field_validator("openai_base_url")
+    @field_validator("openai_base_url", "stt_base_url")
     @classmethod
-    def _usable_base_url(cls, url: str | None) -> str | None:
+    def _usable_base_url(cls, url: str | None, info: ValidationInfo) -> str | None:
         """Refuse a base URL the client cannot call: no http(s) scheme or host, or credentials in it."""
         if url is None:
             return None
+        field = str(info.field_name)
+        key_variable = "MOCK_INTERVIEW_STT_API_KEY" if field == "stt_base_url" else "OPENAI_API_KEY"
         try:
             parts = urlsplit(url.strip())
             parts.port  # noqa: B018 - raises ValueError for a port that is not a number
@@ -108,12 +115,12 @@ class Settings(BaseSettings):
             parts = None
         if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise PydanticCustomError(
-                "openai_base_url", "must start with http:// or https:// and name a host, like http://localhost:8000/v1"
+                field, "must start with http:// or https:// and name a host, like http://localhost:8000/v1"
             )
         if parts.username is not None or parts.password is not None:
             # The HTTP client refuses them next to the API key's header; the key goes in OPENAI_API_KEY.
             raise PydanticCustomError(
-                "openai_base_url", "must not hold a user name or password: put the API key in OPENAI_API_KEY instead"
+                field, f"must not hold a user name or password: put the API key in {key_variable} instead"
             )
         return url
 
@@ -121,3 +128,13 @@ class Settings(BaseSettings):
     def uses_model(self) -> bool:
         """Whether an API key is configured, so the model runs the interview."""
         return self.openai_api_key is not None
+
+    @property
+    def speech_api_key(self) -> SecretStr | None:
+        """The speech-to-text server's key: MOCK_INTERVIEW_STT_API_KEY, else the chat's OPENAI_API_KEY."""
+        return self.stt_api_key or self.openai_api_key
+
+    @property
+    def speech_base_url(self) -> str | None:
+        """The speech-to-text server: MOCK_INTERVIEW_STT_BASE_URL, else the chat's OPENAI_BASE_URL (None: OpenAI)."""
+        return self.stt_base_url or self.openai_base_url

@@ -21,7 +21,7 @@ from tests.test_cli import CLI, GOOD, ROOT, env, fake_server_url  # noqa: F401  
 # Before the fix a device was read whole: a ceiling on the child's memory turns that into a failure, not a swap storm.
 MEMORY_CEILING = 1024**3
 # Well under pytest's own timeout, so a hang before the fix fails here, with what the child printed.
-CHILD_TIMEOUT = 20
+CHILD_TIMEOUT = 25  # a hang fails the test; a slow start on a busy machine must not
 
 
 def _limited() -> None:
@@ -101,6 +101,7 @@ def test_a_recording_over_the_limit_is_refused_and_a_path_too_long_for_the_syste
     assert "Traceback" not in done.stderr and "Scorecard" in said
 
 
+@pytest.mark.timeout(90)  # two child waits of CHILD_TIMEOUT each
 def test_ctrl_c_after_a_named_pipe_answer_leaves_at_once_with_the_interview_saved(
     env: dict[str, str],  # noqa: F811
     tmp_path: Path,

@@ -134,7 +134,7 @@ async def test_a_transcription_outage_says_so_and_the_next_recording_works(
 
 
 async def test_without_a_speech_service_voice_answers_are_explained(tmp_path: Path) -> None:
-    service = make_service(f"sqlite:///{tmp_path / 'offline.db'}")
+    service = make_service(f"sqlite:///{tmp_path / 'offline.db'}", MOCK_INTERVIEW_LOCAL_STT_MODEL="off")
     try:
         conv = new_conv()
         await service.start(conv, role="law", questions=2)

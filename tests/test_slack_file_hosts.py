@@ -119,7 +119,8 @@ async def test_the_downloader_refuses_a_foreign_host_before_any_request() -> Non
 
 
 async def test_with_no_speech_service_a_clip_is_not_downloaded(tmp_path: Path) -> None:
-    async with slack_harness(f"sqlite:///{tmp_path / 'mute.db'}") as harness:  # no OPENAI_API_KEY: no transcriber
+    # No OPENAI_API_KEY and local voice off: no transcriber.
+    async with slack_harness(f"sqlite:///{tmp_path / 'mute.db'}", MOCK_INTERVIEW_LOCAL_STT_MODEL="off") as harness:
         who = f"U{uuid.uuid4().hex[:8].upper()}"
         assert await harness.command("data-science questions=2", user=who, channel=CHANNEL) == 200
         await harness.fake.wait_for(lambda: CHANNEL in harness.fake.messages)

@@ -140,7 +140,8 @@ def header_embed(card: Scorecard) -> dict:
         f"**Overall {format_score(card.overall_score)}** · {band(card.overall_score)} · "
         f"{card.answered} of {card.planned_questions} main questions answered"
     )
-    description = overall + (f"\n\n{defuse(card.summary)}" if card.summary else "")
+    graded = f"\n*{defuse(card.graded_by)}*" if card.graded_by else ""
+    description = overall + graded + (f"\n\n{defuse(card.summary)}" if card.summary else "")
     fields = []
     if card.delivery:
         fields.append({"name": "Spoken delivery", "value": _clip(defuse(card.delivery), FIELD_VALUE_LIMIT)})
@@ -157,10 +158,12 @@ def header_embed(card: Scorecard) -> dict:
     }
 
 
-def item_field(item: ScoreItem) -> dict:
-    """One question–response pair as an embed field: the question, the answer's start, the feedback."""
+def item_field(item: ScoreItem, *, mixed: bool = False) -> dict:
+    """One question–response pair as an embed field: the question, the answer's start, the feedback; its grader
+    when the interview's answers were graded by more than one."""
     label = _KIND_LABEL.get(item.kind, item.kind.replace("_", " ").capitalize())
-    name = f"{item.seq}. {label} · {format_score(item.score)}"
+    by = f" · {item.grader}" if mixed and item.grader else ""
+    name = f"{item.seq}. {label} · {format_score(item.score)}{by}"
     lines = [f"**Q:** {defuse(shorten(item.question, _QUESTION_PREVIEW))}"]
     if item.answer:
         lines.append(f"**A:** {defuse(shorten(item.answer, _ANSWER_PREVIEW))}")
@@ -189,7 +192,7 @@ def _item_embeds(card: Scorecard) -> Iterator[dict]:
     fields: list[dict] = []
     used = 0
     budget = EMBED_TOTAL_LIMIT - TITLE_LIMIT  # each item embed must fit a message on its own, with room to spare
-    for field in (item_field(i) for i in card.items):
+    for field in (item_field(i, mixed=card.mixed_graders) for i in card.items):
         size = len(field["name"]) + len(field["value"])
         if fields and (len(fields) == FIELDS_PER_EMBED or used + size > budget):
             yield {"color": colour, "fields": fields}

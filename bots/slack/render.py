@@ -167,10 +167,12 @@ def scorecard_messages(card: Scorecard) -> list[SlackMessage]:
             f"{card.answered} of {card.planned_questions} main questions answered"
         ),
     ]
+    if card.graded_by:
+        head.append(context(mrkdwn(card.graded_by)))
     if card.summary:
         head += text_blocks(mrkdwn(card.summary))
     head.append({"type": "divider"})
-    body = [section(_item_text(item)) for item in card.items]
+    body = [section(_item_text(item, mixed=card.mixed_graders)) for item in card.items]
     tail: list[dict[str, Any]] = []
     if card.delivery:
         tail.append(section(shorten("*Spoken delivery:* " + mrkdwn(card.delivery), SECTION_LIMIT)))
@@ -193,9 +195,10 @@ def scorecard_messages(card: Scorecard) -> list[SlackMessage]:
     ]
 
 
-def _item_text(item: ScoreItem) -> str:
+def _item_text(item: ScoreItem, *, mixed: bool) -> str:
     label = {"question": "Question", "follow_up": "Follow-up", "hint": "Hint"}.get(item.kind, item.kind)
-    lines = [f"*{item.seq}. {label}* · *{format_score(item.score)}*", "> " + mrkdwn(shorten(item.question, 600))]
+    by = f" · _{mrkdwn(item.grader)}_" if mixed and item.grader else ""
+    lines = [f"*{item.seq}. {label}* · *{format_score(item.score)}*{by}", "> " + mrkdwn(shorten(item.question, 600))]
     if item.answer:
         lines.append("_Your answer:_ " + mrkdwn(shorten(item.answer, 500)))
     if item.feedback:

@@ -67,13 +67,15 @@ def render_scorecard(card: Scorecard, style: TerminalStyle) -> str:
         style.bold(f"Scorecard · {card.role_title}"),
         f"Overall {style.bold(format_score(card.overall_score))} · {band(card.overall_score)} · "
         f"{card.answered} of {card.planned_questions} main questions answered",
+        *([style.dim(card.graded_by)] if card.graded_by else []),
         rule,
     ]
     if card.summary:
         out += [style.wrap(card.summary), ""]
     for item in card.items:
         label = item.kind.replace("_", "-")
-        out.append(style.bold(f"{item.seq:>2}. {label:<9} {format_score(item.score):>6}"))
+        by = f"  {item.grader}" if card.mixed_graders and item.grader else ""
+        out.append(style.bold(f"{item.seq:>2}. {label:<9} {format_score(item.score):>6}") + style.dim(by))
         out.append(style.wrap("Q: " + " ".join(item.question.split()), "    "))
         if item.answer:
             answer = " ".join(item.answer.split())

@@ -6,12 +6,12 @@ budget is spent, and always when no API key is configured.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from core.coaching.flow import Grader, Interviewer
 from core.coaching.scorecard import SummaryText, offline_summary
-from core.domain.models import Interview, Usage
+from core.domain.models import Grade, Interview, Usage
 
 
 class Summarizer(Protocol):
@@ -41,6 +41,11 @@ class Coach:
     interviewer: Interviewer
     grader: Grader
     summarizer: Summarizer
+    model: str | None = None  # the chat model behind it; None for the built-in coach
+
+    def credit(self, grade: Grade) -> Grade:
+        """grade with the model that gave it named, so a scorecard can say who graded each answer."""
+        return replace(grade, model=self.model) if grade.grader == "model" and self.model else grade
 
 
 @dataclass(frozen=True)

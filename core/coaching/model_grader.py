@@ -1,4 +1,8 @@
-"""The model grader: one structured call per answer, with the answer delimited as data."""
+"""The model grader: one structured call per answer, with the answer delimited as data.
+
+The model judges each criterion of core.coaching.criteria after quoting the answer; our rule there, not the model,
+turns the levels into the score.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from core.coaching.criteria import Criterion, combine, counted_level, parse_level, parse_number
 from core.coaching.flow import GradeRequest
 from core.coaching.injection import INJECTION_NOTE, screen_answer, screen_suspects
 from core.coaching.offline import grade_offline
@@ -15,17 +20,32 @@ from core.domain.models import Grade, TurnKind, Usage
 from core.domain.text import shorten, without_bidi_controls
 from core.ports import ChatModel
 
+_QUOTES: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+# Property order is the order a model writes in: the quotes of a criterion come before its level.
+_JUDGEMENT: dict[str, Any] = {
+    "type": "object",
+    "properties": {"evidence": _QUOTES, "level": {"type": "integer"}},  # 0-3, kept in range by parse_level
+    "required": ["evidence", "level"],
+    "additionalProperties": False,
+}
+GRADING_TEMPERATURE = 0.0  # the same answer gets the same grade: no sampling when judging
+# "score" holds the judgements, never a number: strict mode needs every property required, and these keys are the
+# ones older single-score replies carry too, so such a reply still passes the client's required-keys check.
 GRADE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "score": {"type": "integer"},  # range enforced by clamp_score: strict mode rejects some keywords
+        "injection_detected": {"type": "boolean"},
+        "score": {
+            "type": "object",
+            "properties": {c.value: _JUDGEMENT for c in Criterion},
+            "required": [c.value for c in Criterion],
+            "additionalProperties": False,
+        },
         "feedback": {"type": "string"},
         "strength": {"type": "string"},
         "improvement": {"type": "string"},
-        "evidence": {"type": "array", "items": {"type": "string"}},
-        "injection_detected": {"type": "boolean"},
     },
-    "required": ["score", "feedback", "strength", "improvement", "evidence", "injection_detected"],
+    "required": ["injection_detected", "score", "feedback", "strength", "improvement"],
     "additionalProperties": False,
 }
 
@@ -43,18 +63,45 @@ def grounded_evidence(quotes: object, answer: str) -> tuple[str, ...]:
     return tuple(kept[:3])
 
 
+def reply_score(data: dict[str, Any], answer: str) -> tuple[int | None, tuple[str, ...]]:
+    """The score our rule gives the reply's judgements, and the quotes of the answer they rest on.
+
+    A reply without judged coverage falls back to a plain `score` number (older prompts asked for one); with
+    neither, the score is None and the caller grades another way.
+    """
+    judged = data.get("score")
+    if isinstance(judged, dict):
+        levels: dict[Criterion, int] = {}
+        quotes: list[str] = []
+        for criterion in Criterion:
+            entry = judged.get(criterion.value)
+            entry = entry if isinstance(entry, dict) else {"level": entry}  # a bare level, without quotes
+            level = parse_level(entry.get("level"))
+            found = grounded_evidence(entry.get("evidence"), answer)
+            if level is not None:
+                levels[criterion] = counted_level(criterion, level, evidenced=bool(found))
+                quotes += found
+        score = combine(levels)
+        if score is not None:
+            return score, tuple(dict.fromkeys(quotes))[:3]
+    total = parse_number(judged)  # a number, or a numeric string such as "7" or "7/10"
+    evidence = grounded_evidence(data.get("evidence"), answer)
+    return (clamp_score(total) if total is not None else None), evidence
+
+
 def grade_from_data(data: dict[str, Any], answer: str) -> Grade:
-    """A Grade from the model's JSON; the score is clamped later by the grade rules."""
+    """A Grade from the model's JSON (score 1 when it holds none: ModelGrader grades those another way)."""
+    score, evidence = reply_score(data, answer)
     injected = data.get("injection_detected") is True
     feedback = _shown(data.get("feedback"))
     if injected and INJECTION_NOTE not in feedback:
         feedback = f"{feedback} {INJECTION_NOTE}".strip()
     return Grade(
-        score=data.get("score", 1),  # the model's raw value: apply_grade_rules clamps it
+        score=score if score is not None else 1,
         feedback=feedback,
         strength=_shown(data.get("strength")),
         improvement=_shown(data.get("improvement")),
-        evidence=grounded_evidence(data.get("evidence"), answer),
+        evidence=evidence,
         flags=("injection",) if injected else (),
         grader="model",
     )
@@ -117,9 +164,20 @@ class ModelGrader:
         )
         messages = [{"role": "system", "content": render("grader_system")}, {"role": "user", "content": user}]
         result = await self._chat.complete_json(
-            purpose="grader", messages=messages, schema_name="answer_grade", schema=GRADE_SCHEMA
+            purpose="grader",
+            messages=messages,
+            schema_name="answer_grade",
+            schema=GRADE_SCHEMA,
+            temperature=GRADING_TEMPERATURE,
         )
-        return grade_from_data(result.data, answer), result.usage
+        grade = grade_from_data(result.data, answer)
+        if reply_score(result.data, answer)[0] is None:
+            # Nothing in the reply says what the answer is worth: the built-in coach scores it, and says so.
+            builtin = grade_offline(replace(request, answer=answer))
+            flags = tuple(dict.fromkeys((*builtin.flags, *grade.flags)))
+            note = INJECTION_NOTE if "injection" in flags and INJECTION_NOTE not in builtin.feedback else ""
+            grade = replace(builtin, flags=flags, feedback=f"{builtin.feedback} {note}".strip())
+        return grade, result.usage
 
 
 def _bounded_offline(grade: Grade, request: GradeRequest) -> Grade:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from core.coaching.graded_by import graded_by, grader_of
 from core.domain.models import Interview, Turn
 from core.domain.replies import Scorecard, ScoreItem
 from core.voice.delivery import Delivery, describe, interview_delivery, turn_delivery
@@ -101,9 +102,11 @@ def build_scorecard(interview: Interview, *, role_title: str, summary: SummaryTe
             improvement=t.grade.improvement if t.grade else "",
             status=item_status(t),
             delivery=_delivery_line(turn_delivery(t)),
+            grader=grader_of(t.grade) if t.grade and t.answer is not None else "",
         )
         for t in interview.turns
     )
+    graded_line, mixed = graded_by(interview.turns)
     return Scorecard(
         interview_id=interview.id,
         role=interview.role,
@@ -116,6 +119,8 @@ def build_scorecard(interview: Interview, *, role_title: str, summary: SummaryTe
         strengths=summary.strengths,
         focus_next=summary.focus_next,
         delivery=_delivery_line(interview_delivery(interview.turns)),
+        graded_by=graded_line,
+        mixed_graders=mixed,
     )
 
 

@@ -95,8 +95,9 @@ VOICE_NOISE = (
     "Try again closer to the microphone, or type your answer. Your question is still open."
 )
 VOICE_UNAVAILABLE = (
-    "Voice answers need a speech-to-text service, and none is configured here (set OPENAI_API_KEY, and "
-    "OPENAI_BASE_URL for a self-hosted server). Please type your answer: your question is still open."
+    "Voice answers need a speech-to-text service, and none is configured here (set OPENAI_API_KEY, or "
+    "MOCK_INTERVIEW_STT_BASE_URL and MOCK_INTERVIEW_STT_API_KEY for a speech server of its own, or run "
+    "`make local-voice` to transcribe on this machine). Please type your answer: your question is still open."
 )
 
 

@@ -66,6 +66,7 @@ class Grade:
     missed: tuple[str, ...] = ()  # key points the answer left out (offline grader)
     flags: tuple[str, ...] = ()  # e.g. "injection": text aimed at the grader was ignored
     grader: str = "model"  # "model" | "offline"
+    model: str | None = None  # the model that graded (when grader is "model"); None in grades stored before it was kept
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -79,6 +80,7 @@ class Grade:
             "missed": list(self.missed),
             "flags": list(self.flags),
             "grader": self.grader,
+            "model": self.model,
         }
 
     @classmethod
@@ -94,6 +96,7 @@ class Grade:
             missed=tuple(data.get("missed", ())),
             flags=tuple(data.get("flags", ())),
             grader=str(data.get("grader", "model")),
+            model=str(data["model"]) if data.get("model") else None,
         )
 
 

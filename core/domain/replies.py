@@ -49,6 +49,7 @@ class ScoreItem:
     improvement: str = ""
     status: str = "graded"  # graded | ungraded | skipped | hint_requested | unanswered
     delivery: str = ""  # for a spoken answer: pace and filler words, one line
+    grader: str = ""  # who graded it ("AI model gpt-4o-mini", "built-in coach"); "" when it has no grade
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class Scorecard:
     strengths: tuple[str, ...] = ()
     focus_next: tuple[str, ...] = ()
     delivery: str = ""  # over every spoken answer: pace and filler words, one line
+    graded_by: str = ""  # one line: who graded the answers
+    mixed_graders: bool = False  # graded by more than one: each item shows its grader
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ class Finisher:
         fresh = await self._store.get_interview(interview.id) or interview
         fresh.state = interview.state  # the caller's state may hold notes not yet written
         ungraded = [t for t in fresh.turns if t.answer is not None and t.grade is None]
-        await asyncio.gather(*(self._regrade(pack, fresh, t, deadline, coach.grader) for t in ungraded))
+        await asyncio.gather(*(self._regrade(pack, fresh, t, deadline, coach) for t in ungraded))
         fresh.ended_at = utcnow()
         if not any(t.answer is not None for t in fresh.turns):
             fresh.status = InterviewStatus.ABANDONED
@@ -105,16 +105,16 @@ class Finisher:
             return []
         return replies
 
-    async def _regrade(self, pack: RolePack, interview: Interview, turn: Turn, deadline: float, grader: Grader) -> None:
+    async def _regrade(self, pack: RolePack, interview: Interview, turn: Turn, deadline: float, coach: Coach) -> None:
         request = grade_request(pack, interview, turn)
         try:
             async with asyncio.timeout_at(deadline):
-                grade, usage = await grader.grade(request)
+                grade, usage = await coach.grader.grade(request)
         except (ModelError, TimeoutError) as exc:
             # The model failed on this answer again; the offline grade is honest and immediate.
             await self._record(interview.id, getattr(exc, "usage", None))
             grade, usage = await self._fallback.grade(request)
-        grade = apply_grade_rules(grade, answer=request.answer, kind=request.kind)
+        grade = coach.credit(apply_grade_rules(grade, answer=request.answer, kind=request.kind))
         await self._store.save_grade(interview.id, turn.seq, grade, usage=usage)
         turn.grade = grade
 

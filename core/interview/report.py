@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from core.coaching.graded_by import graded_by, grader_of
 from core.coaching.scorecard import band, format_score, item_status
 from core.domain.models import Interview, InterviewSummary, UsageTotals
 from core.domain.replies import Scorecard
@@ -34,6 +35,7 @@ def report_json(interview: Interview, *, role_title: str, usage: UsageTotals) ->
         "created_at": _iso(interview.created_at),
         "ended_at": _iso(interview.ended_at),
         "overall_score": interview.overall_score,
+        "graded_by": graded_by(interview.turns)[0] or None,
         "summary": interview.summary,
         "strengths": summary_state.get("strengths", []),
         "focus_next": summary_state.get("focus_next", []),
@@ -52,6 +54,7 @@ def report_json(interview: Interview, *, role_title: str, usage: UsageTotals) ->
                 "strength": t.grade.strength if t.grade else None,
                 "improvement": t.grade.improvement if t.grade else None,
                 "evidence": list(t.grade.evidence) if t.grade else [],
+                "grader": grader_of(t.grade) if t.grade and t.answer is not None else None,
                 "asked_at": _iso(t.asked_at),
                 "answered_at": _iso(t.answered_at),
                 "audio_seconds": t.audio_seconds,
@@ -88,6 +91,8 @@ def report_markdown(interview: Interview, *, role_title: str, usage: UsageTotals
         f"- Status: {data['status']}",
         f"- Overall: {format_score(data['overall_score'])} ({band(data['overall_score'])})",
     ]
+    if data["graded_by"]:
+        lines.append(f"- {data['graded_by']}")
     if interview.summary:
         lines += ["", interview.summary]
     spoken = interview_delivery(interview.turns)
@@ -97,7 +102,9 @@ def report_markdown(interview: Interview, *, role_title: str, usage: UsageTotals
         lines += ["", f"## {t['seq']}. {t['kind'].replace('_', '-')}", "", t["question"], ""]
         if t["answer"] is not None:
             lines += [_quote(t["answer"]), ""]
-            lines.append(f"**Score:** {format_score(t['score'])}" + (f" · {t['source']}" if t["source"] else ""))
+            source = f" · {t['source']}" if t["source"] else ""
+            grader = f" · graded by the {t['grader']}" if t["grader"] else ""
+            lines.append(f"**Score:** {format_score(t['score'])}{source}{grader}")
             spoken_turn = turn_delivery(turn)
             if spoken_turn:
                 lines.append(f"**Delivery:** {describe(spoken_turn)}")
@@ -121,10 +128,13 @@ def scorecard_markdown(card: Scorecard) -> str:
         f"**Scorecard: {card.role_title}**: overall {overall}, "
         f"{card.answered} of {card.planned_questions} main questions answered.",
     ]
+    if card.graded_by:
+        lines.append(f"_{card.graded_by}_")
     if card.summary:
         lines += ["", card.summary]
     for item in card.items:
-        lines += ["", f"**{item.seq}. {item.kind.replace('_', '-')}** · {format_score(item.score)}", item.question]
+        by = f" · {item.grader}" if card.mixed_graders and item.grader else ""
+        lines += ["", f"**{item.seq}. {item.kind.replace('_', '-')}** · {format_score(item.score)}{by}", item.question]
         if item.answer:
             lines.append(_quote(item.answer if len(item.answer) < 400 else item.answer[:399] + "…"))
         if item.feedback:

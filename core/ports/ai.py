@@ -47,8 +47,10 @@ class ChatModel(Protocol):
         messages: list[dict[str, str]],
         schema_name: str,
         schema: dict[str, Any],
+        temperature: float | None = None,
     ) -> ChatResult:
-        """Ask for one JSON object matching schema; raise ModelUnavailable or ModelOutputInvalid."""
+        """Ask for one JSON object matching schema (at temperature, else the client's own); raise ModelUnavailable or
+        ModelOutputInvalid."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import json
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any, Literal, Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import openai
 from openai.types.chat import ChatCompletion
@@ -15,20 +16,37 @@ from openai.types.chat.completion_create_params import ResponseFormat
 from core.domain.models import Usage
 from core.ports import ChatResult, ModelOutputInvalid
 from core.providers.errors import endpoint, unavailable
+from core.providers.formats import LADDER, Mode, lower, next_rung, refuses_format
 from core.providers.jsonparse import missing_keys, parse_json_object
 from core.providers.retry import Backoff, with_retries
 
 log = logging.getLogger(__name__)
 
-Mode = Literal["json_schema", "json_object", "text"]
-LADDER: tuple[Mode, ...] = ("json_schema", "json_object", "text")
-# Words servers use when they reject a response_format (OpenAI, Azure, vLLM, llama.cpp, Ollama, Groq).
-_FORMAT_WORDS = ("response_format", "format", "schema", "json", "structured")
 _NUDGE = (
     "Your previous reply was not a valid `{name}` JSON object. "
     "Reply with only that JSON object: no prose, no code fences."
 )
 _INVALID = "The AI interviewer's reply could not be understood."
+# The smallest structured request: enough to find the rung the server takes and the model it names.
+_PROBE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"ok": {"type": "boolean"}},
+    "required": ["ok"],
+    "additionalProperties": False,
+}
+_PROBE_MESSAGES = [
+    {"role": "system", "content": "You check that a connection works."},
+    {"role": "user", "content": 'Reply with {"ok": true}.'},
+]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What one short call found: the response_format rung the server takes, the model it names, the time taken."""
+
+    mode: Mode
+    model: str
+    latency_ms: int
 
 
 class _RawReply(Protocol):
@@ -69,13 +87,28 @@ class OpenAIChatModel:
             http_client=pooled_http_client(),
         )
         self._where = endpoint(self._client.base_url)
+        # The rung calls start on: it only steps down, as soon as the server refuses one, so later calls (and calls
+        # in flight) go straight to a rung it takes instead of meeting the same refusal again.
         self._mode: Mode = LADDER[0]
         self._mode_confirmed = False  # whether a call in self._mode has succeeded
+        self._reported: str | None = None
 
     @property
     def structured_mode(self) -> Mode:
         """The response_format rung this instance uses now: json_schema, json_object or text."""
         return self._mode
+
+    @property
+    def reported_model(self) -> str | None:
+        """The model name the server put in its last reply (None before any reply)."""
+        return self._reported
+
+    async def probe(self) -> Probe:
+        """One short structured call: the rung the server takes and the model it names; raises as complete_json."""
+        result = await self.complete_json(
+            purpose="probe", messages=_PROBE_MESSAGES, schema_name="connection_check", schema=_PROBE_SCHEMA
+        )
+        return Probe(mode=self._mode, model=self._reported or self.model, latency_ms=result.usage.latency_ms)
 
     async def complete_json(
         self,
@@ -84,8 +117,10 @@ class OpenAIChatModel:
         messages: list[dict[str, str]],
         schema_name: str,
         schema: dict[str, Any],
+        temperature: float | None = None,
     ) -> ChatResult:
-        """Ask for one JSON object matching schema; raise ModelUnavailable or ModelOutputInvalid."""
+        """Ask for one JSON object matching schema (at temperature, else the client's own); raise ModelUnavailable or
+        ModelOutputInvalid."""
         started = time.perf_counter()
         tokens = [0, 0, 0]  # prompt, cached, completion, summed over every reply we paid for
         mode, nudged = self._mode, False
@@ -100,18 +135,21 @@ class OpenAIChatModel:
                     schema_name,
                     schema,
                     nudged=nudged,
+                    temperature=temperature,
                     retries=self._retries,
                     backoff=self._backoff,
                     purpose=purpose,
                 )
                 server_ms += _processing_ms(raw.headers)
-            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
-                if mode == LADDER[-1] or not self._rejects_format(exc, mode):
+            except openai.APIStatusError as exc:
+                below = next_rung(mode)
+                confirmed = self._mode_confirmed and mode == self._mode
+                if below is None or not refuses_format(exc, mode, confirmed=confirmed):
                     raise unavailable(
                         exc, purpose, where=self._where, usage=self._paid(purpose, tokens, started, server_ms)
                     ) from None
                 log.info("%s: server rejected response_format %s (HTTP %s)", purpose, mode, exc.status_code)
-                mode = LADDER[LADDER.index(mode) + 1]
+                mode = self._step_down(below)
                 continue
             except openai.OpenAIError as exc:
                 # `from None`: the SDK error's text and body can echo the key or the provider's raw reply.
@@ -124,7 +162,7 @@ class OpenAIChatModel:
                 completion = raw.parse()
             except ValueError:
                 completion = None  # a 200 whose body is not JSON: the SDK fails to decode it
-            self._remember(mode)
+            self._remember(mode, completion)
             data = _extract(completion, schema, tokens)
             usage = self._usage(purpose, tokens, started, server_ms)
             if data is not None:
@@ -161,6 +199,7 @@ class OpenAIChatModel:
         schema: dict[str, Any],
         *,
         nudged: bool,
+        temperature: float | None,
     ) -> _RawReply:
         request: list[Any] = list(messages)  # the SDK's message TypedDicts are stricter than dict[str, str]
         # openai.omit leaves a parameter out of the request, as if it had not been passed.
@@ -176,26 +215,27 @@ class OpenAIChatModel:
                 response_format = {"type": "json_object"}
         if nudged:
             request.append({"role": "user", "content": _NUDGE.format(name=schema_name)})
-        temperature = self._temperature if self._temperature is not None else openai.omit
+        # A client made with temperature=None leaves it out (models that accept only their default) whatever is asked.
+        sent = (
+            openai.omit if self._temperature is None else temperature if temperature is not None else self._temperature
+        )
         # The raw response, for the provider's processing-time header; parsed by the caller.
         create = self._client.chat.completions.with_raw_response.create
-        return await create(
-            model=self.model, messages=request, response_format=response_format, temperature=temperature
-        )
+        return await create(model=self.model, messages=request, response_format=response_format, temperature=sent)
 
-    def _rejects_format(self, exc: openai.APIStatusError, mode: Mode) -> bool:
-        """Whether a 400/422 means the server does not support this response_format."""
-        said = f"{exc.message} {exc.param or ''} {exc.code or ''}".lower()
-        if any(word in said for word in _FORMAT_WORDS):
-            return True
-        # Servers that lack json_schema often reject it with a bare 400; once it has worked, a 400 is about
-        # something else (context length, a bad message) and falling back would not help.
-        return mode == "json_schema" and not self._mode_confirmed and exc.status_code == 400
+    def _step_down(self, below: Mode) -> Mode:
+        """Remember at once that the server refused the rung above `below`; the rung to try next."""
+        if lower(self._mode, below) != self._mode:
+            log.info("structured output falls back to %s for %s", below, self.model)
+            self._mode, self._mode_confirmed = below, False
+        return self._mode
 
-    def _remember(self, mode: Mode) -> None:
-        if mode != self._mode:
-            log.info("structured output falls back to %s for %s", mode, self.model)
-        self._mode, self._mode_confirmed = mode, True
+    def _remember(self, mode: Mode, completion: object) -> None:
+        if mode == self._mode:
+            self._mode_confirmed = True
+        name = getattr(completion, "model", None) if isinstance(completion, ChatCompletion) else None
+        if isinstance(name, str) and name.strip():
+            self._reported = name.strip()[:200]  # a server's own label, shown in `check`; bounded
 
 
 def pooled_http_client() -> openai.DefaultAioHttpClient:

@@ -19,6 +19,8 @@ from typing import TypeVar
 
 import openai
 
+from core.providers.formats import names_response_format
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -88,10 +90,14 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """Whether another try could succeed: timeouts, connection errors, 408, 409, 429 and 5xx."""
+    """Whether another try could succeed: timeouts, connection errors, 408, 409, 429 and 5xx (not format refusals)."""
     if isinstance(exc, openai.APIConnectionError):  # APITimeoutError is one too
         return True
     if not isinstance(exc, openai.APIStatusError):
+        return False
+    if names_response_format(exc):
+        # A server refusing the response_format (llama-cpp-python says so with a 500) refuses it again: the caller
+        # steps down to another format instead of waiting for the same answer.
         return False
     told = exc.response.headers.get("x-should-retry")  # OpenAI's own hint, where it sends one
     if told in ("true", "false"):

@@ -7,20 +7,20 @@ import time
 from typing import Literal
 
 import openai
-from openai.types.audio import Transcription, TranscriptionVerbose
 
 from core.domain.models import Usage
-from core.ports import AudioRejected, Transcript
+from core.ports import AudioRejected, ModelUnavailable, Transcript
 from core.providers.chat import pooled_http_client
 from core.providers.errors import endpoint, unavailable
+from core.providers.formats import names_response_format
 from core.providers.retry import Backoff, with_retries
+from core.providers.transcripts import read_transcript
 
 log = logging.getLogger(__name__)
 
-Format = Literal["verbose_json", "json"]
-# Whisper's own rule for a segment that holds no speech (openai/whisper transcribe.py defaults).
-_NO_SPEECH_PROB = 0.6
-_LOW_LOGPROB = -1.0
+Format = Literal["verbose_json", "json", "text"]
+_FORMATS: tuple[Format, ...] = ("verbose_json", "json", "text")
+_UNREADABLE = "The transcription service sent a reply I couldn't read."
 
 
 class WhisperTranscriber:
@@ -48,8 +48,9 @@ class WhisperTranscriber:
             http_client=pooled_http_client(),
         )
         self._where = endpoint(self._client.base_url)
-        # verbose_json adds the duration and per-segment silence scores; gpt-4o-transcribe and some servers reject it.
-        self._format: Format = "verbose_json"
+        # verbose_json adds the duration and per-segment silence scores; gpt-4o-transcribe and some servers reject it
+        # (with a 400, or a 500 that names it): then json, then plain text, remembered for later recordings.
+        self._format: Format = _FORMATS[0]
 
     async def close(self) -> None:
         """Release the HTTP connections."""
@@ -58,12 +59,13 @@ class WhisperTranscriber:
     async def transcribe(
         self, audio: bytes, *, filename: str, mime: str, prompt: str, language: str | None
     ) -> tuple[Transcript, Usage]:
-        """Transcribe one recording; raise ModelUnavailable (service down) or AudioRejected (bad audio)."""
+        """Transcribe one recording; raise ModelUnavailable (down, unreadable reply) or AudioRejected (bad audio)."""
         started = time.perf_counter()
         while True:
+            asked = self._format
             try:
-                result = await with_retries(
-                    self._client.audio.transcriptions.create,
+                raw = await with_retries(
+                    self._client.audio.transcriptions.with_raw_response.create,
                     retries=self._retries,
                     backoff=self._backoff,
                     purpose="transcribe",
@@ -71,39 +73,35 @@ class WhisperTranscriber:
                     model=self.model,
                     prompt=prompt or openai.omit,
                     language=language or openai.omit,
-                    response_format=self._format,
+                    response_format=asked,
                 )
                 break
-            except openai.BadRequestError as exc:
-                if self._format == "verbose_json" and _mentions_format(exc):
-                    log.info("transcription server rejects verbose_json; using json")
-                    self._format = "json"
+            except openai.APIStatusError as exc:
+                if asked != _FORMATS[-1] and names_response_format(exc):
+                    self._step_down(asked)
                     continue
+                if not isinstance(exc, openai.BadRequestError):
+                    raise unavailable(exc, "transcribe", service="transcription service", where=self._where) from None
                 log.warning("transcription rejected: status=%s request_id=%s", exc.status_code, exc.request_id)
                 raise AudioRejected("The transcription service could not read that recording.") from exc
             except openai.OpenAIError as exc:
                 raise unavailable(exc, "transcribe", service="transcription service", where=self._where) from None
+        # Only the decoding of the reply: a 200 whose body is not the JSON it claims to be is a reply we cannot use.
+        try:
+            reply: object = raw.parse()
+        except ValueError:
+            reply = None
+        transcript = read_transcript(reply) if reply is not None else None
+        if transcript is None:
+            # The reply's type only: its body may be a proxy's page, or echo what was said.
+            log.warning("transcription reply unusable: %s from %s", type(reply).__name__, self._where)
+            raise ModelUnavailable(_UNREADABLE)
         usage = Usage(purpose="transcribe", model=self.model, latency_ms=int((time.perf_counter() - started) * 1000))
-        return _transcript(result), usage
+        return transcript, usage
 
-
-def _mentions_format(exc: openai.BadRequestError) -> bool:
-    text = f"{exc.message} {exc.param or ''}".lower()
-    return "response_format" in text or "verbose_json" in text
-
-
-def _transcript(result: str | Transcription | TranscriptionVerbose) -> Transcript:
-    # segments, duration and language come only with verbose_json, and not from every server: read with getattr.
-    if isinstance(result, str):  # a server that answers plain text whatever was asked
-        return Transcript(text=result.strip())
-    segments = getattr(result, "segments", None) or []
-    silent = bool(segments) and all(
-        s.no_speech_prob > _NO_SPEECH_PROB and s.avg_logprob < _LOW_LOGPROB for s in segments
-    )
-    duration = getattr(result, "duration", None)
-    return Transcript(
-        text=(result.text or "").strip(),
-        duration_s=float(duration) if duration else None,
-        language=getattr(result, "language", None),
-        silent=silent,
-    )
+    def _step_down(self, refused: Format) -> None:
+        """Ask in the next format from now on, as the server refused `refused` (unless another call moved on)."""
+        below = _FORMATS[_FORMATS.index(refused) + 1]
+        if _FORMATS.index(below) > _FORMATS.index(self._format):
+            log.info("transcription server rejects %s; using %s", refused, below)
+            self._format = below

@@ -22,6 +22,7 @@ class RestRoutesMixin:
 
     token: str
     application_id: str
+    application_flags: int
     bot_user: dict[str, Any]
     recommended_shards: int
     channels: dict[str, dict[str, Any]]
@@ -96,7 +97,7 @@ class RestRoutesMixin:
                 "bot_require_code_grant": False,
                 "owner": owner,
                 "verify_key": "0" * 64,
-                "flags": 0,
+                "flags": self.application_flags,
                 "team": None,
             }
         )

@@ -31,6 +31,9 @@ class FakeDiscord(RestRoutesMixin, InteractionsMixin):
         self.host, self.port, self.token = host, port, token
         self.application_id = p.snowflake()
         self.bot_user = p.user("coach", bot=True, user_id=self.application_id)
+        # The application's flags: GATEWAY_MESSAGE_CONTENT_LIMITED (1 << 19) is "Message Content Intent" switched on
+        # for a bot in fewer than 100 servers.
+        self.application_flags = 1 << 19
         self.recommended_shards = 1
         self.guilds: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}

@@ -6,6 +6,8 @@ import json
 import re
 from typing import Any
 
+from tests.fakes.openai_grading import grade_reply
+
 SCHEMA_NAMES = ("interviewer_move", "answer_grade", "interview_summary")
 FOLLOW_UP = "Can you go deeper: what trade-offs would you weigh there?"
 _ANSWER_RE = re.compile(r"<candidate_answer>(.*?)</candidate_answer>", re.S)
@@ -37,14 +39,8 @@ def default_content(body: dict[str, Any], answered: int) -> str:
     if name == "interviewer_move":
         data: dict[str, Any] = _interviewer_move(turn, found is not None, words, answered)
     elif name == "answer_grade":
-        data = {
-            "score": min(10, 2 + len(words) // 8),
-            "feedback": "Clear answer; add a concrete example and the trade-offs you weighed.",
-            "strength": "Explains the core idea clearly.",
-            "improvement": "Quantify the impact and name the alternatives.",
-            "evidence": [" ".join(words[:6])],
-            "injection_detected": "ignore previous" in answer.lower(),
-        }
+        system = "\n".join(message_text(m) for m in messages if m.get("role") == "system")
+        data = grade_reply(system, answer)  # per-criterion when our prompt asks for it (see openai_grading)
     elif name == "interview_summary":
         data = {
             "summary": "A solid interview: clear explanations, with room for more depth on trade-offs.",

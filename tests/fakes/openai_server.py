@@ -17,12 +17,13 @@ from aiohttp import web
 
 from tests.fakes.openai_chat import MALFORMED_CONTENT, PROMPT_MEMORY, ChatCompletionsMixin, Responder
 from tests.fakes.openai_endpoint import FAULT_KINDS, TRANSPORT_FAULTS
+from tests.fakes.openai_quirks import ServerQuirks
 from tests.fakes.openai_transcriptions import TranscriptionsMixin
 
 __all__ = ["FAULT_KINDS", "MALFORMED_CONTENT", "TRANSPORT_FAULTS", "FakeOpenAI", "Responder", "main"]
 
 
-class FakeOpenAI(ChatCompletionsMixin, TranscriptionsMixin):
+class FakeOpenAI(ServerQuirks, ChatCompletionsMixin, TranscriptionsMixin):
     """An OpenAI-compatible HTTP server on 127.0.0.1 that records requests and can be told to misbehave."""
 
     def __init__(
@@ -41,6 +42,7 @@ class FakeOpenAI(ChatCompletionsMixin, TranscriptionsMixin):
         transcript_text: str = "This is a transcribed answer.",
         supports_verbose_json: bool = True,
         lean: bool = False,
+        rejects_json_schema_with: int | None = None,
     ) -> None:
         self.host, self.port = host, port
         self.supports_json_schema = supports_json_schema
@@ -57,6 +59,12 @@ class FakeOpenAI(ChatCompletionsMixin, TranscriptionsMixin):
         self.lean = lean
         self.transcript_duration = 6.0  # what verbose_json reports as the audio's duration
         self.transcript_silent = False  # segments scored as no speech, as Whisper does for silence
+        # Other servers' quirks (openai_quirks.py): llama-cpp-python's 500 for json_schema, lean transcriptions.
+        self.rejects_json_schema_with = rejects_json_schema_with
+        self.segment_omits: frozenset[str] = frozenset()
+        self.transcript_omits: frozenset[str] = frozenset()
+        self.transcript_reply: tuple[str, str] | None = None
+        self.transcript_refusals: dict[str, int] = {}  # response_format -> the status refusing it
         self.responder: Responder = self.default_responder
         self.requests: list[dict[str, Any]] = []
         self.transcriptions: list[dict[str, Any]] = []
@@ -121,7 +129,9 @@ async def _serve(args: argparse.Namespace) -> None:
         seed=args.seed,
         api_key=args.api_key,
         lean=args.lean,
+        rejects_json_schema_with=args.rejects_json_schema_with,
     )
+    fake.segment_omits = frozenset(args.segment_omits)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -143,6 +153,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--api-key", default=None)
     parser.add_argument("--lean", action="store_true", help="record nothing and skip cache accounting (load tests)")
+    parser.add_argument("--rejects-json-schema-with", type=int, default=None, metavar="STATUS", help="as llama.cpp")
+    parser.add_argument("--segment-omits", nargs="*", default=[], help="leave these fields out of segments")
     asyncio.run(_serve(parser.parse_args(argv)))
 
 

@@ -53,6 +53,19 @@ class FakeSlack(WebApiMethodsMixin, FileRoutesMixin):
     unjoined_channels: set[str] = field(default_factory=set)  # public ones the bot is not in until conversations.join
     socket_url: str | None = None  # what apps.connections.open hands out
     oauth_codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> oauth.v2.access answer
+    # What the bot token was granted; Slack names it in the x-oauth-scopes header of every Web API answer.
+    scopes: tuple[str, ...] = (
+        "commands",
+        "chat:write",
+        "channels:join",
+        "channels:history",
+        "groups:history",
+        "im:history",
+        "mpim:history",
+        "reactions:write",
+        "files:read",
+        "files:write",
+    )
 
     def __post_init__(self) -> None:
         self._faults: dict[str, deque[tuple[int, str]]] = {}
@@ -159,7 +172,7 @@ class FakeSlack(WebApiMethodsMixin, FileRoutesMixin):
                 arrived.set()
                 await self._notify()
                 await asyncio.Event().wait()  # never answers; ends when the fake stops
-            return web.json_response(await handler(params, token))
+            return web.json_response(await handler(params, token), headers={"x-oauth-scopes": ",".join(self.scopes)})
         finally:
             await self._notify()
 
