@@ -110,7 +110,15 @@ def test_ctrl_c_after_a_named_pipe_answer_leaves_at_once_with_the_interview_save
     os.mkfifo(fifo)
     args = [*CLI, "practice", "--role", "swe", "--questions", "2", "--user", "ctrl-c"]
     child = subprocess.Popen(
-        args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
+        args,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        # A suite started in the background (`make test &`) ignores SIGINT, and the child would inherit that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert child.stdin is not None and child.stdout is not None and child.stderr is not None
     child.stdin.write(f"@{fifo}\n")
