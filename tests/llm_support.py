@@ -35,3 +35,17 @@ async def chat_model(fake: FakeOpenAI, **kwargs: Any) -> AsyncIterator[OpenAICha
         yield model
     finally:
         await model.close()
+
+
+def sent_format(body: dict[str, Any]) -> str | None:
+    """The rung a chat request asked for, as core.providers.formats names it (None: no response_format)."""
+    fmt = body.get("response_format")
+    if not isinstance(fmt, dict):
+        return None
+    kind = fmt.get("type")
+    return f"{kind}+schema" if kind == "json_object" and "schema" in fmt else kind
+
+
+def formats(fake: FakeOpenAI) -> list[str | None]:
+    """The rung of every chat request the fake received."""
+    return [sent_format(r["body"]) for r in fake.requests]

@@ -89,7 +89,28 @@ async def test_a_server_that_refuses_json_schema_is_reported_on_the_rung_it_take
     async with FakeOpenAI(transcript_text=SPOKEN, rejects_json_schema_with=500) as llama:
         code, report = await check({**world.env, "OPENAI_BASE_URL": llama.base_url})
     assert code == 0, report
-    assert "json_object" in line_of(report, "Chat model")
+    assert "json_object+schema" in line_of(report, "Chat model")
+
+
+async def test_a_llama_cpp_like_server_works_for_chat_and_is_named_as_having_no_speech(world: World) -> None:
+    async with FakeOpenAI(rejects_json_schema_with=500, follows_prompt_schema=False) as llama:
+        llama.serves_audio = False
+        code, report = await check({**world.env, "OPENAI_BASE_URL": llama.base_url})
+    assert code == 1, report
+    assert line_of(report, "Chat model").startswith("  [ok]")
+    speech = line_of(report, "Speech")
+    assert speech.startswith("  [!!]") and "no such endpoint" in speech, report
+    assert "MOCK_INTERVIEW_STT_BASE_URL" in report
+
+
+async def test_a_model_whose_json_does_not_fit_is_told_apart_from_a_wrong_address(world: World) -> None:
+    async with FakeOpenAI(transcript_text=SPOKEN, supports_json_schema=False, follows_prompt_schema=False) as small:
+        small.refuses_schema_in_json_object = True  # so only the prompt carries the schema, which it does not follow
+        code, report = await check({**world.env, "OPENAI_BASE_URL": small.base_url})
+    assert code == 1, report
+    chat = line_of(report, "Chat model")
+    assert chat.startswith("  [!!]") and "did not match" in chat
+    assert "bigger model" in report and "check OPENAI_BASE_URL" not in report
 
 
 async def test_every_failure_says_what_to_change_and_exits_1(world: World) -> None:

@@ -14,7 +14,7 @@ from core.ports import ModelOutputInvalid
 from core.providers.jsonparse import parse_json_object
 from tests.fakes.openai_responder import FOLLOW_UP
 from tests.fakes.openai_server import FakeOpenAI
-from tests.llm_support import ANSWER, chat_model, grade, grade_messages
+from tests.llm_support import ANSWER, chat_model, formats, grade, grade_messages
 
 GOOD_GRADE = json.dumps(
     {
@@ -26,11 +26,6 @@ GOOD_GRADE = json.dumps(
         "injection_detected": False,
     }
 )
-
-
-def formats(fake: FakeOpenAI) -> list[str | None]:
-    """The response_format type of every chat request the fake received."""
-    return [(r["body"].get("response_format") or {}).get("type") for r in fake.requests]
 
 
 @pytest.fixture
@@ -70,12 +65,12 @@ async def test_without_json_schema_falls_back_to_json_object_and_remembers() -> 
 
     assert first.data["score"] == 5
     assert second.data["score"] == 2
-    assert formats(fake) == ["json_schema", "json_object", "json_object"]
+    assert formats(fake) == ["json_schema", "json_object+schema", "json_object+schema"]
     messages = fake.requests[1]["body"]["messages"]
     assert [m["role"] for m in messages] == ["system", "system", "user"]
     assert "answer_grade" in messages[1]["content"]
     assert json.dumps(GRADE_SCHEMA, sort_keys=True, separators=(",", ":")) in messages[1]["content"]
-    assert model.structured_mode == "json_object"
+    assert model.structured_mode == "json_object+schema"
 
 
 @pytest.mark.timeout(5)
@@ -86,7 +81,7 @@ async def test_without_any_response_format_parses_fenced_plain_text() -> None:
             second = await grade(model)
 
     assert first.data["score"] == second.data["score"] == 5
-    assert formats(fake) == ["json_schema", "json_object", None, None]
+    assert formats(fake) == ["json_schema", "json_object+schema", "json_object", None, None]
     assert model.structured_mode == "text"
 
 

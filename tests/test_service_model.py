@@ -223,3 +223,23 @@ async def test_a_slow_model_is_cut_off_at_the_turn_deadline_and_the_scorecard_st
     finally:
         fake.latency = (0.0, 0.0)
         await service.close()
+
+
+async def test_a_next_question_that_is_not_the_planned_one_is_replaced_by_it(tmp_path: Path, fake: FakeOpenAI) -> None:
+    service = model_service(tmp_path, fake)
+    conv = conv_for(f"u-{uuid.uuid4().hex[:6]}")
+    # What SmolLM2-135M wrote for the opening move: the right action, no question at all.
+    fake.enqueue_content('{"action": "next_question", "message": "Your question has been answered.", "note": ""}')
+    try:
+        started = await service.start(conv, role="data-science", questions=2)
+        interview = await store_of(service).get_open_interview(conv)
+        assert interview is not None
+        pack = service.catalog.get("data-science")
+        first = planned(pack, interview, 0).text
+        assert started[-1].kind is ReplyKind.QUESTION and first in started[-1].text
+        assert "answered" not in started[-1].text and interview.turns[0].question == first
+        # A model that wraps the planned question in words of its own is kept as it wrote it.
+        moved = await service.answer(conv, LONG_ANSWER * 2)
+        assert "Fake question" in moved[-1].text and planned(pack, interview, 1).text in moved[-1].text
+    finally:
+        await service.close()

@@ -16,7 +16,7 @@ from core.coaching.flow import GradeRequest
 from core.coaching.model_grader import ModelGrader
 from core.domain.models import TurnKind
 from core.domain.roles import load_catalog
-from core.ports import ChatModel, ModelError
+from core.ports import ChatModel, ModelError, ModelOutputInvalid
 from core.providers.local_speech import LocalTranscriber
 from core.settings import Settings
 from core.voice.prompt import transcription_prompt
@@ -68,6 +68,13 @@ async def check_chat(settings: Settings) -> Finding:
         started = time.perf_counter()
         grade, _ = await ModelGrader(chat).grade(_grade_request(settings))
         took = (time.perf_counter() - started) * 1000
+    except ModelOutputInvalid:
+        return fails(
+            "Chat model",
+            f"{settings.model} at {where}: the server answered, but the model's JSON did not match what was asked",
+            "use a bigger model, or a server that enforces a JSON schema (OpenAI-style json_schema, or "
+            "llama-cpp-python's json_object with a schema)",
+        )
     except ModelError as exc:
         return fails("Chat model", f"{settings.model} at {where}: {exc}", _chat_fix(settings))
     finally:

@@ -6,6 +6,7 @@ make every turn cost more as the interview grows (see bench/tokens.py).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +20,7 @@ from core.ports import ChatModel, ModelOutputInvalid
 RECENT_EXCHANGES = 1  # exchanges sent verbatim; older ones of the same main question go in as one-line notes
 # The interviewer sees the start and the end of a long answer (about 110 words); the grader sees it whole.
 RECENT_ANSWER_CHARS = 700
+_WORD = re.compile(r"[^\W\d_]{4,}")  # the words that carry a question's meaning: four letters or more
 
 MOVE_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -111,6 +113,16 @@ def turn_prompt(ctx: MoveContext, *, max_pairs: int) -> str:
     )
 
 
+def asks(message: str, question: str) -> bool:
+    """Whether a move's message asks the planned question: it holds at least half of the question's longer words.
+
+    A model may wrap the question in a welcome or a bridge, or rephrase it a little; a small model sometimes writes
+    something else entirely ("Your question has been answered."), which must not become the question asked.
+    """
+    wanted = set(_WORD.findall(question.lower()))
+    return bool(wanted) and len(wanted & set(_WORD.findall(message.lower()))) * 2 >= len(wanted)
+
+
 def coerce_move(data: dict[str, Any], ctx: MoveContext) -> Move:
     """The model's move made consistent with what is allowed now; raise ModelOutputInvalid if unusable."""
     message = str(data.get("message", "")).strip()
@@ -129,8 +141,8 @@ def coerce_move(data: dict[str, Any], ctx: MoveContext) -> Move:
         return Move(Action.END, "", note)
     if action is Action.END and ctx.next_question is not None:
         action, message = Action.NEXT_QUESTION, ""  # only the plan ends the interview early, not the model
-    if action is Action.NEXT_QUESTION and not message and ctx.next_question is not None:
-        message = ctx.next_question.text
+    if action is Action.NEXT_QUESTION and ctx.next_question is not None and not asks(message, ctx.next_question.text):
+        message = ctx.next_question.text  # the plan's question is what gets asked, stored and graded
     if action is not Action.END and not message:
         raise ModelOutputInvalid("The AI interviewer gave an empty reply.")
     return Move(action, message, note)

@@ -27,6 +27,11 @@ _NUDGE = (
     "Reply with only that JSON object: no prose, no code fences."
 )
 _INVALID = "The AI interviewer's reply could not be understood."
+# The longest reply asked for below json_schema, where no strict schema bounds it: a small model under a json_object
+# grammar may otherwise write until its context is full (minutes on a CPU), and a server that runs one request at a
+# time runs that to the end even after we give up. A graded answer with quoted evidence is 200-500 tokens. Not sent
+# with json_schema: OpenAI's reasoning models refuse max_tokens, and a strict schema is the bound there.
+MAX_REPLY_TOKENS = 1000
 # The smallest structured request: enough to find the rung the server takes and the model it names.
 _PROBE_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -95,7 +100,7 @@ class OpenAIChatModel:
 
     @property
     def structured_mode(self) -> Mode:
-        """The response_format rung this instance uses now: json_schema, json_object or text."""
+        """The response_format rung this instance uses now: json_schema, json_object+schema, json_object or text."""
         return self._mode
 
     @property
@@ -204,6 +209,7 @@ class OpenAIChatModel:
         request: list[Any] = list(messages)  # the SDK's message TypedDicts are stricter than dict[str, str]
         # openai.omit leaves a parameter out of the request, as if it had not been passed.
         response_format: ResponseFormat | openai.Omit = openai.omit
+        extra: dict[str, Any] = {}
         if mode == "json_schema":
             response_format = {
                 "type": "json_schema",
@@ -213,15 +219,25 @@ class OpenAIChatModel:
             request = _with_schema_hint(request, schema_name, schema)
             if mode == "json_object":
                 response_format = {"type": "json_object"}
+            elif mode == "json_object+schema":  # not in the SDK's types: sent as an extra body field
+                extra["response_format"] = {"type": "json_object", "schema": schema}
         if nudged:
             request.append({"role": "user", "content": _NUDGE.format(name=schema_name)})
         # A client made with temperature=None leaves it out (models that accept only their default) whatever is asked.
         sent = (
             openai.omit if self._temperature is None else temperature if temperature is not None else self._temperature
         )
+        cap: int | openai.Omit = openai.omit if mode == "json_schema" else MAX_REPLY_TOKENS
         # The raw response, for the provider's processing-time header; parsed by the caller.
         create = self._client.chat.completions.with_raw_response.create
-        return await create(model=self.model, messages=request, response_format=response_format, temperature=sent)
+        return await create(
+            model=self.model,
+            messages=request,
+            response_format=response_format,
+            temperature=sent,
+            max_tokens=cap,
+            extra_body=extra or None,
+        )
 
     def _step_down(self, below: Mode) -> Mode:
         """Remember at once that the server refused the rung above `below`; the rung to try next."""

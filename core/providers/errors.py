@@ -51,6 +51,11 @@ def _refused(exc: BaseException) -> bool:
     return False
 
 
+def _names_a_model(exc: openai.NotFoundError) -> bool:
+    """Whether a 404 is about the model (OpenAI: code model_not_found, "The model `x` does not exist")."""
+    return "model" in f"{exc.code or ''} {exc.message}".lower()
+
+
 def unavailable(
     exc: Exception,
     purpose: str,
@@ -75,6 +80,9 @@ def unavailable(
     template = next((text for kind, text in _FRIENDLY if isinstance(exc, kind)), "The {service} failed.")
     if refused:
         template = "Cannot connect to the {service} at {where}."
+    elif isinstance(exc, openai.NotFoundError) and not _names_a_model(exc):
+        # A route the server lacks (llama.cpp has no /audio/transcriptions: `{"detail": "Not Found"}`), not a model.
+        template = "The {service} at {where} has no such endpoint (HTTP 404): it may not serve this."
     message = template.format(service=service, where=where)
     if isinstance(exc, openai.RateLimitError) and exc.code == "insufficient_quota":
         message = f"The {service} account has run out of quota."

@@ -6,8 +6,11 @@ from typing import Literal
 
 import openai
 
-Mode = Literal["json_schema", "json_object", "text"]
-LADDER: tuple[Mode, ...] = ("json_schema", "json_object", "text")
+Mode = Literal["json_schema", "json_object+schema", "json_object", "text"]
+# json_object+schema is json_object with the schema inside it (`{"type": "json_object", "schema": {...}}`), an
+# extension llama-cpp-python takes and turns into a grammar: its small models do not follow a schema given only in
+# the prompt. A server that refuses the extra field (OpenAI's older models do, by name) steps down to json_object.
+LADDER: tuple[Mode, ...] = ("json_schema", "json_object+schema", "json_object", "text")
 # Words that name the format itself: enough to recognise a refusal whatever the status. llama-cpp-python answers
 # json_schema with a 500 whose body is its validation error (`'loc': ('body', 'response_format', 'type')`).
 _FORMAT_NAMES = ("response_format", "json_schema", "verbose_json")

@@ -33,6 +33,13 @@ def _shared_prefix_len(a: str, b: str) -> int:
     return low
 
 
+def _capped(content: str | None, max_tokens: object) -> tuple[str | None, str]:
+    """The content cut to max_tokens (four characters a token, as our usage counts) and the finish reason."""
+    if content is None or not isinstance(max_tokens, int) or len(content) <= max_tokens * 4:
+        return content, "stop"
+    return content[: max_tokens * 4], "length"
+
+
 def _response_format_type(body: dict[str, Any]) -> str | None:
     fmt = body.get("response_format")
     return fmt.get("type") if isinstance(fmt, dict) else None
@@ -111,11 +118,13 @@ class ChatCompletionsMixin(EndpointBase):
         elif step and step[1] == "empty_choices":
             content = None
         else:
-            content = self._wrap(self.responder(body), body)
+            content = self._wrap(self._respond(body), body)
+        content, finish = _capped(content, body.get("max_tokens"))
         record["usage"] = self._usage(body, content or "")
         # As OpenAI does: the time the model took, so clients can tell it from the network and their own overhead.
         timing = {"openai-processing-ms": str(round(slept * 1000))}
-        return web.json_response(self._completion(body, content, record["usage"]), headers=timing)
+        completion = self._completion(body, content, record["usage"], finish)
+        return web.json_response(completion, headers=timing)
 
     def _reject_format(self, body: dict[str, Any]) -> web.Response | None:
         kind = _response_format_type(body)
@@ -125,6 +134,10 @@ class ChatCompletionsMixin(EndpointBase):
         allowed = ", ".join(["text", *(k for k, ok in supported.items() if ok)])
         message = f"response_format type '{kind}' is not supported by this server; supported: {allowed}"
         return error_response(400, message, kind="invalid_request_error", param="response_format")
+
+    def _respond(self, body: dict[str, Any]) -> str:
+        """The reply's content before wrapping: the responder's (quirks may answer otherwise)."""
+        return self.responder(body)
 
     @staticmethod
     def _wrap(content: str, body: dict[str, Any]) -> str:
@@ -157,9 +170,11 @@ class ChatCompletionsMixin(EndpointBase):
             "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0},
         }
 
-    def _completion(self, body: dict[str, Any], content: str | None, usage: dict[str, Any]) -> dict[str, Any]:
+    def _completion(
+        self, body: dict[str, Any], content: str | None, usage: dict[str, Any], finish: str = "stop"
+    ) -> dict[str, Any]:
         message = {"role": "assistant", "content": content, "refusal": None}
-        choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
+        choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": finish}
         return {
             "id": f"chatcmpl-fake-{len(self.requests)}",
             "object": "chat.completion",

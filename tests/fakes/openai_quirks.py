@@ -21,11 +21,23 @@ LLAMA_CPP_REJECTION = (
 )
 
 
+# What SmolLM2-135M under llama-cpp-python's json_object grammar wrote for a grading prompt whose schema was only in
+# the prompt: JSON, but of its own shape.
+OWN_SHAPE_JSON = '{"type": "Question", "content": {"text": "What is overfitting?", "answer": "string"}}'
+
+
 class ServerQuirks(ChatCompletionsMixin, TranscriptionsMixin):
     """Switches for other servers' behaviour; FakeOpenAI sets them (all off by default)."""
 
     # The HTTP status a json_schema request gets with llama-cpp-python's body (None: supported, or the 400 above).
     rejects_json_schema_with: int | None
+    # A small model that writes JSON of its own shape unless the schema is in response_format (llama-cpp-python's
+    # `{"type": "json_object", "schema": ...}`, which it turns into a grammar).
+    follows_prompt_schema: bool
+    # Refuse a schema inside json_object with a 400 naming response_format, as OpenAI does an unknown field.
+    refuses_schema_in_json_object: bool
+    # False: no audio routes at all, as llama-cpp-python's server (`404 {"detail": "Not Found"}`).
+    serves_audio: bool
     # Fields left out of a transcription reply: of each segment, and of the reply itself ("segments", "text"...).
     segment_omits: frozenset[str]
     transcript_omits: frozenset[str]
@@ -38,9 +50,20 @@ class ServerQuirks(ChatCompletionsMixin, TranscriptionsMixin):
         status = self.rejects_json_schema_with
         if status is not None and _response_format_type(body) == "json_schema":
             return error_response(status, LLAMA_CPP_REJECTION, kind="internal_server_error")
+        fmt = body.get("response_format")
+        if self.refuses_schema_in_json_object and isinstance(fmt, dict) and "schema" in fmt:
+            message = "Additional properties are not allowed ('schema' was unexpected) - 'response_format'"
+            return error_response(400, message, kind="invalid_request_error", param="response_format")
         return super()._reject_format(body)
 
+    def _respond(self, body: dict[str, Any]) -> str:
+        fmt = body.get("response_format")
+        constrained = _response_format_type(body) == "json_schema" or (isinstance(fmt, dict) and "schema" in fmt)
+        return super()._respond(body) if self.follows_prompt_schema or constrained else OWN_SHAPE_JSON
+
     async def _transcribe(self, request: web.Request) -> web.Response:
+        if not self.serves_audio:
+            return web.json_response({"detail": "Not Found"}, status=404)
         response = await super()._transcribe(request)
         if response.status != 200:
             return response

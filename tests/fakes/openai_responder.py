@@ -12,6 +12,7 @@ SCHEMA_NAMES = ("interviewer_move", "answer_grade", "interview_summary")
 FOLLOW_UP = "Can you go deeper: what trade-offs would you weigh there?"
 _ANSWER_RE = re.compile(r"<candidate_answer>(.*?)</candidate_answer>", re.S)
 _QUESTION_RE = re.compile(r"<question>(.*?)</question>", re.S)
+_PLANNED_RE = re.compile(r"^Next main question: (?!none: )(.+)$", re.M)  # the interviewer prompt's planned question
 
 
 def message_text(message: dict[str, Any]) -> str:
@@ -78,6 +79,8 @@ def _interviewer_move(turn: str, has_answer: bool, words: list[str], answered: i
         }
     if has_answer and len(words) < 12:
         return {"action": "follow_up", "message": FOLLOW_UP, "note": note}
-    n = answered
-    message = f"Fake question {n}: tell me about a time you had to debug a hard problem."
+    # As a real model does: the planned question from the prompt, in words of its own around it.
+    planned = _PLANNED_RE.search(turn)
+    asked = planned.group(1).strip() if planned else "tell me about a time you had to debug a hard problem."
+    message = f"Fake question {answered}: {asked}"
     return {"action": "next_question", "message": message, "note": note}

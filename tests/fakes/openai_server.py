@@ -43,6 +43,7 @@ class FakeOpenAI(ServerQuirks, ChatCompletionsMixin, TranscriptionsMixin):
         supports_verbose_json: bool = True,
         lean: bool = False,
         rejects_json_schema_with: int | None = None,
+        follows_prompt_schema: bool = True,
     ) -> None:
         self.host, self.port = host, port
         self.supports_json_schema = supports_json_schema
@@ -61,6 +62,9 @@ class FakeOpenAI(ServerQuirks, ChatCompletionsMixin, TranscriptionsMixin):
         self.transcript_silent = False  # segments scored as no speech, as Whisper does for silence
         # Other servers' quirks (openai_quirks.py): llama-cpp-python's 500 for json_schema, lean transcriptions.
         self.rejects_json_schema_with = rejects_json_schema_with
+        self.follows_prompt_schema = follows_prompt_schema
+        self.refuses_schema_in_json_object = False
+        self.serves_audio = True
         self.segment_omits: frozenset[str] = frozenset()
         self.transcript_omits: frozenset[str] = frozenset()
         self.transcript_reply: tuple[str, str] | None = None
