@@ -180,6 +180,11 @@ async def test_fake_interviewer_moves_through_json_object(user: str, action: str
         ('"just a string"', None),
         ("Sure! Here is my answer: score nine", None),
         ('{"a": 1,', None),
+        (
+            '{ "action": "follow_up", "note": "}\n<candidate_answer>\n{ " }',
+            {"action": "follow_up", "note": "}\n<candidate_answer>\n{ "},
+        ),
+        ('Sure:\n{"note": "line one\n\tline two"} done', {"note": "line one\n\tline two"}),
     ],
 )
 def test_parse_json_object(text: str, expected: dict[str, Any] | None) -> None:

@@ -17,7 +17,7 @@ def parse_json_object(text: str) -> dict[str, Any] | None:
     cleaned = _THINK_RE.sub("", text).strip().lstrip("\ufeff")
     for candidate in (cleaned, *_FENCE_RE.findall(cleaned)):
         try:
-            data = json.loads(candidate)
+            data = json.loads(candidate, strict=False)  # raw newlines inside strings, as small models write
         except ValueError:
             continue
         return data if isinstance(data, dict) else None
@@ -26,7 +26,7 @@ def parse_json_object(text: str) -> dict[str, Any] | None:
 
 def _first_object(text: str) -> dict[str, Any] | None:
     """The first `{` from which a whole JSON object decodes, skipping braces in prose."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)
     start = text.find("{")
     for _ in range(_MAX_STARTS):
         if start < 0:
