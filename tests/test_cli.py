@@ -157,3 +157,10 @@ def test_delete_my_data_erases_only_that_users_interviews_and_says_how_many(env:
     assert erased.stdout.strip() == "Deleted 1 interview, 1 answer and 0 model usage records. Nothing of them is kept."
     assert "No interviews yet" in run_cli(["history", "--user", "erase-me"], env).stdout
     assert "Law" in run_cli(["history", "--user", "keep-me"], env).stdout
+
+
+def test_a_one_question_interview_speaks_of_one_main_question(env: dict[str, str]) -> None:
+    done = run_cli(["practice", "--role", "ds", "--questions", "1", "--user", "solo"], env, GOOD + "\nend\n")
+    assert done.returncode == 0, done.stderr
+    assert "1 main question, with follow-ups" in done.stdout and "1 of 1 main question answered" in done.stdout
+    assert "main questions" not in done.stdout

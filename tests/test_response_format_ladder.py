@@ -4,13 +4,19 @@ below json_schema the schema travels inside json_object (llama-cpp-python makes 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from core.coaching.model_grader import GRADE_SCHEMA
+from core.coaching.model_interviewer import MOVE_MAX_TOKENS
+from core.coaching.summary import SUMMARY_MAX_TOKENS
 from core.ports import ModelOutputInvalid, ModelUnavailable
 from core.providers.chat import MAX_REPLY_TOKENS, Probe
 from tests.fakes.openai_server import FakeOpenAI
 from tests.llm_support import chat_model, formats, grade
+from tests.support import conv_for, make_service
 
 
 @pytest.mark.timeout(10)
@@ -100,3 +106,30 @@ async def test_replies_are_capped_below_json_schema_only() -> None:
     assert caps == [None, MAX_REPLY_TOKENS, MAX_REPLY_TOKENS, MAX_REPLY_TOKENS]  # no cap on json_schema
     assert fake.requests[2]["usage"]["completion_tokens"] == MAX_REPLY_TOKENS  # cut there, as the server would
     assert again.data["score"] == 5
+
+
+@pytest.mark.timeout(20)
+async def test_each_kind_of_reply_asks_for_no_more_than_it_needs(tmp_path: Path) -> None:
+    async with FakeOpenAI(rejects_json_schema_with=500) as fake:
+        service = make_service(
+            f"sqlite:///{tmp_path / 'caps.db'}", OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=fake.base_url
+        )
+        conv = conv_for("u-caps")
+        try:
+            await service.start(conv, role="data-science", questions=1)
+            await service.answer(conv, "I would use cross validation and keep a test set aside. " * 4)
+        finally:
+            await service.close()
+
+    caps = {schema_of(r["body"]): r["body"].get("max_tokens") for r in fake.requests if r["body"].get("max_tokens")}
+    assert caps == {
+        "interviewer_move": MOVE_MAX_TOKENS,
+        "answer_grade": MAX_REPLY_TOKENS,
+        "interview_summary": SUMMARY_MAX_TOKENS,
+    }
+
+
+def schema_of(body: dict[str, Any]) -> str:
+    """The schema a request's hint names (below json_schema, the schema travels in a system message)."""
+    hint = next(m["content"] for m in body["messages"] if m["content"].startswith("Reply with one JSON object"))
+    return hint.split("`")[1]

@@ -136,10 +136,7 @@ def _bullets(items: Sequence[str]) -> str:
 
 def header_embed(card: Scorecard) -> dict:
     """The first embed: the overall score, the summary and what to practise next."""
-    overall = (
-        f"**Overall {format_score(card.overall_score)}** · {band(card.overall_score)} · "
-        f"{card.answered} of {card.planned_questions} main questions answered"
-    )
+    overall = f"**Overall {format_score(card.overall_score)}** · {band(card.overall_score)} · {card.answered_line}"
     graded = f"\n*{defuse(card.graded_by)}*" if card.graded_by else ""
     description = overall + graded + (f"\n\n{defuse(card.summary)}" if card.summary else "")
     fields = []

@@ -162,10 +162,7 @@ def scorecard_messages(card: Scorecard) -> list[SlackMessage]:
     overall = format_score(card.overall_score)
     head = [
         {"type": "header", "text": {"type": "plain_text", "text": shorten(title, HEADER_LIMIT)}},
-        section(
-            f"*Overall {overall}* · {band(card.overall_score)} · "
-            f"{card.answered} of {card.planned_questions} main questions answered"
-        ),
+        section(f"*Overall {overall}* · {band(card.overall_score)} · {card.answered_line}"),
     ]
     if card.graded_by:
         head.append(context(mrkdwn(card.graded_by)))

@@ -65,8 +65,7 @@ def render_scorecard(card: Scorecard, style: TerminalStyle) -> str:
         "",
         rule,
         style.bold(f"Scorecard · {card.role_title}"),
-        f"Overall {style.bold(format_score(card.overall_score))} · {band(card.overall_score)} · "
-        f"{card.answered} of {card.planned_questions} main questions answered",
+        f"Overall {style.bold(format_score(card.overall_score))} · {band(card.overall_score)} · {card.answered_line}",
         *([style.dim(card.graded_by)] if card.graded_by else []),
         rule,
     ]

@@ -20,6 +20,8 @@ from core.ports import ChatModel, ModelOutputInvalid
 RECENT_EXCHANGES = 1  # exchanges sent verbatim; older ones of the same main question go in as one-line notes
 # The interviewer sees the start and the end of a long answer (about 110 words); the grader sees it whole.
 RECENT_ANSWER_CHARS = 700
+# A move is a sentence or two and a short note (about 100 tokens); a small model that rambles is cut off early.
+MOVE_MAX_TOKENS = 300
 _WORD = re.compile(r"[^\W\d_]{4,}")  # the words that carry a question's meaning: four letters or more
 
 MOVE_SCHEMA: dict[str, Any] = {
@@ -162,6 +164,10 @@ class ModelInterviewer:
             {"role": "user", "content": turn_prompt(ctx, max_pairs=self._max_pairs)},
         ]
         result = await self._chat.complete_json(
-            purpose="interviewer", messages=messages, schema_name="interviewer_move", schema=MOVE_SCHEMA
+            purpose="interviewer",
+            messages=messages,
+            schema_name="interviewer_move",
+            schema=MOVE_SCHEMA,
+            max_tokens=MOVE_MAX_TOKENS,
         )
         return coerce_move(result.data, ctx), result.usage

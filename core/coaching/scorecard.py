@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from core.coaching.graded_by import graded_by, grader_of
 from core.domain.models import Interview, Turn
 from core.domain.replies import Scorecard, ScoreItem
+from core.domain.text import counted
 from core.voice.delivery import Delivery, describe, interview_delivery, turn_delivery
 
 SKIPPED_SCORE = 1  # a skipped question counts in the overall score as a missed one would in a real interview
@@ -74,7 +75,7 @@ def offline_summary(interview: Interview, overall: float | None) -> SummaryText:
     if overall is None:
         return SummaryText("No answers were graded, so there is no score yet. Start a new interview when ready.")
     text = (
-        f"You answered {answered} of {interview.planned_questions} main questions; overall {overall:.1f}/10 "
+        f"You answered {answered} of {counted(interview.planned_questions, 'main question')}; overall {overall:.1f}/10 "
         f"({band(overall)})."
     )
     best = sorted(grades, key=lambda g: -g.score)[:2]

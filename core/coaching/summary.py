@@ -10,6 +10,9 @@ from core.domain.models import Interview, Usage
 from core.domain.text import shorten
 from core.ports import ChatModel
 
+# The summary is cut at 1,200 characters (about 300 tokens), with a few strengths and next steps beside it.
+SUMMARY_MAX_TOKENS = 600
+
 SUMMARY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -67,7 +70,11 @@ class ModelSummarizer:
         )
         messages = [{"role": "system", "content": render("summary_system")}, {"role": "user", "content": user}]
         result = await self._chat.complete_json(
-            purpose="summary", messages=messages, schema_name="interview_summary", schema=SUMMARY_SCHEMA
+            purpose="summary",
+            messages=messages,
+            schema_name="interview_summary",
+            schema=SUMMARY_SCHEMA,
+            max_tokens=SUMMARY_MAX_TOKENS,
         )
         text = shorten(str(result.data.get("summary", "")), 1200)
         if not text:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from core.domain.models import DeletedData, Interview
 from core.domain.roles import RoleCatalog, RolePack
+from core.domain.text import counted
 
 HELP = (
     "**Mock Interview Coach**\n"
@@ -34,7 +35,8 @@ def intro(pack: RolePack, interview: Interview) -> str:
     """The opening message of a new interview."""
     level = f" at {interview.level} level" if interview.level else ""
     return (
-        f"**{pack.title} mock interview**{level}: {interview.planned_questions} main questions, with follow-ups.\n"
+        f"**{pack.title} mock interview**{level}: {counted(interview.planned_questions, 'main question')}, "
+        "with follow-ups.\n"
         f"{pack.description}\n"
         "Answer as you would in a real interview. Type `hint`, `skip`, `repeat` or `end` at any time."
     )

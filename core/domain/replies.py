@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from core.domain.commands import Command
+from core.domain.text import counted
 
 
 class ReplyKind(StrEnum):
@@ -69,6 +70,11 @@ class Scorecard:
     delivery: str = ""  # over every spoken answer: pace and filler words, one line
     graded_by: str = ""  # one line: who graded the answers
     mixed_graders: bool = False  # graded by more than one: each item shows its grader
+
+    @property
+    def answered_line(self) -> str:
+        """'2 of 5 main questions answered', as every renderer shows it."""
+        return f"{self.answered} of {counted(self.planned_questions, 'main question')} answered"
 
 
 @dataclass(frozen=True)

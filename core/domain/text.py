@@ -93,3 +93,8 @@ def excerpt(text: str, limit: int) -> str:
     head = shorten(text, limit * 2 // 3).rstrip("…")
     tail = text[-(limit // 3) :].split(" ", 1)[-1]
     return f"{head} … {tail}"
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 main question', '5 main questions': a count and its noun, singular or plural (English, nouns in -s)."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

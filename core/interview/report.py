@@ -125,8 +125,7 @@ def scorecard_markdown(card: Scorecard) -> str:
     """The scorecard as Markdown, for platforms without a richer layout."""
     overall = f"**{format_score(card.overall_score)}** ({band(card.overall_score)})"
     lines = [
-        f"**Scorecard: {card.role_title}**: overall {overall}, "
-        f"{card.answered} of {card.planned_questions} main questions answered.",
+        f"**Scorecard: {card.role_title}**: overall {overall}, {card.answered_line}.",
     ]
     if card.graded_by:
         lines.append(f"_{card.graded_by}_")

@@ -48,9 +48,10 @@ class ChatModel(Protocol):
         schema_name: str,
         schema: dict[str, Any],
         temperature: float | None = None,
+        max_tokens: int | None = None,
     ) -> ChatResult:
-        """Ask for one JSON object matching schema (at temperature, else the client's own); raise ModelUnavailable or
-        ModelOutputInvalid."""
+        """Ask for one JSON object matching schema (at temperature, else the client's own; at most max_tokens long
+        where the server takes a bound); raise ModelUnavailable or ModelOutputInvalid."""
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,9 @@ _NUDGE = (
 _INVALID = "The AI interviewer's reply could not be understood."
 # The longest reply asked for below json_schema, where no strict schema bounds it: a small model under a json_object
 # grammar may otherwise write until its context is full (minutes on a CPU), and a server that runs one request at a
-# time runs that to the end even after we give up. A graded answer with quoted evidence is 200-500 tokens. Not sent
-# with json_schema: OpenAI's reasoning models refuse max_tokens, and a strict schema is the bound there.
+# time runs that to the end even after we give up (1,000 tokens: 29 s for SmolLM2-135M on 2 cores). A graded answer
+# with quoted evidence is 200-500 tokens; callers with shorter replies ask for less. Not sent with json_schema:
+# OpenAI's reasoning models refuse max_tokens, and a strict schema is the bound there.
 MAX_REPLY_TOKENS = 1000
 # The smallest structured request: enough to find the rung the server takes and the model it names.
 _PROBE_SCHEMA: dict[str, Any] = {
@@ -123,9 +124,10 @@ class OpenAIChatModel:
         schema_name: str,
         schema: dict[str, Any],
         temperature: float | None = None,
+        max_tokens: int | None = None,
     ) -> ChatResult:
-        """Ask for one JSON object matching schema (at temperature, else the client's own); raise ModelUnavailable or
-        ModelOutputInvalid."""
+        """Ask for one JSON object matching schema (at temperature, else the client's own; below json_schema at most
+        max_tokens, else MAX_REPLY_TOKENS, long); raise ModelUnavailable or ModelOutputInvalid."""
         started = time.perf_counter()
         tokens = [0, 0, 0]  # prompt, cached, completion, summed over every reply we paid for
         mode, nudged = self._mode, False
@@ -141,6 +143,7 @@ class OpenAIChatModel:
                     schema,
                     nudged=nudged,
                     temperature=temperature,
+                    max_tokens=max_tokens or MAX_REPLY_TOKENS,
                     retries=self._retries,
                     backoff=self._backoff,
                     purpose=purpose,
@@ -205,6 +208,7 @@ class OpenAIChatModel:
         *,
         nudged: bool,
         temperature: float | None,
+        max_tokens: int,
     ) -> _RawReply:
         request: list[Any] = list(messages)  # the SDK's message TypedDicts are stricter than dict[str, str]
         # openai.omit leaves a parameter out of the request, as if it had not been passed.
@@ -227,7 +231,7 @@ class OpenAIChatModel:
         sent = (
             openai.omit if self._temperature is None else temperature if temperature is not None else self._temperature
         )
-        cap: int | openai.Omit = openai.omit if mode == "json_schema" else MAX_REPLY_TOKENS
+        cap: int | openai.Omit = openai.omit if mode == "json_schema" else max_tokens
         # The raw response, for the provider's processing-time header; parsed by the caller.
         create = self._client.chat.completions.with_raw_response.create
         return await create(
