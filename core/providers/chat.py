@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Mapping
@@ -16,7 +15,7 @@ from openai.types.chat.completion_create_params import ResponseFormat
 from core.domain.models import Usage
 from core.ports import ChatResult, ModelOutputInvalid
 from core.providers.errors import endpoint, unavailable
-from core.providers.formats import LADDER, Mode, lower, next_rung, refuses_format
+from core.providers.formats import LADDER, Mode, lower, next_rung, refuses_format, with_schema_hint
 from core.providers.jsonparse import missing_keys, parse_json_object
 from core.providers.retry import Backoff, with_retries
 
@@ -220,7 +219,7 @@ class OpenAIChatModel:
                 "json_schema": {"name": schema_name, "schema": schema, "strict": True},
             }
         else:
-            request = _with_schema_hint(request, schema_name, schema)
+            request = with_schema_hint(request, schema_name, schema)
             if mode == "json_object":
                 response_format = {"type": "json_object"}
             elif mode == "json_object+schema":  # not in the SDK's types: sent as an extra body field
@@ -270,17 +269,6 @@ def _processing_ms(headers: Mapping[str, str]) -> int:
         return int(float(headers.get("openai-processing-ms", 0)))
     except (TypeError, ValueError):
         return 0
-
-
-def _with_schema_hint(messages: list[dict[str, str]], schema_name: str, schema: dict[str, Any]) -> list[dict[str, str]]:
-    """The messages with a system message naming the schema, after the leading system messages."""
-    # Sorted, compact and after the caller's system prompt, so the cacheable prefix stays byte-identical.
-    text = (
-        f"Reply with one JSON object, `{schema_name}`, that matches this JSON schema, and nothing else:\n"
-        f"{json.dumps(schema, sort_keys=True, separators=(',', ':'))}"
-    )
-    at = next((i for i, m in enumerate(messages) if m.get("role") != "system"), len(messages))
-    return [*messages[:at], {"role": "system", "content": text}, *messages[at:]]
 
 
 def _extract(completion: object, schema: dict[str, Any], tokens: list[int]) -> dict[str, Any] | None:

@@ -1,8 +1,10 @@
-"""Whether a server refused the response_format we asked for, whatever HTTP status it chose to say so with."""
+"""The response_format ladder: the rungs, whether a server refused one (whatever HTTP status it chose to say so with),
+and the schema hint the rungs below json_schema carry in the prompt."""
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Any, Literal
 
 import openai
 
@@ -56,3 +58,14 @@ def next_rung(mode: Mode) -> Mode | None:
 def lower(a: Mode, b: Mode) -> Mode:
     """The lower of two rungs."""
     return max(a, b, key=LADDER.index)
+
+
+def with_schema_hint(messages: list[dict[str, str]], schema_name: str, schema: dict[str, Any]) -> list[dict[str, str]]:
+    """The messages with a system message naming the schema, after the leading system messages."""
+    # Sorted, compact and after the caller's system prompt, so the cacheable prefix stays byte-identical.
+    text = (
+        f"Reply with one JSON object, `{schema_name}`, that matches this JSON schema, and nothing else:\n"
+        f"{json.dumps(schema, sort_keys=True, separators=(',', ':'))}"
+    )
+    at = next((i for i, m in enumerate(messages) if m.get("role") != "system"), len(messages))
+    return [*messages[:at], {"role": "system", "content": text}, *messages[at:]]
