@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Engine, func, select
 
-from core.domain.models import ConversationRef, Interview, InterviewSummary, UsageTotals
+from core.domain.models import ConversationRef, Interview, InterviewSummary, TurnKind, UsageTotals
 from db.executor import in_db_thread
 from db.mapping import summary_from_row
 from db.statements import INTERVIEWS, IS_OPEN, load_interview
@@ -71,6 +73,30 @@ class ReadMethods:
         query = query.order_by(InterviewRow.created_at.desc(), InterviewRow.id).limit(max(limit, 0))
         with self.engine.begin() as conn:
             return [summary_from_row(row, row.answered) for row in conn.execute(query)]
+
+    @in_db_thread
+    def asked_questions(self, *, platform: str, workspace_id: str, user_id: str, role: str) -> dict[str, datetime]:
+        """Pack question id -> when this person was last asked it as a main question in that role."""
+        query = (
+            select(InterviewRow.state, TurnRow.question_index, func.max(TurnRow.asked_at))
+            .join(TurnRow, TurnRow.interview_id == InterviewRow.id)
+            .where(
+                InterviewRow.platform == platform,
+                InterviewRow.workspace_id == workspace_id,
+                InterviewRow.user_id == user_id,
+                InterviewRow.role == role,
+                TurnRow.kind == TurnKind.QUESTION.value,
+                TurnRow.question_index.is_not(None),
+            )
+            .group_by(InterviewRow.id, TurnRow.question_index)
+        )
+        asked: dict[str, datetime] = {}
+        with self.engine.begin() as conn:
+            for state, index, at in conn.execute(query):
+                plan = (state or {}).get("plan") or []
+                if isinstance(index, int) and 0 <= index < len(plan) and isinstance(plan[index], str):
+                    asked[plan[index]] = max(at, asked.get(plan[index], at))
+        return asked
 
     @in_db_thread
     def usage_totals(self, interview_id: str) -> UsageTotals:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+from datetime import datetime
 
 from core.coaching.flow import GradeRequest, Instruction, MoveContext
 from core.coaching.keypoints import measure_coverage
@@ -14,9 +16,21 @@ from core.domain.roles import Question, RolePack
 MAX_FOLLOW_UPS = 2  # per main question, so one topic cannot eat the interview
 
 
-def make_plan(pack: RolePack, count: int, rng: random.Random) -> list[str]:
-    """Question ids for a new interview: a random sample, so repeated practice meets new questions."""
-    return [q.id for q in rng.sample(list(pack.questions), count)]
+def make_plan(
+    pack: RolePack, count: int, rng: random.Random, asked: Mapping[str, datetime] | None = None
+) -> list[str]:
+    """Question ids for a new interview: questions this person was never asked in the role first (a random sample),
+    then, once the pack runs out, the ones asked longest ago; in a random order."""
+    asked = asked or {}
+    fresh = [q.id for q in pack.questions if q.id not in asked]
+    chosen = rng.sample(fresh, min(count, len(fresh)))
+    if len(chosen) < count:
+        seen = [q.id for q in pack.questions if q.id in asked]
+        rng.shuffle(seen)  # questions asked at the same moment come back in no fixed order
+        seen.sort(key=lambda qid: asked[qid])
+        chosen += seen[: count - len(chosen)]
+    rng.shuffle(chosen)
+    return chosen
 
 
 def planned_question(pack: RolePack, interview: Interview, index: int | None) -> Question | None:

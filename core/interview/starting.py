@@ -138,6 +138,9 @@ class Starts:
             await parts.steps.close(existing, InterviewStatus.ABANDONED)
         elif refusal := await parts.quotas.refuse_start(conv):  # replacing one here keeps the count
             return await parts.reply_once(conv, refusal, event_id)
+        asked = await parts.store.asked_questions(
+            platform=conv.platform, workspace_id=conv.workspace_id, user_id=conv.user_id, role=pack.id
+        )
         interview = Interview(
             id=str(uuid.uuid4()),
             conv=conv,
@@ -146,7 +149,7 @@ class Starts:
             planned_questions=count,
             level=level.value if level else None,
             language=language,
-            state={"plan": make_plan(pack, count, self._rng), "notes": {}},
+            state={"plan": make_plan(pack, count, self._rng, asked), "notes": {}},
         )
         return await self._ask_first(pack, interview, event_id)
 
