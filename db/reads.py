@@ -75,14 +75,16 @@ class ReadMethods:
             return [summary_from_row(row, row.answered) for row in conn.execute(query)]
 
     @in_db_thread
-    def asked_questions(self, *, platform: str, workspace_id: str, user_id: str, role: str) -> dict[str, datetime]:
-        """Pack question id -> when this person was last asked it as a main question in that role."""
+    def asked_questions(self, *, platform: str, user_id: str, role: str) -> dict[str, datetime]:
+        """Pack question id -> when this person was last asked it as a main question in that role.
+
+        Any workspace: a Discord user is one person in every server and DM, and a Slack user id names one person.
+        """
         query = (
             select(InterviewRow.state, TurnRow.question_index, func.max(TurnRow.asked_at))
             .join(TurnRow, TurnRow.interview_id == InterviewRow.id)
             .where(
                 InterviewRow.platform == platform,
-                InterviewRow.workspace_id == workspace_id,
                 InterviewRow.user_id == user_id,
                 InterviewRow.role == role,
                 TurnRow.kind == TurnKind.QUESTION.value,

@@ -49,9 +49,9 @@ async def test_the_history_is_per_person_platform_and_role(database_url: str) ->
     try:
         first = await asked_in_one_interview(service, "lin")
         store = store_of(service)
-        mine = await store.asked_questions(platform="terminal", workspace_id="", user_id="lin", role=ROLE)
-        elsewhere = await store.asked_questions(platform="slack", workspace_id="", user_id="lin", role=ROLE)
-        other_role = await store.asked_questions(platform="terminal", workspace_id="", user_id="lin", role="law")
+        mine = await store.asked_questions(platform="terminal", user_id="lin", role=ROLE)
+        elsewhere = await store.asked_questions(platform="slack", user_id="lin", role=ROLE)
+        other_role = await store.asked_questions(platform="terminal", user_id="lin", role="law")
     finally:
         await service.close()
 

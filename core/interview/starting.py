@@ -139,7 +139,7 @@ class Starts:
         elif refusal := await parts.quotas.refuse_start(conv):  # replacing one here keeps the count
             return await parts.reply_once(conv, refusal, event_id)
         asked = await parts.store.asked_questions(
-            platform=conv.platform, workspace_id=conv.workspace_id, user_id=conv.user_id, role=pack.id
+            platform=conv.platform, user_id=conv.user_id, role=pack.id
         )
         interview = Interview(
             id=str(uuid.uuid4()),

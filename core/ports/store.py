@@ -162,7 +162,7 @@ class InterviewStore(OutboxStore, InboxStore, QuotaStore, EventStore, Protocol):
     ) -> list[InterviewSummary]:
         """Interviews newest first, filtered by whichever of user, platform, workspace and channel are given."""
 
-    async def asked_questions(self, *, platform: str, workspace_id: str, user_id: str, role: str) -> dict[str, datetime]:
+    async def asked_questions(self, *, platform: str, user_id: str, role: str) -> dict[str, datetime]:
         """Pack question id -> when this person was last asked it as a main question in that role."""
 
     async def update_interview(
