@@ -1,4 +1,4 @@
-"""`mock-interview`: practice in the terminal, list roles, read history and reports, upgrade the database."""
+"""`mock-interview`: practice in the terminal, list roles, read history, reports and progress, upgrade the database."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bots.bootstrap import build_runtime
 from bots.logs import setup_logging
+from bots.terminal.progress import add_progress_parser, run_progress
 from bots.terminal.render import TerminalStyle, render_history
 from bots.terminal.repl import SAVED_NOTE, LineReader, run_practice
 from core.domain import messages
@@ -84,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=["md", "json"], default="md")
     report.add_argument("--user", help="only among this user's interviews")
     report.add_argument("--platform", choices=READ_PLATFORMS, default="terminal", help="whose (default: terminal)")
+
+    add_progress_parser(sub, _default_user())
 
     erase = sub.add_parser("delete-my-data", help="erase a person's interviews, answers and usage records")
     erase.add_argument("--user", default=_default_user(), help="whose data (default: you)")
@@ -248,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "practice": _practice,
             "history": _history,
             "report": _report,
+            "progress": run_progress,
             "delete-my-data": _delete_my_data,
         }[args.command]
         return asyncio.run(runner(settings, args))

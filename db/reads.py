@@ -101,6 +101,18 @@ class ReadMethods:
         return asked
 
     @in_db_thread
+    def interviews_of(
+        self, *, platform: str, user_id: str, role: str | None = None, limit: int = 500
+    ) -> list[Interview]:
+        """A person's interviews whole (any workspace), oldest first: the newest `limit`, in one role if given."""
+        query = select(INTERVIEWS).where(INTERVIEWS.c.platform == platform, INTERVIEWS.c.user_id == user_id)
+        if role is not None:
+            query = query.where(INTERVIEWS.c.role == role)
+        query = query.order_by(INTERVIEWS.c.created_at.desc(), INTERVIEWS.c.id).limit(max(limit, 0))
+        with self.engine.begin() as conn:
+            return [load_interview(conn, row) for row in reversed(conn.execute(query).all())]
+
+    @in_db_thread
     def usage_totals(self, interview_id: str) -> UsageTotals:
         """Sum of the interview's recorded usage."""
         query = select(

@@ -16,9 +16,7 @@ from core.domain.roles import Question, RolePack
 MAX_FOLLOW_UPS = 2  # per main question, so one topic cannot eat the interview
 
 
-def make_plan(
-    pack: RolePack, count: int, rng: random.Random, asked: Mapping[str, datetime] | None = None
-) -> list[str]:
+def make_plan(pack: RolePack, count: int, rng: random.Random, asked: Mapping[str, datetime] | None = None) -> list[str]:
     """Question ids for a new interview: questions this person was never asked in the role first (a random sample),
     then, once the pack runs out, the ones asked longest ago; in a random order."""
     asked = asked or {}

@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from core.domain.models import ConversationRef, DeletedData, Interview, InterviewSummary
+from core.domain.models import ConversationRef, DeletedData, Interview, InterviewSummary, utcnow
 from core.interview.parts import Parts
+from core.interview.progress import Progress, measure_progress
 from core.interview.report import report_json, report_markdown
 from core.ports import DuplicateEvent
 
@@ -50,6 +51,12 @@ class Reading:
         return await self._parts.store.list_interviews(
             user_id=user_id, platform=platform, workspace_id=workspace_id, limit=limit, channel_id=channel_id
         )
+
+    async def progress(self, *, user_id: str, platform: str, role: str | None = None) -> Progress:
+        """A person's progress on a platform (every workspace), in one role when given (an id, alias or title)."""
+        role_id = self._parts.catalog.resolve(role).id if role else None  # UnknownRole for the adapter to word
+        interviews = await self._parts.store.interviews_of(platform=platform, user_id=user_id, role=role_id)
+        return measure_progress(interviews, self._parts.catalog, today=utcnow().date())
 
     async def report(
         self,

@@ -138,9 +138,7 @@ class Starts:
             await parts.steps.close(existing, InterviewStatus.ABANDONED)
         elif refusal := await parts.quotas.refuse_start(conv):  # replacing one here keeps the count
             return await parts.reply_once(conv, refusal, event_id)
-        asked = await parts.store.asked_questions(
-            platform=conv.platform, user_id=conv.user_id, role=pack.id
-        )
+        asked = await parts.store.asked_questions(platform=conv.platform, user_id=conv.user_id, role=pack.id)
         interview = Interview(
             id=str(uuid.uuid4()),
             conv=conv,

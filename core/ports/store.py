@@ -165,6 +165,11 @@ class InterviewStore(OutboxStore, InboxStore, QuotaStore, EventStore, Protocol):
     async def asked_questions(self, *, platform: str, user_id: str, role: str) -> dict[str, datetime]:
         """Pack question id -> when this person was last asked it as a main question in that role."""
 
+    async def interviews_of(
+        self, *, platform: str, user_id: str, role: str | None = None, limit: int = 500
+    ) -> list[Interview]:
+        """A person's interviews whole (any workspace), oldest first: the newest `limit`, in one role if given."""
+
     async def update_interview(
         self,
         interview: Interview,
