@@ -52,6 +52,8 @@ async def ask(h: SlackHarness, text: str, who: str, channel: str = CHANNEL) -> s
         ("report zz", "is not an interview id"),
         ("report 0000aaaa", "No interview has an id starting with"),
         ("history", "No interviews yet"),
+        ("progress", "No answered interviews yet"),
+        ("progress astrology", "I don't know the role “astrology”"),
         ("end", "You have no open interview in this channel"),
         ("<!channel> please", "@\u2060channel"),
     ],
@@ -79,6 +81,10 @@ async def test_a_second_start_in_the_channel_points_to_the_open_one_and_end_fini
     assert [r.status for r in rows] == [InterviewStatus.COMPLETED]
     listing = await ask(harness, "history", who)
     assert rows[0].id[:8] in listing and "Human Resources" in listing and "completed" in listing
+    progress = await ask(harness, "progress", who)
+    assert progress.startswith("*Your progress*") and "1 interview" in progress and "Human Resources:" in progress
+    assert f"{rows[0].overall_score:.1f}" in progress
+    assert "No answered interviews yet" in await ask(harness, "progress", user())  # someone else's is not shown
     # A reply in the finished thread is told how to start again (in the thread, where it was written).
     await harness.event(thread_reply("one more thing", user=who, channel=CHANNEL, thread_ts=thread_ts))
     await harness.fake.wait_for(lambda: "has finished" in block_text(harness.thread(CHANNEL, thread_ts)[-1]))

@@ -20,6 +20,7 @@ from bots.discord.inbound import (
     NotAnAnswer,
     ShowHelp,
     ShowHistory,
+    ShowProgress,
     ShowReport,
     ShowRoles,
     StartRequest,
@@ -155,7 +156,7 @@ async def respond(
 ) -> None:
     """Hand one intent to the service (which sends its replies), or answer what only Discord shows; a copy of an
     event answered already gets nothing."""
-    if isinstance(intent, ShowRoles | ShowHistory) and await service.is_open(conv):
+    if isinstance(intent, ShowRoles | ShowHistory | ShowProgress) and await service.is_open(conv):
         intent = Answer(intent.text)  # one word can answer a question ("History."): the open question comes first
     if isinstance(intent, Answer | NotAnAnswer):
         text = intent.text if isinstance(intent, Answer) else ""
@@ -177,6 +178,9 @@ async def respond(
         await service.start(
             conv, role=intent.role, questions=intent.questions, level=intent.level, event_id=event_id, sender=sender
         )
+    elif isinstance(intent, ShowProgress):
+        text = await service.progress_text(user_id=conv.user_id, platform=PLATFORM)
+        await service.note(conv, text, event_id=event_id, sender=sender)
     elif isinstance(intent, StartRequest | ShowRoles | ShowHelp):
         text = texts.DM_HELP if isinstance(intent, ShowHelp) else texts.roles_list(service.catalog)
         await service.note(conv, text, event_id=event_id, sender=sender)

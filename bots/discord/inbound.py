@@ -18,6 +18,7 @@ AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
 THREAD_NAME_LIMIT = 100
 DELETE_MY_DATA = "delete-my-data"  # the slash command's role value and the DM words that erase a person's data
 _DELETE_WORDS = ("delete my data", DELETE_MY_DATA)
+PROGRESS = "progress"  # the slash command's role value and the DM word that show a person's progress
 
 # Words people put around a role name ("start a data science interview with 4 questions"); no role uses them.
 _FILLER = {"a", "an", "the", "for", "with", "me", "please", "interview", "role", "level", "questions", "question", "q"}
@@ -89,6 +90,13 @@ class ShowHistory:
 
 
 @dataclass(frozen=True)
+class ShowProgress:
+    """The user asked for their progress (or answered the open question with that word)."""
+
+    text: str = "progress"
+
+
+@dataclass(frozen=True)
 class ShowReport:
     """The user asked for one interview whole, by id or id prefix."""
 
@@ -113,7 +121,16 @@ class NotAnAnswer:
 
 
 Intent = (
-    StartRequest | Answer | VoiceAnswer | ShowRoles | ShowHistory | ShowReport | ShowHelp | DeleteMyData | NotAnAnswer
+    StartRequest
+    | Answer
+    | VoiceAnswer
+    | ShowRoles
+    | ShowHistory
+    | ShowProgress
+    | ShowReport
+    | ShowHelp
+    | DeleteMyData
+    | NotAnAnswer
 )
 
 NOT_AUDIO = "I can take a typed answer or a voice message; I can't read that attachment. Your question is still open."
@@ -160,6 +177,8 @@ def read_message(
             return ShowHelp()
         if word == "history":
             return ShowHistory(text)
+        if word == PROGRESS:
+            return ShowProgress(text)
         if is_delete_request(text):
             return DeleteMyData()
         report = _REPORT.match(text)
@@ -229,9 +248,13 @@ def role_choices(catalog: RoleCatalog, current: str) -> list[tuple[str, str]]:
 
 
 def command_choices(catalog: RoleCatalog, current: str) -> list[tuple[str, str]]:
-    """Autocomplete for the role option: the matching roles, then "Delete my data" when what is typed fits it."""
+    """Autocomplete for the role option: "My progress" and "Delete my data" when what is typed fits them, and the
+    matching roles."""
     typed = " ".join(current.strip().lower().split())
     choices = role_choices(catalog, current)[: AUTOCOMPLETE_LIMIT - 1]
+    if typed and PROGRESS.startswith(typed):
+        choices.insert(0, ("My progress", PROGRESS))
+        choices = choices[: AUTOCOMPLETE_LIMIT - 1]
     if any(typed in words for words in _DELETE_WORDS):
         choices.append(("Delete my data", DELETE_MY_DATA))
     return choices

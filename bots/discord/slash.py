@@ -10,8 +10,17 @@ from discord import app_commands
 
 from bots.discord import erase, texts
 from bots.discord.delivery import NO_PINGS, acknowledge
-from bots.discord.inbound import PLATFORM, command_choices, dm_conv, is_delete_request, thread_conv, thread_name
+from bots.discord.inbound import (
+    PLATFORM,
+    PROGRESS,
+    command_choices,
+    dm_conv,
+    is_delete_request,
+    thread_conv,
+    thread_name,
+)
 from bots.discord.invite import missing_for_thread
+from bots.discord.render import CONTENT_LIMIT, defuse, split_text
 from bots.discord.replies import DiscordReplies, fixed
 from core.domain.models import ConversationRef
 from core.domain.roles import RolePack
@@ -30,7 +39,7 @@ def _service(interaction: discord.Interaction[Any]) -> InterviewService:
 
 @app_commands.command(name="mock-interview", description="Start a mock job interview with follow-ups and a scorecard")
 @app_commands.describe(
-    role="The job to interview for (or delete-my-data to erase your interviews)",
+    role="The job to interview for (or progress to see yours, or delete-my-data to erase your interviews)",
     questions="How many main questions (default 5)",
     private="Only you (and the bot) see the thread; default: public, so a study group can follow along",
     level="The seniority to interview at",
@@ -49,6 +58,9 @@ async def mock_interview(
         await erase.ask_by_slash_command(interaction)
         return
     service = _service(interaction)
+    if role.strip().lower() == PROGRESS:
+        await _send_progress(interaction, service)
+        return
     problem = service.start_problem(role, questions)
     if problem is not None:
         await interaction.response.send_message(problem, ephemeral=True)
@@ -129,3 +141,21 @@ async def _start_in_thread(
         candidate_mention=user.mention, role_title=pack.title, thread_mention=thread.mention, private=private
     )
     await interaction.edit_original_response(content=notice, allowed_mentions=NO_PINGS)
+
+
+async def _send_progress(interaction: discord.Interaction[Any], service: InterviewService) -> None:
+    """`/mock-interview progress`: the person's progress by DM (here, in a DM), else only to them, here."""
+    text = await service.progress_text(user_id=str(interaction.user.id), platform=PLATFORM)
+    parts = split_text(defuse(text), CONTENT_LIMIT)
+    if interaction.guild_id is not None:
+        try:
+            for part in parts:
+                await interaction.user.send(part, allowed_mentions=NO_PINGS)
+        except discord.HTTPException:  # DMs closed to the bot: show it privately here instead
+            log.info("progress DM to a Discord user failed; answering ephemerally")
+        else:
+            await interaction.response.send_message(texts.PROGRESS_SENT, ephemeral=True, allowed_mentions=NO_PINGS)
+            return
+    await interaction.response.send_message(parts[0], ephemeral=True, allowed_mentions=NO_PINGS)
+    for part in parts[1:]:
+        await interaction.followup.send(part, ephemeral=True, allowed_mentions=NO_PINGS)

@@ -10,7 +10,7 @@ DM_HELP = (
     "**Mock Interview Coach**\n"
     "Start an interview here with `start <role>`, for example `start data-science`, `start pm 3` or "
     "`start swe 5 senior`, or use `/mock-interview`. Type `roles` to see the roles, `history` for your past "
-    "interviews and `report <id>` for one of them whole.\n"
+    "interviews, `progress` for your scores over time and weakest topics, and `report <id>` for one of them whole.\n"
     "Answer each question by typing, or record a **voice message**: I transcribe it and show you what I heard.\n"
     "Instead of answering you can type or press:\n"
     "• `hint`: a nudge (counts as a question–response pair)\n"
@@ -83,3 +83,6 @@ def thread_started(*, candidate_mention: str, role_title: str, thread_mention: s
     if private:
         return f"Your private **{role_title}** interview is ready: {thread_mention}"
     return f"{candidate_mention} started a **{role_title}** mock interview: {thread_mention}. Follow along there!"
+
+
+PROGRESS_SENT = "I sent your progress to you by DM."

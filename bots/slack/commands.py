@@ -178,7 +178,7 @@ class SlashCommands:
             await at.tell(texts.ENDED)
 
     async def sub_command(self, command: SubCommand, at: Invocation) -> None:
-        """help, roles, history, report and delete-my-data."""
+        """help, roles, history, progress, report and delete-my-data."""
         if command.name == "help":
             await at.tell(texts.SLACK_HELP)
         elif command.name == "roles":
@@ -190,8 +190,15 @@ class SlashCommands:
             await at.tell(render.history_text(rows, titles))
         elif command.name == "report":
             await self.report(command.arg, at)
+        elif command.name == "progress":
+            await self.progress(command.arg, at)
         elif command.name == DELETE_MY_DATA:
             await self.erasure.ask(team=at.team, user=at.user, respond=at.respond)
+
+    async def progress(self, role: str, at: Invocation) -> None:
+        """The person's progress on Slack, as an ephemeral message."""
+        text = await self.service.progress_text(user_id=at.user, platform=PLATFORM, role=role or None)
+        await at.tell(render.cap(render.mrkdwn(text)))
 
     async def report(self, id_prefix: str, at: Invocation) -> None:
         """Upload one of the user's interviews as a Markdown file (ephemeral messages cannot carry files)."""

@@ -44,7 +44,8 @@ class StartRequest:
 
 @dataclass(frozen=True)
 class SubCommand:
-    """`/mock-interview help | roles | history | end | delete-my-data | report ID` (arg is the report id)."""
+    """`/mock-interview help | roles | history | end | delete-my-data | report ID | progress [ROLE]` (arg: the id or
+    role)."""
 
     name: str
     arg: str = ""
@@ -61,7 +62,7 @@ SlashCommand = StartRequest | SubCommand | BadCommand
 
 USAGE = (
     "Start an interview with `/mock-interview ROLE`, for example `/mock-interview data-science questions=3 "
-    "level=senior`. Also: `/mock-interview roles`, `history`, `report ID`, `end`, `delete-my-data`, `help`."
+    "level=senior`. Also: `/mock-interview roles`, `history`, `progress`, `report ID`, `end`, `delete-my-data`, `help`."
 )
 
 
@@ -73,6 +74,8 @@ def parse_command_text(text: str) -> SlashCommand:
     head = tokens[0].lower()
     if head in ("help", "roles", "history", "end", DELETE_MY_DATA) and len(tokens) == 1:
         return SubCommand(head)
+    if head == "progress" and len(tokens) <= 2:
+        return SubCommand("progress", tokens[1] if len(tokens) == 2 else "")
     if head == "report":
         if len(tokens) != 2:
             return BadCommand(

@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from core.domain import messages
 from core.domain.models import ConversationRef, DeletedData, Interview, InterviewSummary, utcnow
+from core.domain.roles import UnknownRole
 from core.interview.parts import Parts
-from core.interview.progress import Progress, measure_progress
+from core.interview.progress import Progress, measure_progress, progress_markdown
 from core.interview.report import report_json, report_markdown
 from core.ports import DuplicateEvent
 
@@ -57,6 +59,15 @@ class Reading:
         role_id = self._parts.catalog.resolve(role).id if role else None  # UnknownRole for the adapter to word
         interviews = await self._parts.store.interviews_of(platform=platform, user_id=user_id, role=role_id)
         return measure_progress(interviews, self._parts.catalog, today=utcnow().date())
+
+    async def progress_text(self, *, user_id: str, platform: str, role: str | None = None) -> str:
+        """The progress as Markdown for a chat reply, or what to type instead when the role is unknown."""
+        catalog = self._parts.catalog
+        try:
+            progress = await self.progress(user_id=user_id, platform=platform, role=role)
+        except UnknownRole as exc:
+            return messages.unknown_role(exc.name, catalog)
+        return progress_markdown(progress, {rid: pack.title for rid, pack in catalog.packs.items()})
 
     async def report(
         self,

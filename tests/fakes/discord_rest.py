@@ -33,6 +33,7 @@ class RestRoutesMixin:
     cdn: dict[str, bytes]
     cdn_redirects: dict[str, str]
     cdn_requests: list[str]
+    closed_dms: set[str]  # users who accept no DM from the bot
     rate_limits: list[RateLimit]
     gateway: Any
     gateway_url: str
@@ -137,10 +138,23 @@ class RestRoutesMixin:
         self.messages[data["id"]] = data
         return data
 
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        """POST /users/@me/channels: the DM channel with a user, the one already open if there is one."""
+        recipient = str((request[BODY] or {}).get("recipient_id", ""))
+        for channel in self.channels.values():
+            if channel["type"] == p.DM and channel["recipients"][0]["id"] == recipient:
+                return _json(channel)
+        channel = p.dm_channel(p.user("member", user_id=recipient))
+        self.channels[channel["id"]] = channel
+        return _json(channel)
+
     async def _create_message(self, request: web.Request) -> web.Response:
         channel_id = request.match_info["channel"]
         if channel_id not in self.channels:
             return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+        channel = self.channels[channel_id]
+        if channel["type"] == p.DM and channel["recipients"][0]["id"] in self.closed_dms:
+            return _json({"message": "Cannot send messages to this user", "code": 50007}, status=403)
         body = request[BODY] or {}
         refused = p.check_message_body(body)
         if refused:

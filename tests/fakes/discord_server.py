@@ -34,6 +34,7 @@ class FakeDiscord(RestRoutesMixin, InteractionsMixin):
         # The application's flags: GATEWAY_MESSAGE_CONTENT_LIMITED (1 << 19) is "Message Content Intent" switched on
         # for a bot in fewer than 100 servers.
         self.application_flags = 1 << 19
+        self.closed_dms: set[str] = set()  # users whose privacy settings refuse the bot's DMs (code 50007)
         self.recommended_shards = 1
         self.guilds: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
@@ -77,6 +78,7 @@ class FakeDiscord(RestRoutesMixin, InteractionsMixin):
         app.router.add_get("/attachments/{path:.*}", self._cdn)
         r = app.router
         r.add_get(f"{API}/users/@me", self._me)
+        r.add_post(f"{API}/users/@me/channels", self._open_dm)
         r.add_get(f"{API}/oauth2/applications/@me", self._application)
         r.add_get(f"{API}/gateway", self._gateway)
         r.add_get(f"{API}/gateway/bot", self._gateway_bot)
