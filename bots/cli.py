@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import contextlib
 import getpass
-import json
 import os
 import shutil
 import sys
@@ -17,22 +16,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bots.bootstrap import build_runtime
 from bots.logs import setup_logging
-from bots.terminal.progress import add_progress_parser, run_progress
+from bots.terminal.readouts import READ_PLATFORMS, add_readout_parsers, run_progress, run_report
 from bots.terminal.render import TerminalStyle, render_history
 from bots.terminal.repl import SAVED_NOTE, LineReader, run_practice
 from core.domain import messages
 from core.domain.commands import Level
 from core.domain.models import DeletedData
 from core.domain.roles import RolePackError, load_catalog
-from core.interview.reading import InterviewNotFound
 from core.settings import MAX_PAIRS_LIMIT, Settings
 from db.migrate import upgrade_database
 from db.problems import database_problem
 
 DEFAULT_ROLE = "data-science"
-# history and report read the terminal's own interviews unless told otherwise: where DATABASE_URL is shared with the
-# Slack or Discord bot, a practice session at the terminal is no way to read chat users' interviews by accident.
-READ_PLATFORMS = ("terminal", "slack", "discord", "all")
 MAX_HISTORY = 1000  # rows one history listing prints; the database is asked for no more
 
 
@@ -80,13 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     history.add_argument("--platform", choices=READ_PLATFORMS, default="terminal", help="whose (default: terminal)")
 
-    report = sub.add_parser("report", help="print one interview whole")
-    report.add_argument("id", help="interview id, or a unique prefix of at least 4 characters")
-    report.add_argument("--format", choices=["md", "json"], default="md")
-    report.add_argument("--user", help="only among this user's interviews")
-    report.add_argument("--platform", choices=READ_PLATFORMS, default="terminal", help="whose (default: terminal)")
-
-    add_progress_parser(sub, _default_user())
+    add_readout_parsers(sub, _default_user())
 
     erase = sub.add_parser("delete-my-data", help="erase a person's interviews, answers and usage records")
     erase.add_argument("--user", default=_default_user(), help="whose data (default: you)")
@@ -156,7 +145,7 @@ async def _practice(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _platform(args: argparse.Namespace) -> str | None:
-    """The platform filter of history and report: None for all."""
+    """The platform filter of history: None for all."""
     return None if args.platform == "all" else args.platform
 
 
@@ -168,22 +157,6 @@ async def _history(settings: Settings, args: argparse.Namespace) -> int:
         print(render_history(rows, {rid: p.title for rid, p in service.catalog.packs.items()}))
     finally:
         await runtime.close()
-    return 0
-
-
-async def _report(settings: Settings, args: argparse.Namespace) -> int:
-    runtime = build_runtime(settings)
-    try:
-        report = await runtime.service.report(args.id, fmt=args.format, user_id=args.user, platform=_platform(args))
-    except InterviewNotFound as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    finally:
-        await runtime.close()
-    document = report.document
-    print(json.dumps(document, indent=2, ensure_ascii=False) if isinstance(document, dict) else document, end="")
-    if isinstance(document, dict):
-        print()
     return 0
 
 
@@ -250,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runner = {
             "practice": _practice,
             "history": _history,
-            "report": _report,
+            "report": run_report,
             "progress": run_progress,
             "delete-my-data": _delete_my_data,
         }[args.command]

@@ -3,13 +3,16 @@ and the kept events a dead worker left."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from core.coaching.scorecard import SummaryText, build_scorecard
 from core.domain import messages
 from core.domain.models import ConversationRef, DeletedData, Interview, InterviewSummary, utcnow
 from core.domain.roles import UnknownRole
+from core.interview.charts import progress_png, scorecard_png
 from core.interview.parts import Parts
 from core.interview.progress import Progress, measure_progress, progress_markdown
 from core.interview.report import report_json, report_markdown
@@ -28,10 +31,10 @@ class InterviewNotFound(LookupError):
 
 @dataclass(frozen=True)
 class Report:
-    """One interview whole: its id, and the document (a dict for JSON, a str for Markdown)."""
+    """One interview whole: its id, and the document (a dict for JSON, a str for Markdown, PNG bytes for a chart)."""
 
     interview_id: str
-    document: str | dict[str, Any]
+    document: str | dict[str, Any] | bytes
 
 
 class Reading:
@@ -60,6 +63,11 @@ class Reading:
         interviews = await self._parts.store.interviews_of(platform=platform, user_id=user_id, role=role_id)
         return measure_progress(interviews, self._parts.catalog, today=utcnow().date())
 
+    async def progress_png(self, progress: Progress) -> bytes:
+        """The progress as a PNG chart (rendered off the event loop)."""
+        titles = {rid: pack.title for rid, pack in self._parts.catalog.packs.items()}
+        return await asyncio.to_thread(progress_png, progress, titles)
+
     async def progress_text(self, *, user_id: str, platform: str, role: str | None = None) -> str:
         """The progress as Markdown for a chat reply, or what to type instead when the role is unknown."""
         catalog = self._parts.catalog
@@ -86,6 +94,10 @@ class Reading:
         title = self._parts.title_of(interview.role)
         if fmt == "md":
             return Report(interview.id, report_markdown(interview, role_title=title, usage=usage))
+        if fmt == "png":
+            card = build_scorecard(interview, role_title=title, summary=SummaryText(interview.summary or ""))
+            day = (interview.ended_at or interview.created_at).date()
+            return Report(interview.id, await asyncio.to_thread(scorecard_png, card, day=day))
         return Report(interview.id, report_json(interview, role_title=title, usage=usage))
 
     async def _find(
