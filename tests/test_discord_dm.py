@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from bots.discord.inbound import dm_conv
 from tests.fakes import discord_payloads as p
@@ -44,8 +46,30 @@ async def test_a_dm_interview_by_text_runs_to_the_scorecard(bot: RunningBot) -> 
     card = sent[3]["embeds"][0]
     assert card["title"] == "Scorecard · Data Science"
     assert "Overall" in card["description"]
+    # The chart rides with the scorecard's first message, as its embed's image.
+    [(name, png)] = sent[3]["files"].items()
+    assert name.startswith("scorecard-") and card["image"]["url"] == f"attachment://{name}"
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == (960, 640)
+    assert image.text["Description"].startswith("Data Science scorecard")
     # the bot saw its own messages come back over the gateway and answered none of them
     assert len(fake.sent_in(dm["id"])) == 4
+
+
+async def test_without_attach_files_the_scorecard_comes_without_its_chart(bot: RunningBot) -> None:
+    fake, alice = bot.fake, p.user("alice")
+    dm = fake.open_dm(alice)
+    fake.no_attach_files.add(dm["id"])
+    await fake.user_message(alice, dm, "start law 1")
+    await fake.wait_for_messages(dm["id"], 2)
+    await fake.user_message(alice, dm, "An offer, an acceptance and consideration, for example a sale of a car.")
+    card = (await fake.wait_for_messages(dm["id"], 3))[-1]
+    while not card["embeds"]:  # the coach may follow up first: end it
+        await fake.user_message(alice, dm, "end")
+        card = (await fake.wait_for_messages(dm["id"], len(fake.sent_in(dm["id"])) + 1))[-1]
+    assert card["embeds"][0]["title"] == "Scorecard · Law" and not card.get("files")
+    assert "image" not in card["embeds"][0]
+    assert sum(bool(m["embeds"]) for m in fake.sent_in(dm["id"])) == 1  # sent once, without the chart
 
 
 async def test_the_slash_command_in_a_dm_runs_the_interview_right_there(bot: RunningBot) -> None:

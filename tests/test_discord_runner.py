@@ -17,7 +17,13 @@ from discord.http import Route
 
 from bots.cli import main
 from bots.discord import runner
-from bots.discord.invite import THREAD_PERMISSIONS, invite_url, missing_for_thread, required_permissions
+from bots.discord.invite import (
+    OPTIONAL_PERMISSIONS,
+    THREAD_PERMISSIONS,
+    invite_url,
+    missing_for_thread,
+    required_permissions,
+)
 from bots.discord.runner import check_settings, discord_endpoints, serve
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import running_bot
@@ -155,7 +161,7 @@ def test_the_readme_invite_url_asks_for_exactly_the_permissions_the_bot_checks()
         invite_url(42)
         == f"https://discord.com/oauth2/authorize?client_id=42&scope=bot+applications.commands&permissions={value}"
     )
-    for label in THREAD_PERMISSIONS.values():
+    for label in (*THREAD_PERMISSIONS.values(), *OPTIONAL_PERMISSIONS.values()):
         assert f"| {label} |" in section
     granted = discord.Permissions(value)
     assert missing_for_thread(granted, private=True) == missing_for_thread(granted, private=False) == []

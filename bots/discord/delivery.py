@@ -42,8 +42,8 @@ def message_kwargs(out: OutMessage, *, candidate_id: int) -> dict[str, Any]:
     if out.embeds:
         kwargs["embeds"] = [discord.Embed.from_dict(e) for e in out.embeds]
     if out.file is not None:
-        name, text = out.file
-        kwargs["file"] = discord.File(io.BytesIO(text.encode()), filename=name)
+        name, data = out.file
+        kwargs["file"] = discord.File(io.BytesIO(data if isinstance(data, bytes) else data.encode()), filename=name)
     view = controls_view(out.buttons, user_id=candidate_id)
     if view is not None:
         kwargs["view"] = view

@@ -14,12 +14,14 @@ THREAD_PERMISSIONS: dict[str, str] = {
     "read_message_history": "Read Message History",
     "embed_links": "Embed Links",
 }
+# Asked for, not required: without Attach Files the scorecard comes without its chart (bots/discord/replies.py).
+OPTIONAL_PERMISSIONS: dict[str, str] = {"attach_files": "Attach Files"}
 SCOPES = ("bot", "applications.commands")
 
 
 def required_permissions() -> discord.Permissions:
-    """Every permission the bot needs in a channel where /mock-interview is used."""
-    return discord.Permissions(**dict.fromkeys(THREAD_PERMISSIONS, True))
+    """Every permission the invite asks for in a channel where /mock-interview is used."""
+    return discord.Permissions(**dict.fromkeys({**THREAD_PERMISSIONS, **OPTIONAL_PERMISSIONS}, True))
 
 
 def missing_for_thread(granted: discord.Permissions, *, private: bool) -> list[str]:

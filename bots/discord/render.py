@@ -5,6 +5,7 @@ Pure: the result is data (content, embed dicts, button commands); bots/discord/d
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -50,7 +51,7 @@ class OutMessage:
     content: str = ""
     embeds: tuple[dict, ...] = ()
     buttons: tuple[str, ...] = ()
-    file: tuple[str, str] | None = None  # (filename, text) sent as an attachment
+    file: tuple[str, str | bytes] | None = None  # (filename, text or bytes) sent as an attachment
 
 
 def defuse(text: str) -> str:
@@ -68,6 +69,15 @@ def render_reply(reply: Reply) -> list[OutMessage]:
     buttons = QUESTION_BUTTONS if reply.is_question else tuple(a for a in reply.actions if a)
     pieces = split_text(text, CONTENT_LIMIT)
     return [OutMessage(content=p, buttons=buttons if i == len(pieces) - 1 else ()) for i, p in enumerate(pieces)]
+
+
+def with_chart(messages: list[OutMessage], png: bytes, *, name: str) -> list[OutMessage]:
+    """A scorecard's messages with its chart as the first embed's image (sent with that message, in one request)."""
+    first, *rest = messages
+    if not first.embeds:
+        return messages
+    header = {**first.embeds[0], "image": {"url": f"attachment://{name}"}}
+    return [dataclasses.replace(first, embeds=(header, *first.embeds[1:]), file=(name, png)), *rest]
 
 
 def render_replies(replies: Iterable[Reply]) -> list[OutMessage]:

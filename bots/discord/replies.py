@@ -4,7 +4,9 @@ starts."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -14,10 +16,13 @@ import discord
 from bots.discord import texts
 from bots.discord.delivery import NO_PINGS, Sender, acknowledge, send_messages
 from bots.discord.inbound import NOT_AUDIO
-from bots.discord.render import OutMessage, render_replies
-from core.domain.models import ConversationRef
-from core.domain.replies import Reply, ReplyCode
+from bots.discord.render import OutMessage, render_replies, with_chart
+from core.domain.models import ConversationRef, utcnow
+from core.domain.replies import Reply, ReplyCode, ReplyKind
+from core.interview.charts import scorecard_png
 from core.ports import OutboxItem
+
+log = logging.getLogger(__name__)
 
 SenderFor = Callable[[ConversationRef], Awaitable[Sender]]  # how to send into a conversation's thread or DM
 
@@ -57,13 +62,30 @@ class DiscordReplies:
         send = await self._sender_for(item.conv)
         first = self._first
         self._first = False
-        sent = await send_messages(
-            send,
-            render_replies([self._worded(item.reply)]),
-            candidate_id=self._candidate_id or int(item.conv.user_id),
-            reply_to=self._reply_to if first else None,
-            mention_candidate=self._mention and first,
-        )
+        plain = render_replies([self._worded(item.reply)])
+        card = item.reply.scorecard if item.reply.kind is ReplyKind.SCORECARD else None
+        messages = plain
+        if card is not None:
+            png = await asyncio.to_thread(scorecard_png, card, day=utcnow().date())
+            messages = with_chart(plain, png, name=f"scorecard-{card.interview_id[:8]}.png")
+
+        async def deliver(out: list[OutMessage]) -> Any:
+            return await send_messages(
+                send,
+                out,
+                candidate_id=self._candidate_id or int(item.conv.user_id),
+                reply_to=self._reply_to if first else None,
+                mention_candidate=self._mention and first,
+            )
+
+        try:
+            sent = await deliver(messages)
+        except discord.Forbidden:
+            if messages is plain:
+                raise
+            # No Attach Files here: the scorecard goes without its chart. Nothing was posted, so nothing doubles.
+            log.info("scorecard chart refused (no Attach Files?); sending the scorecard without it")
+            sent = await deliver(plain)
         return str(sent.id) if getattr(sent, "id", None) is not None else None
 
     async def post_own(self, conv: ConversationRef, messages: Sequence[OutMessage]) -> None:

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render, texts
+from bots.slack.chart import has_chart, share_chart
 from core.coaching.scorecard import format_score
 from core.domain.models import ConversationRef
 from core.domain.replies import Reply, ReplyCode, ReplyKind
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 WORKING = "hourglass_flowing_sand"  # the reaction shown on an answer while the interviewer works
 METADATA_EVENT = "mock_interview_started"
 REPLY_METADATA = "mock_interview_reply"  # tags each reply with its outbox item, so a resend can skip what landed
+CHART_PART = -1  # where _posted_parts notes a scorecard chart already shared in the thread
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]  # a Web API client for a workspace
 Respond = Callable[..., Awaitable[Any]]  # bolt's respond(): a private answer through the event's response_url
@@ -97,6 +99,9 @@ class SlackReplies:
                 )
                 ts = response.get("ts")
             first = first or ts
+        card = reply.scorecard if reply.kind is ReplyKind.SCORECARD else None
+        if card is not None and CHART_PART not in posted:
+            await share_chart(client, conv, card)
         await self._mark_parent(client, conv, reply)
         return first
 
@@ -126,7 +131,8 @@ class SlackReplies:
             await react(await self._client(origin.team_id), origin.channel_id, origin.ts, on=on)
 
     async def _posted_parts(self, client: AsyncWebClient, item: OutboxItem) -> dict[int, str]:
-        """The parts of item already in its thread, by part number (a crash can fall between posting and marking)."""
+        """The parts of item already in its thread, by part number, and a scorecard's chart as CHART_PART (a crash can
+        fall between posting and marking)."""
         conv = item.conv
         if not conv.thread_id:
             return {}
@@ -137,12 +143,15 @@ class SlackReplies:
         except SlackApiError as exc:
             log.warning("could not read the thread to resend a reply: %s", exc.response.get("error"))
             raise
+        card = item.reply.scorecard if item.reply.kind is ReplyKind.SCORECARD else None
         parts = {}
         for message in page.get("messages") or []:
             metadata = message.get("metadata") or {}
             payload = metadata.get("event_payload") or {}
             if metadata.get("event_type") == REPLY_METADATA and payload.get("item") == item.ref:
                 parts[int(payload.get("part", 0))] = message.get("ts")
+            elif card is not None and has_chart(message, card):
+                parts[CHART_PART] = message.get("ts")
         return parts
 
     async def _mark_parent(self, client: AsyncWebClient, conv: ConversationRef, reply: Reply) -> None:

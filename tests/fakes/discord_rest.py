@@ -34,6 +34,7 @@ class RestRoutesMixin:
     cdn_redirects: dict[str, str]
     cdn_requests: list[str]
     closed_dms: set[str]  # users who accept no DM from the bot
+    no_attach_files: set[str]  # channels where the bot lacks Attach Files
     rate_limits: list[RateLimit]
     gateway: Any
     gateway_url: str
@@ -155,6 +156,8 @@ class RestRoutesMixin:
         channel = self.channels[channel_id]
         if channel["type"] == p.DM and channel["recipients"][0]["id"] in self.closed_dms:
             return _json({"message": "Cannot send messages to this user", "code": 50007}, status=403)
+        if request[FILES] and channel_id in self.no_attach_files:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         body = request[BODY] or {}
         refused = p.check_message_body(body)
         if refused:

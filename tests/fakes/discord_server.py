@@ -35,6 +35,7 @@ class FakeDiscord(RestRoutesMixin, InteractionsMixin):
         # for a bot in fewer than 100 servers.
         self.application_flags = 1 << 19
         self.closed_dms: set[str] = set()  # users whose privacy settings refuse the bot's DMs (code 50007)
+        self.no_attach_files: set[str] = set()  # channels where a message with a file is refused (code 50013)
         self.recommended_shards = 1
         self.guilds: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}

@@ -18,6 +18,8 @@ class WebApiMethodsMixin:
     messages: dict[str, list[dict[str, Any]]]
     files: dict[str, StoredFile]
     uploads: dict[str, bytes]
+    upload_info: dict[str, dict[str, str]]  # file id -> the filename and alt text its upload URL was asked with
+    scopes: tuple[str, ...]
     unreachable_channels: set[str]
     unjoined_channels: set[str]
     socket_url: str | None
@@ -108,8 +110,11 @@ class WebApiMethodsMixin:
         return {"ok": True, "file": stored.info} if stored else {"ok": False, "error": "file_not_found"}
 
     async def api_files_getUploadURLExternal(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
-        """Step 1 of files_upload_v2: where to send the bytes."""
+        """Step 1 of files_upload_v2: where to send the bytes (missing_scope without files:write, as Slack says)."""
+        if "files:write" not in self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "files:write"}
         file_id = f"F{next(self._ids):08d}"
+        self.upload_info[file_id] = {"name": params.get("filename", ""), "alt_txt": params.get("alt_txt", "")}
         return {"ok": True, "upload_url": f"{self.root_url}/upload/{file_id}", "file_id": file_id}
 
     async def api_files_completeUploadExternal(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
@@ -118,9 +123,17 @@ class WebApiMethodsMixin:
         missing = [f["id"] for f in files if f["id"] not in self.uploads]
         if missing:
             return {"ok": False, "error": "invalid_file_id"}
-        if params.get("channel_id") in self.unreachable_channels:
+        channel = params.get("channel_id")
+        if channel in self.unreachable_channels:
             return {"ok": False, "error": "not_in_channel"}
-        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+        shared = [{"id": f["id"], "title": f.get("title", ""), **self.upload_info.get(f["id"], {})} for f in files]
+        if channel:  # as Slack does: the bot shares the files in a message of its own, in the thread when given one
+            message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": self._next_ts(), "files": shared}
+            message["text"] = params.get("initial_comment", "")
+            if params.get("thread_ts"):
+                message["thread_ts"] = params["thread_ts"]
+            self.messages.setdefault(channel, []).append(message)
+        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shared]}
 
     async def api_apps_connections_open(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         """apps.connections.open: needs the app-level token."""
