@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--language", help="the language you will speak in voice answers (e.g. en, hi, es)")
     practice.add_argument("--user", default=_default_user(), help="whose interview this is (default: you)")
     practice.add_argument("--new", action="store_true", help="abandon an unfinished interview and start afresh")
+    practice.add_argument(
+        "--review", action="store_true", help="ask the questions due again on your spaced-review schedule"
+    )
 
     sub.add_parser("roles", help="list the interview roles")
     sub.add_parser("check", help="try the database, the model, speech, Slack and Discord as configured, and report")
@@ -135,6 +138,7 @@ async def _practice(settings: Settings, args: argparse.Namespace) -> int:
             level=args.level,
             language=args.language,
             new=args.new,
+            review=args.review,
             reader=LineReader(sys.stdin, interactive=interactive, out=sys.stdout),
             style=style,
             # A model turn takes seconds: show that something is happening.

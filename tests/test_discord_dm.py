@@ -72,6 +72,21 @@ async def test_without_attach_files_the_scorecard_comes_without_its_chart(bot: R
     assert sum(bool(m["embeds"]) for m in fake.sent_in(dm["id"])) == 1  # sent once, without the chart
 
 
+async def test_a_review_with_nothing_due_says_so_in_words_and_by_slash_command(bot: RunningBot) -> None:
+    fake, alice = bot.fake, p.user("alice")
+    dm = fake.open_dm(alice)
+    await fake.user_message(alice, dm, "review law")
+    said = (await fake.wait_for_messages(dm["id"], 1))[0]["content"]
+    assert "No Law question is on your review schedule" in said
+    event = await fake.slash_command(alice, dm, {"role": "law", "review": True})
+    answer = await fake.wait_until(
+        lambda: next((c for c in fake.callbacks if c["interaction"] == event["d"]["id"]), None)
+    )
+    assert "No Law question is on your review schedule" in answer["data"]["content"]
+    assert answer["data"]["flags"] & p.EPHEMERAL_FLAG and fake.threads() == []
+    assert len(fake.sent_in(dm["id"])) == 1  # no interview started
+
+
 async def test_the_slash_command_in_a_dm_runs_the_interview_right_there(bot: RunningBot) -> None:
     fake, alice = bot.fake, p.user("alice")
     dm = fake.open_dm(alice)

@@ -176,7 +176,13 @@ async def respond(
         )
     elif isinstance(intent, StartRequest) and intent.role is not None:
         await service.start(
-            conv, role=intent.role, questions=intent.questions, level=intent.level, event_id=event_id, sender=sender
+            conv,
+            role=intent.role,
+            questions=intent.questions,
+            level=intent.level,
+            event_id=event_id,
+            sender=sender,
+            review=intent.review,
         )
     elif isinstance(intent, ShowProgress):
         text = await service.progress_text(user_id=conv.user_id, platform=PLATFORM)

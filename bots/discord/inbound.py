@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ PROGRESS = "progress"  # the slash command's role value and the DM word that sho
 # Words people put around a role name ("start a data science interview with 4 questions"); no role uses them.
 _FILLER = {"a", "an", "the", "for", "with", "me", "please", "interview", "role", "level", "questions", "question", "q"}
 _REPORT = re.compile(r"^\s*[/!]?report\s+`?(?P<id>[0-9a-fA-F-]{4,36})`?\s*$", re.IGNORECASE)
+_REVIEW = re.compile(r"^\s*[/!]?review\s+(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
 _START = re.compile(r"^\s*[/!]?(?:start|begin|new|mock-interview)(?:\s+(?P<rest>.*))?$", re.IGNORECASE | re.DOTALL)
 
 
@@ -54,6 +56,7 @@ class StartRequest:
     role: str | None
     questions: int | None = None
     level: str | None = None
+    review: bool = False  # `review <role>`: the questions due on the spaced-review schedule
 
 
 @dataclass(frozen=True)
@@ -184,9 +187,11 @@ def read_message(
         report = _REPORT.match(text)
         if report:
             return ShowReport(report.group("id"))
-        match = _START.match(text)
+        match = _START.match(text) or _REVIEW.match(text)
         if match:
             request = parse_start(match.group("rest") or "")
+            if match.re is _REVIEW:
+                request = dataclasses.replace(request, review=True)
             if request.role is None or _known_role(catalog, request.role):
                 return request
             return Answer(text, maybe_start=request)

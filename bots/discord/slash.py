@@ -43,6 +43,7 @@ def _service(interaction: discord.Interaction[Any]) -> InterviewService:
     questions="How many main questions (default 5)",
     private="Only you (and the bot) see the thread; default: public, so a study group can follow along",
     level="The seniority to interview at",
+    review="Ask again the questions you answered worst, when they are due (1, 3, then 7 days later)",
 )
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 @app_commands.allowed_installs(guilds=True, users=False)
@@ -52,6 +53,7 @@ async def mock_interview(
     questions: Optional[app_commands.Range[int, 1, MAX_PAIRS_LIMIT]] = None,  # noqa: UP045 - discord.py reads it
     private: bool = False,
     level: Optional[Literal["junior", "mid", "senior"]] = None,  # noqa: UP045
+    review: bool = False,
 ) -> None:
     """Start an interview: a thread in a server channel, or right here in a DM; or ask to delete one's data."""
     if is_delete_request(role):
@@ -62,14 +64,18 @@ async def mock_interview(
         await _send_progress(interaction, service)
         return
     problem = service.start_problem(role, questions)
+    if problem is None and review:
+        problem = await service.review_refusal(platform=PLATFORM, user_id=str(interaction.user.id), role=role)
     if problem is not None:
         await interaction.response.send_message(problem, ephemeral=True)
         return
     pack = service.catalog.resolve(role)
     if interaction.guild_id is None:
-        await _start_in_dm(interaction, service, pack=pack, questions=questions, level=level)
+        await _start_in_dm(interaction, service, pack=pack, questions=questions, level=level, review=review)
     else:
-        await _start_in_thread(interaction, service, pack=pack, questions=questions, level=level, private=private)
+        await _start_in_thread(
+            interaction, service, pack=pack, questions=questions, level=level, private=private, review=review
+        )
 
 
 @mock_interview.autocomplete("role")
@@ -84,6 +90,7 @@ async def _start_in_dm(
     pack: RolePack,
     questions: int | None,
     level: str | None,
+    review: bool,
 ) -> None:
     # Deferring first: Discord wants an answer within 3 seconds, and the AI interviewer can take longer.
     if not await acknowledge(interaction):
@@ -92,7 +99,13 @@ async def _start_in_dm(
     sender = DiscordReplies(fixed(interaction.followup.send), candidate_id=interaction.user.id)
     # The same interaction delivered twice is claimed by the first delivery's start: the copy says nothing.
     await service.start(
-        conv, role=pack.id, questions=questions, level=level, event_id=str(interaction.id), sender=sender
+        conv,
+        role=pack.id,
+        questions=questions,
+        level=level,
+        event_id=str(interaction.id),
+        sender=sender,
+        review=review,
     )
 
 
@@ -104,6 +117,7 @@ async def _start_in_thread(
     questions: int | None,
     level: str | None,
     private: bool,
+    review: bool,
 ) -> None:
     channel = interaction.channel
     if not isinstance(channel, discord.TextChannel):
@@ -136,7 +150,7 @@ async def _start_in_thread(
         return
     conv = thread_conv(guild_id=channel.guild.id, parent_id=channel.id, thread_id=thread.id, user_id=user.id)
     sender = DiscordReplies(fixed(thread.send), candidate_id=user.id, mention_candidate=True)
-    await service.start(conv, role=pack.id, questions=questions, level=level, sender=sender)
+    await service.start(conv, role=pack.id, questions=questions, level=level, sender=sender, review=review)
     notice = texts.thread_started(
         candidate_mention=user.mention, role_title=pack.title, thread_mention=thread.mention, private=private
     )

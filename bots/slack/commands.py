@@ -102,6 +102,8 @@ class SlashCommands:
         """Post the parent message and run the new interview in its thread: one start at a time per person and
         channel, and one open interview each in a channel (the service's gate decides)."""
         problem = self.service.start_problem(request.role)
+        if problem is None and request.review:
+            problem = await self.service.review_refusal(platform=PLATFORM, user_id=at.user, role=request.role)
         if problem is not None:
             if await self._first(at):
                 await at.tell(render.defuse(problem))
@@ -137,6 +139,7 @@ class SlashCommands:
             level=request.level,
             language=request.language,
             sender=SlackReplies(one_client(at.client), self.service, on_started=announce),
+            review=request.review,
         )
         if not any(r.code is ReplyCode.STARTED for r in replies):
             await update_parent(at.client, conv, role_title=role_title, status="could not start")

@@ -5,6 +5,7 @@ Everything here is pure: it reads payload dicts exactly as Slack sends them and 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,7 @@ class StartRequest:
     questions: int | None = None
     level: str | None = None
     language: str | None = None
+    review: bool = False  # `/mock-interview review ROLE`: the questions due on the spaced-review schedule
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ SlashCommand = StartRequest | SubCommand | BadCommand
 
 USAGE = (
     "Start an interview with `/mock-interview ROLE`, for example `/mock-interview data-science questions=3 "
-    "level=senior`. Also: `/mock-interview roles`, `history`, `progress`, `report ID`, `end`, `delete-my-data`, `help`."
+    "level=senior`. Also: `/mock-interview review ROLE`, `roles`, `history`, `progress`, `report ID`, `end`, "
+    "`delete-my-data`, `help`."
 )
 
 
@@ -82,6 +85,9 @@ def parse_command_text(text: str) -> SlashCommand:
                 "Give one interview id: `/mock-interview report 6f1c0d7e` (see `/mock-interview history`)."
             )
         return SubCommand("report", tokens[1])
+    if head == "review":
+        parsed = _parse_start(tokens[1:])
+        return dataclasses.replace(parsed, review=True) if isinstance(parsed, StartRequest) else parsed
     return _parse_start(tokens)
 
 

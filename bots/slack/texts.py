@@ -15,6 +15,8 @@ SLACK_HELP = (
     "*Mock Interview Coach*\n"
     "• `/mock-interview ROLE [questions=N] [level=junior|mid|senior] [language=...]` starts an interview: "
     "I post a message here and ask the questions in its thread.\n"
+    "• `/mock-interview review ROLE` asks again the questions you answered worst, when they are due "
+    "(after 1 day, then 3, then 7, until you score 8).\n"
     "• Answer by replying in that thread, in text or with an audio clip.\n"
     "• Under each question: *Hint*, *Skip* and *End interview*. In the thread you can also type "
     "`hint`, `skip`, `repeat`, `pause`, `resume`, `retry` or `end`.\n"

@@ -11,7 +11,7 @@ from bots.terminal.recordings import file_reader, voice_file_path
 from bots.terminal.render import TerminalStyle, render_reply
 from core.domain import messages
 from core.domain.models import ConversationRef
-from core.domain.replies import Reply, error
+from core.domain.replies import Reply, ReplyKind, error
 from core.interview.service import InterviewService
 from core.ports import OutboxItem
 
@@ -57,6 +57,7 @@ async def run_practice(
     new: bool,
     reader: LineReader,
     language: str | None = None,
+    review: bool = False,
     style: TerminalStyle,
     out: TextIO = sys.stdout,
     on_wait: Callable[[], None] | None = None,
@@ -74,10 +75,18 @@ async def run_practice(
     # After a stop mid-turn: what was never shown is shown, and the turn is finished.
     if new or not await service.resume(conv, replies):
         started = await service.start(
-            conv, role=role, questions=questions, level=level, language=language, replace=new, sender=replies
+            conv,
+            role=role,
+            questions=questions,
+            level=level,
+            language=language,
+            replace=new,
+            sender=replies,
+            review=review,
         )
         if not any(r.interview_id for r in started):
-            return 2  # unknown role or bad count: the reply said why
+            # An unknown role or a bad count (2), or a review with nothing due (0): the reply said which.
+            return 2 if any(r.kind is ReplyKind.ERROR for r in started) else 0
     limit = service.settings.max_answer_chars
     while True:
         line = await reader.read(limit)

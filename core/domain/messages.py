@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from core.domain.models import DeletedData, Interview
 from core.domain.roles import RoleCatalog, RolePack
@@ -34,9 +34,13 @@ STALE_BUTTON = "That button belongs to a question that has already moved on; use
 def intro(pack: RolePack, interview: Interview) -> str:
     """The opening message of a new interview."""
     level = f" at {interview.level} level" if interview.level else ""
+    count = counted(interview.planned_questions, "main question")
+    if interview.state.get("review"):
+        heading = f"**{pack.title} review**{level}: {count} you answered below 8 before, due again now"
+    else:
+        heading = f"**{pack.title} mock interview**{level}: {count}"
     return (
-        f"**{pack.title} mock interview**{level}: {counted(interview.planned_questions, 'main question')}, "
-        "with follow-ups.\n"
+        f"{heading}, with follow-ups.\n"
         f"{pack.description}\n"
         "Answer as you would in a real interview. Type `hint`, `skip`, `repeat` or `end` at any time."
     )
@@ -56,6 +60,17 @@ def unknown_role(name: str, catalog: RoleCatalog) -> str:
     """Shown for a role name that matches no pack."""
     listing = ", ".join(f"`{rid}`" for rid in catalog.ids)
     return f"I don't know the role “{name}”. Choose one of: {listing}."
+
+
+def nothing_due(role_title: str, upcoming: datetime | None) -> str:
+    """Said to a review asked for when no question is due: when the next one is, or how questions get there."""
+    if upcoming is None:
+        return (
+            f"No {role_title} question is on your review schedule: an answer scoring 5 or less puts its question "
+            "there, and it comes back a day later."
+        )
+    when = f"{upcoming:%Y-%m-%d %H:%M} UTC"
+    return f"Nothing in {role_title} is due for review yet: the next question comes back on {when}."
 
 
 def bad_question_count(count: int, most: int, title: str) -> str:

@@ -111,8 +111,10 @@ class InterviewService(Reading):
         replace: bool = False,
         event_id: str | None = None,
         sender: ReplySender | None = None,
+        review: bool = False,
     ) -> list[Reply]:
-        """Start an interview (or show the one already open here, unless replace abandons it)."""
+        """Start an interview (or show the one already open here, unless replace abandons it); review asks the
+        questions due on the person's spaced-review schedule instead of new ones."""
         async with self._lock(conv):
             replies = await self._starts.start(
                 conv,
@@ -122,8 +124,16 @@ class InterviewService(Reading):
                 language=language,
                 replace=replace,
                 event_id=event_id,
+                review=review,
             )
         return await self._send(conv, replies, sender)
+
+    async def review_refusal(self, *, platform: str, user_id: str, role: str) -> str | None:
+        """What to say instead of opening a review (nothing is due, and when it will be); None when one is due.
+        For platforms that open a thread before starting: ask first, so no thread opens for nothing."""
+        pack = self.catalog.resolve(role)
+        plan, nothing_due = await self._starts.review_plan(platform, user_id, pack, 1)
+        return None if plan else nothing_due
 
     async def open_start(self, place: ConversationRef, *, event_id: str | None, one_per_channel: bool) -> StartGate:
         """Before a platform opens a thread for a new interview: claim the event, and with one_per_channel keep one

@@ -14,11 +14,12 @@ from core.coaching.offline import decide_offline
 from core.domain import messages
 from core.domain.commands import Level, UnknownLevel, parse_level
 from core.domain.languages import UnknownLanguage, normalize_language
-from core.domain.models import ConversationRef, Interview, InterviewStatus, Turn, TurnKind
+from core.domain.models import ConversationRef, Interview, InterviewStatus, Turn, TurnKind, utcnow
 from core.domain.replies import Reply, ReplyCode, error, info, keyed
 from core.domain.roles import RolePack, UnknownRole
 from core.interview.parts import Parts
 from core.interview.plan import make_plan, move_context
+from core.interview.review import due_questions, review_schedule
 from core.interview.turns import asking
 from core.ports import ActiveInterviewExists, DuplicateEvent, ModelUnavailable
 
@@ -116,8 +117,10 @@ class Starts:
         language: str | None,
         replace: bool,
         event_id: str | None,
+        review: bool = False,
     ) -> list[Reply]:
-        """Start an interview (or show the one already open here, unless replace abandons it)."""
+        """Start an interview (or show the one already open here, unless replace abandons it); with review, of the
+        questions due again on this person's review schedule."""
         parts = self._parts
         try:
             pack = parts.catalog.resolve(role)
@@ -131,6 +134,12 @@ class Starts:
         most = min(parts.settings.max_pairs, len(pack.questions))
         if not 1 <= count <= most:
             return await parts.reply_once(conv, [error(messages.bad_question_count(count, most, pack.title))], event_id)
+        plan: list[str] | None = None
+        if review:
+            plan, nothing_due = await self.review_plan(conv.platform, conv.user_id, pack, count)
+            if not plan:
+                return await parts.reply_once(conv, [info(nothing_due)], event_id)
+            count = len(plan)
         existing = await parts.store.get_open_interview(conv)
         if existing and not replace:
             return await parts.reply_once(conv, self._already_running(existing), event_id)
@@ -138,7 +147,9 @@ class Starts:
             await parts.steps.close(existing, InterviewStatus.ABANDONED)
         elif refusal := await parts.quotas.refuse_start(conv):  # replacing one here keeps the count
             return await parts.reply_once(conv, refusal, event_id)
-        asked = await parts.store.asked_questions(platform=conv.platform, user_id=conv.user_id, role=pack.id)
+        if plan is None:
+            asked = await parts.store.asked_questions(platform=conv.platform, user_id=conv.user_id, role=pack.id)
+            plan = make_plan(pack, count, self._rng, asked)
         interview = Interview(
             id=str(uuid.uuid4()),
             conv=conv,
@@ -147,9 +158,17 @@ class Starts:
             planned_questions=count,
             level=level.value if level else None,
             language=language,
-            state={"plan": make_plan(pack, count, self._rng, asked), "notes": {}},
+            state={"plan": plan, "notes": {}, **({"review": True} if review else {})},
         )
         return await self._ask_first(pack, interview, event_id)
+
+    async def review_plan(self, platform: str, user_id: str, pack: RolePack, count: int) -> tuple[list[str], str]:
+        """The questions due for review (at most count, the worst first), and what to say when none is due."""
+        interviews = await self._parts.store.interviews_of(platform=platform, user_id=user_id, role=pack.id)
+        schedule = review_schedule(interviews, pack)
+        due = due_questions(schedule, utcnow())
+        upcoming = schedule[0].due_at if schedule else None
+        return [item.question_id for item in due[:count]], messages.nothing_due(pack.title, upcoming)
 
     async def _ask_first(self, pack: RolePack, interview: Interview, event_id: str | None) -> list[Reply]:
         """Choose the first question and store the interview with it, its intro and the event's claim."""
