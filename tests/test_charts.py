@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 from PIL import Image
@@ -26,7 +27,8 @@ def decoded(data: bytes) -> Image.Image:
 
 async def test_the_scorecard_chart_has_a_bar_per_pair_and_says_what_it_shows(database_url: str) -> None:
     service = make_service(database_url, seed=2)
-    conv = conv_for("ada")
+    ada = f"ada-{uuid.uuid4().hex[:8]}"  # the PostgreSQL database is shared by the session
+    conv = conv_for(ada)
     try:
         await service.start(conv, role="data-science", questions=2)
         interview = await store_of(service).get_open_interview(conv)
@@ -35,7 +37,7 @@ async def test_the_scorecard_chart_has_a_bar_per_pair_and_says_what_it_shows(dat
         await service.command(conv, "skip")
         await service.command(conv, "end")
         done = await store_of(service).get_interview(interview.id)
-        report = await service.report(interview.id[:8], fmt="png", user_id="ada")
+        report = await service.report(interview.id[:8], fmt="png", user_id=ada)
     finally:
         await service.close()
 
@@ -51,13 +53,14 @@ async def test_the_scorecard_chart_has_a_bar_per_pair_and_says_what_it_shows(dat
 
 async def test_the_progress_chart_draws_every_finished_interview(database_url: str) -> None:
     service = make_service(database_url, seed=4)
+    lin = f"lin-{uuid.uuid4().hex[:8]}"
     try:
         for _ in range(3):
-            conv = conv_for("lin")
+            conv = conv_for(lin)
             await service.start(conv, role="law", questions=1)
             await service.answer(conv, ANSWER)
             await service.command(conv, "end")
-        progress = await service.progress(user_id="lin", platform="terminal")
+        progress = await service.progress(user_id=lin, platform="terminal")
         image = decoded(await service.progress_png(progress))
     finally:
         await service.close()

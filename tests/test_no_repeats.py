@@ -4,6 +4,7 @@ questions asked longest ago come back first."""
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from core.domain.models import InterviewStatus
@@ -12,7 +13,12 @@ from core.interview.plan import make_plan
 from core.interview.service import InterviewService
 from tests.support import conv_for, make_service, store_of
 
-ROLE = "behavioral"  # 20 questions: four 5-question interviews use the whole pack
+ROLE = "behavioral"
+
+
+def fresh(name: str) -> str:
+    """A user id of this test alone: the PostgreSQL database is shared by the session."""
+    return f"{name}-{uuid.uuid4().hex[:8]}"  # 20 questions: four 5-question interviews use the whole pack
 
 
 async def asked_in_one_interview(service: InterviewService, user: str, questions: int = 5) -> list[str]:
@@ -34,8 +40,9 @@ async def asked_in_one_interview(service: InterviewService, user: str, questions
 async def test_consecutive_interviews_share_no_question_until_the_pack_runs_out(database_url: str) -> None:
     service = make_service(database_url, seed=3)
     try:
-        rounds = [await asked_in_one_interview(service, "ada") for _ in range(4)]
-        fifth = await asked_in_one_interview(service, "ada")
+        ada = fresh("ada")
+        rounds = [await asked_in_one_interview(service, ada) for _ in range(4)]
+        fifth = await asked_in_one_interview(service, ada)
     finally:
         await service.close()
 
@@ -47,11 +54,12 @@ async def test_consecutive_interviews_share_no_question_until_the_pack_runs_out(
 async def test_the_history_is_per_person_platform_and_role(database_url: str) -> None:
     service = make_service(database_url, seed=3)
     try:
-        first = await asked_in_one_interview(service, "lin")
+        lin = fresh("lin")
+        first = await asked_in_one_interview(service, lin)
         store = store_of(service)
-        mine = await store.asked_questions(platform="terminal", user_id="lin", role=ROLE)
-        elsewhere = await store.asked_questions(platform="slack", user_id="lin", role=ROLE)
-        other_role = await store.asked_questions(platform="terminal", user_id="lin", role="law")
+        mine = await store.asked_questions(platform="terminal", user_id=lin, role=ROLE)
+        elsewhere = await store.asked_questions(platform="slack", user_id=lin, role=ROLE)
+        other_role = await store.asked_questions(platform="terminal", user_id=lin, role="law")
     finally:
         await service.close()
 

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from statistics import fmean
@@ -42,10 +43,11 @@ async def one_interview(service: InterviewService, user: str, *, strong_first: b
 async def test_progress_adds_up_the_stored_interviews(database_url: str) -> None:
     service = make_service(database_url, seed=5)
     try:
-        ids = [await one_interview(service, "ada", strong_first=first) for first in (False, True, True)]
-        await one_interview(service, "grace", strong_first=True)  # someone else's: not in ada's progress
-        progress = await service.progress(user_id="ada", platform="terminal")
-        only_law = await service.progress(user_id="ada", platform="terminal", role="law")
+        ada, grace = f"ada-{uuid.uuid4().hex[:8]}", f"grace-{uuid.uuid4().hex[:8]}"  # the PostgreSQL database is shared
+        ids = [await one_interview(service, ada, strong_first=first) for first in (False, True, True)]
+        await one_interview(service, grace, strong_first=True)  # someone else's: not in ada's progress
+        progress = await service.progress(user_id=ada, platform="terminal")
+        only_law = await service.progress(user_id=ada, platform="terminal", role="law")
         stored = [await store_of(service).get_interview(i) for i in ids]
     finally:
         await service.close()
@@ -71,10 +73,11 @@ async def test_progress_adds_up_the_stored_interviews(database_url: str) -> None
 async def test_weak_topics_are_the_lowest_means_of_the_stored_grades(database_url: str) -> None:
     service = make_service(database_url, seed=11)
     try:
+        lin = f"lin-{uuid.uuid4().hex[:8]}"
         for first in (True, False):
-            await one_interview(service, "lin", strong_first=first)
-        progress = await service.progress(user_id="lin", platform="terminal")
-        interviews = await store_of(service).interviews_of(platform="terminal", user_id="lin")
+            await one_interview(service, lin, strong_first=first)
+        progress = await service.progress(user_id=lin, platform="terminal")
+        interviews = await store_of(service).interviews_of(platform="terminal", user_id=lin)
     finally:
         await service.close()
 

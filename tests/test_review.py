@@ -3,6 +3,7 @@ started through the service from the questions due, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -56,7 +57,7 @@ def test_due_questions_are_the_worst_first() -> None:
 
 async def test_a_review_asks_the_questions_due_and_says_when_none_is(database_url: str) -> None:
     service = make_service(database_url, seed=9)
-    conv = conv_for("rev")
+    conv = conv_for(f"rev-{uuid.uuid4().hex[:8]}")  # the PostgreSQL database is shared by the session
     try:
         nothing = await service.start(conv, role="law", review=True)
         assert "No Law question is on your review schedule" in nothing[-1].text
