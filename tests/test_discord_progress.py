@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from bots.discord import texts
 from tests.fakes import discord_payloads as p
@@ -54,10 +56,13 @@ async def test_the_word_progress_in_a_dm_shows_the_persons_own_progress(bot: Run
     shown = (await fake.wait_for_messages(dm["id"], len(fake.sent_in(dm["id"])) + 1))[-1]
     assert shown["content"].startswith("**Your progress**") and "1 interview" in shown["content"]
     assert "Law:" in shown["content"] and shown["allowed_mentions"] == {"parse": []}
+    chart = Image.open(io.BytesIO(shown["files"]["progress.png"]))
+    assert chart.format == "PNG" and "Law:" in chart.text["Description"]
 
     bob_dm = fake.open_dm(bob)
     await fake.user_message(bob, bob_dm, "progress")
-    assert "No answered interviews yet" in (await fake.wait_for_messages(bob_dm["id"], 1))[0]["content"]
+    nothing = (await fake.wait_for_messages(bob_dm["id"], 1))[0]
+    assert "No answered interviews yet" in nothing["content"] and not nothing.get("files")  # no chart of nothing
 
 
 async def test_the_slash_command_in_a_server_sends_progress_by_dm(bot: RunningBot) -> None:
@@ -72,6 +77,7 @@ async def test_the_slash_command_in_a_server_sends_progress_by_dm(bot: RunningBo
     assert answer["data"]["content"] == texts.PROGRESS_SENT and answer["data"]["flags"] & p.EPHEMERAL_FLAG
     sent = await fake.wait_for_messages(dm["id"], before + 1)
     assert sent[-1]["content"].startswith("**Your progress**") and "Law:" in sent[-1]["content"]
+    assert set(sent[-1]["files"]) == {"progress.png"}
     assert fake.threads() == []  # no interview was started
 
 

@@ -29,6 +29,7 @@ from bots.discord.inbound import (
     read_message,
     thread_conv,
 )
+from bots.discord.progress import progress_messages
 from bots.discord.render import erase_confirmation, history_message, report_message
 from bots.discord.replies import DiscordReplies, fixed
 from core.domain import messages
@@ -184,9 +185,6 @@ async def respond(
             sender=sender,
             review=intent.review,
         )
-    elif isinstance(intent, ShowProgress):
-        text = await service.progress_text(user_id=conv.user_id, platform=PLATFORM)
-        await service.note(conv, text, event_id=event_id, sender=sender)
     elif isinstance(intent, StartRequest | ShowRoles | ShowHelp):
         text = texts.DM_HELP if isinstance(intent, ShowHelp) else texts.roles_list(service.catalog)
         await service.note(conv, text, event_id=event_id, sender=sender)
@@ -197,12 +195,15 @@ async def respond(
 async def _send_own(
     intent: Intent, *, conv: ConversationRef, service: InterviewService, sender: DiscordReplies
 ) -> None:
-    """History, a report or the erase confirmation: messages only Discord makes, sent straight away."""
+    """History, progress, a report or the erase confirmation: messages only Discord makes, sent straight away."""
     if isinstance(intent, DeleteMyData):
         message = erase_confirmation(texts.CONFIRM_DELETE)  # nothing goes before the buttons are pressed
     elif isinstance(intent, ShowHistory):
         rows = await service.history(user_id=conv.user_id, platform=PLATFORM, limit=20)
         message = history_message(rows, {rid: pack.title for rid, pack in service.catalog.packs.items()})
+    elif isinstance(intent, ShowProgress):
+        await sender.post_own(conv, await progress_messages(service, conv.user_id))
+        return
     else:
         assert isinstance(intent, ShowReport)
         try:

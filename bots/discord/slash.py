@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from bots.discord import erase, texts
-from bots.discord.delivery import NO_PINGS, acknowledge
+from bots.discord.delivery import NO_PINGS, acknowledge, message_kwargs
 from bots.discord.inbound import (
     PLATFORM,
     PROGRESS,
@@ -20,7 +20,7 @@ from bots.discord.inbound import (
     thread_name,
 )
 from bots.discord.invite import missing_for_thread
-from bots.discord.render import CONTENT_LIMIT, defuse, split_text
+from bots.discord.progress import progress_messages
 from bots.discord.replies import DiscordReplies, fixed
 from core.domain.models import ConversationRef
 from core.domain.roles import RolePack
@@ -159,17 +159,18 @@ async def _start_in_thread(
 
 async def _send_progress(interaction: discord.Interaction[Any], service: InterviewService) -> None:
     """`/mock-interview progress`: the person's progress by DM (here, in a DM), else only to them, here."""
-    text = await service.progress_text(user_id=str(interaction.user.id), platform=PLATFORM)
-    parts = split_text(defuse(text), CONTENT_LIMIT)
+    messages = await progress_messages(service, str(interaction.user.id))
+    kwargs = [message_kwargs(m, candidate_id=interaction.user.id) for m in messages]
     if interaction.guild_id is not None:
         try:
-            for part in parts:
-                await interaction.user.send(part, allowed_mentions=NO_PINGS)
+            for each in kwargs:
+                await interaction.user.send(**each)
         except discord.HTTPException:  # DMs closed to the bot: show it privately here instead
             log.info("progress DM to a Discord user failed; answering ephemerally")
+            kwargs = [message_kwargs(m, candidate_id=interaction.user.id) for m in messages]  # files are read once
         else:
             await interaction.response.send_message(texts.PROGRESS_SENT, ephemeral=True, allowed_mentions=NO_PINGS)
             return
-    await interaction.response.send_message(parts[0], ephemeral=True, allowed_mentions=NO_PINGS)
-    for part in parts[1:]:
-        await interaction.followup.send(part, ephemeral=True, allowed_mentions=NO_PINGS)
+    await interaction.response.send_message(ephemeral=True, **kwargs[0])
+    for each in kwargs[1:]:
+        await interaction.followup.send(ephemeral=True, **each)
