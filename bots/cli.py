@@ -46,6 +46,14 @@ def _bounded(low: int, high: int) -> Callable[[str], int]:
     return whole_number
 
 
+def _retry_target(text: str) -> tuple[str, int]:
+    """`ID:N` (an interview id or prefix, and an answer's number in its report) as (ID, N)."""
+    prefix, sep, number = text.rpartition(":")
+    if not sep or not prefix or not number.isdigit() or not 1 <= int(number) <= MAX_PAIRS_LIMIT:
+        raise argparse.ArgumentTypeError(f"give ID:N, an interview id and an answer number from 1 to {MAX_PAIRS_LIMIT}")
+    return prefix, int(number)
+
+
 def _default_user() -> str:
     try:
         return getpass.getuser()
@@ -66,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--new", action="store_true", help="abandon an unfinished interview and start afresh")
     practice.add_argument(
         "--review", action="store_true", help="ask the questions due again on your spaced-review schedule"
+    )
+    practice.add_argument(
+        "--retry", type=_retry_target, metavar="ID:N", help="answer again the question of answer N of interview ID"
     )
 
     sub.add_parser("roles", help="list the interview roles")
@@ -139,6 +150,7 @@ async def _practice(settings: Settings, args: argparse.Namespace) -> int:
             language=args.language,
             new=args.new,
             review=args.review,
+            retry=args.retry,
             reader=LineReader(sys.stdin, interactive=interactive, out=sys.stdout),
             style=style,
             # A model turn takes seconds: show that something is happening.

@@ -58,6 +58,7 @@ async def run_practice(
     reader: LineReader,
     language: str | None = None,
     review: bool = False,
+    retry: tuple[str, int] | None = None,
     style: TerminalStyle,
     out: TextIO = sys.stdout,
     on_wait: Callable[[], None] | None = None,
@@ -72,8 +73,12 @@ async def run_practice(
         ),
         file=out,
     )
+    if retry is not None:  # one question of a finished interview, asked again
+        tried = await service.try_again(conv, retry[0], retry[1], sender=replies)
+        if not any(r.interview_id for r in tried):
+            return 2  # not found, not finished, no such answer, or another interview is open: the reply said which
     # After a stop mid-turn: what was never shown is shown, and the turn is finished.
-    if new or not await service.resume(conv, replies):
+    elif new or not await service.resume(conv, replies):
         started = await service.start(
             conv,
             role=role,

@@ -35,6 +35,12 @@ def intro(pack: RolePack, interview: Interview) -> str:
     """The opening message of a new interview."""
     level = f" at {interview.level} level" if interview.level else ""
     count = counted(interview.planned_questions, "main question")
+    retry = interview.state.get("retry_of")
+    if retry:
+        before = retry.get("score")
+        scored = f"you scored {before} the first time" if before is not None else "it had no score the first time"
+        heading = f"**{pack.title}: answer {retry.get('seq')} again**{level} ({scored}): one question, no follow-ups"
+        return f"{heading}.\nAnswer as you would in a real interview. Type `hint`, `skip` or `end` at any time."
     if interview.state.get("review"):
         heading = f"**{pack.title} review**{level}: {count} you answered below 8 before, due again now"
     else:

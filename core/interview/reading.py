@@ -16,6 +16,7 @@ from core.interview.charts import progress_png, scorecard_png
 from core.interview.parts import Parts
 from core.interview.progress import Progress, measure_progress, progress_markdown
 from core.interview.report import report_json, report_markdown
+from core.interview.retry import attempts
 from core.ports import DuplicateEvent
 
 KEEP_DELIVERED_S = 24 * 3600  # handled events and sent replies are forgotten after a day (they hold answers)
@@ -92,13 +93,17 @@ class Reading:
         interview = await self._find(id_or_prefix, user_id=user_id, platform=platform, workspace_id=workspace_id)
         usage = await self._parts.store.usage_totals(interview.id)
         title = self._parts.title_of(interview.role)
+        conv = interview.conv
+        store = self._parts.store
+        theirs = await store.interviews_of(platform=conv.platform, user_id=conv.user_id, role=interview.role)
+        tries = attempts(interview, theirs)
         if fmt == "md":
-            return Report(interview.id, report_markdown(interview, role_title=title, usage=usage))
+            return Report(interview.id, report_markdown(interview, role_title=title, usage=usage, tries=tries))
         if fmt == "png":
             card = build_scorecard(interview, role_title=title, summary=SummaryText(interview.summary or ""))
             day = (interview.ended_at or interview.created_at).date()
             return Report(interview.id, await asyncio.to_thread(scorecard_png, card, day=day))
-        return Report(interview.id, report_json(interview, role_title=title, usage=usage))
+        return Report(interview.id, report_json(interview, role_title=title, usage=usage, tries=tries))
 
     async def _find(
         self, id_or_prefix: str, *, user_id: str | None, platform: str | None, workspace_id: str | None

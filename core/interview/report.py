@@ -11,6 +11,7 @@ from core.coaching.scorecard import band, format_score, item_status
 from core.domain.models import Interview, InterviewSummary, UsageTotals
 from core.domain.replies import Scorecard
 from core.domain.text import join_phrases
+from core.interview.retry import RETRY_OF, Tries, best_overall
 from core.voice.delivery import Delivery, describe, interview_delivery, turn_delivery
 
 REPORT_VERSION = 1
@@ -20,9 +21,13 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def report_json(interview: Interview, *, role_title: str, usage: UsageTotals) -> dict[str, Any]:
-    """The documented, stable JSON form of an interview (docs/configuration.md, "Report JSON")."""
+def report_json(
+    interview: Interview, *, role_title: str, usage: UsageTotals, tries: Tries | None = None
+) -> dict[str, Any]:
+    """The documented, stable JSON form of an interview (docs/configuration.md, "Report JSON"); tries: the later
+    attempts at its answers (turn seq -> attempts, core/interview/retry.py)."""
     summary_state = interview.state.get("summary", {})
+    tries = tries or {}
     return {
         "version": REPORT_VERSION,
         "id": interview.id,
@@ -35,6 +40,8 @@ def report_json(interview: Interview, *, role_title: str, usage: UsageTotals) ->
         "created_at": _iso(interview.created_at),
         "ended_at": _iso(interview.ended_at),
         "overall_score": interview.overall_score,
+        "best_overall_score": best_overall(interview, tries) if tries else interview.overall_score,
+        "retry_of": interview.state.get(RETRY_OF),
         "graded_by": graded_by(interview.turns)[0] or None,
         "summary": interview.summary,
         "strengths": summary_state.get("strengths", []),
@@ -59,6 +66,7 @@ def report_json(interview: Interview, *, role_title: str, usage: UsageTotals) ->
                 "answered_at": _iso(t.answered_at),
                 "audio_seconds": t.audio_seconds,
                 "delivery": _delivery_dict(turn_delivery(t)),
+                "attempts": tries.get(t.seq, []),
             }
             for t in interview.turns
         ],
@@ -80,9 +88,9 @@ def _quote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
 
 
-def report_markdown(interview: Interview, *, role_title: str, usage: UsageTotals) -> str:
-    """The whole interview as Markdown: header, every question and answer with its grade, usage."""
-    data = report_json(interview, role_title=role_title, usage=usage)
+def report_markdown(interview: Interview, *, role_title: str, usage: UsageTotals, tries: Tries | None = None) -> str:
+    """The whole interview as Markdown: header, every question and answer with its grade (and later tries), usage."""
+    data = report_json(interview, role_title=role_title, usage=usage, tries=tries)
     lines = [
         f"# {role_title} mock interview",
         "",
@@ -91,6 +99,8 @@ def report_markdown(interview: Interview, *, role_title: str, usage: UsageTotals
         f"- Status: {data['status']}",
         f"- Overall: {format_score(data['overall_score'])} ({band(data['overall_score'])})",
     ]
+    if data["best_overall_score"] != data["overall_score"]:
+        lines.append(f"- Best, with the questions tried again: {format_score(data['best_overall_score'])}")
     if data["graded_by"]:
         lines.append(f"- {data['graded_by']}")
     if interview.summary:
@@ -112,6 +122,9 @@ def report_markdown(interview: Interview, *, role_title: str, usage: UsageTotals
             lines.append(f"_{t['status'].replace('_', ' ')}_")
         if t["feedback"]:
             lines += ["", t["feedback"]]
+        for attempt in t["attempts"]:
+            when = (attempt["answered_at"] or "")[:10]
+            lines += ["", f"**Tried again** {when}: {format_score(attempt['score'])}", "", _quote(attempt["answer"])]
     u = data["usage"]
     lines += [
         "",

@@ -11,7 +11,7 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from core.coaching.coach import Coaches
-from core.domain.commands import Command, Level, Press, parse_command
+from core.domain.commands import Command, Press, parse_command
 from core.domain.models import ConversationRef
 from core.domain.replies import Reply, error, info
 from core.domain.roles import RoleCatalog
@@ -22,15 +22,15 @@ from core.interview.finishing import Finisher
 from core.interview.outbox import Outbox
 from core.interview.parts import Parts
 from core.interview.quotas import Quotas
-from core.interview.reading import Reading
-from core.interview.starting import StartGate, Starts
+from core.interview.start_methods import StartMethods
+from core.interview.starting import Starts
 from core.interview.turns import TurnSteps
 from core.ports import FetchAudio, InterviewStore, ReplySender
 from core.settings import Settings
 from core.voice.pipeline import VoicePipeline
 
 
-class InterviewService(Reading):
+class InterviewService(StartMethods):
     """Runs interviews on every platform: starts, answers, voice notes, commands and buttons, and recovery."""
 
     def __init__(
@@ -93,56 +93,6 @@ class InterviewService(Reading):
             yield
         finally:
             await sender.working(False)
-
-    # --- starting -------------------------------------------------------------------------------------------
-
-    def start_problem(self, role: str, questions: int | None = None) -> str | None:
-        """What is wrong with a start asked for (an unknown role, a count out of range), or None."""
-        return self._starts.problem(role, questions)
-
-    async def start(
-        self,
-        conv: ConversationRef,
-        *,
-        role: str,
-        questions: int | None = None,
-        level: Level | str | None = None,
-        language: str | None = None,
-        replace: bool = False,
-        event_id: str | None = None,
-        sender: ReplySender | None = None,
-        review: bool = False,
-    ) -> list[Reply]:
-        """Start an interview (or show the one already open here, unless replace abandons it); review asks the
-        questions due on the person's spaced-review schedule instead of new ones."""
-        async with self._lock(conv):
-            replies = await self._starts.start(
-                conv,
-                role=role,
-                questions=questions,
-                level=level,
-                language=language,
-                replace=replace,
-                event_id=event_id,
-                review=review,
-            )
-        return await self._send(conv, replies, sender)
-
-    async def review_refusal(self, *, platform: str, user_id: str, role: str) -> str | None:
-        """What to say instead of opening a review (nothing is due, and when it will be); None when one is due.
-        For platforms that open a thread before starting: ask first, so no thread opens for nothing."""
-        pack = self.catalog.resolve(role)
-        plan, nothing_due = await self._starts.review_plan(platform, user_id, pack, 1)
-        return None if plan else nothing_due
-
-    async def open_start(self, place: ConversationRef, *, event_id: str | None, one_per_channel: bool) -> StartGate:
-        """Before a platform opens a thread for a new interview: claim the event, and with one_per_channel keep one
-        start at a time and one open interview per person in the channel. Close the gate once the start is over."""
-        return await self._starts.open_gate(place, event_id=event_id, one_per_channel=one_per_channel)
-
-    async def close_start(self, gate: StartGate) -> None:
-        """Let the next start in the gate's channel go ahead."""
-        await self._starts.close_gate(gate)
 
     # --- answering ------------------------------------------------------------------------------------------
 

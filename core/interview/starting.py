@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.coaching.flow import Instruction
+from core.coaching.flow import Action, Instruction, Move
 from core.coaching.offline import decide_offline
 from core.domain import messages
 from core.domain.commands import Level, UnknownLevel, parse_level
@@ -19,6 +19,7 @@ from core.domain.replies import Reply, ReplyCode, error, info, keyed
 from core.domain.roles import RolePack, UnknownRole
 from core.interview.parts import Parts
 from core.interview.plan import make_plan, move_context
+from core.interview.retry import RETRY_OF, CannotRetry, retry_target
 from core.interview.review import due_questions, review_schedule
 from core.interview.turns import asking
 from core.ports import ActiveInterviewExists, DuplicateEvent, ModelUnavailable
@@ -170,21 +171,60 @@ class Starts:
         upcoming = schedule[0].due_at if schedule else None
         return [item.question_id for item in due[:count]], messages.nothing_due(pack.title, upcoming)
 
-    async def _ask_first(self, pack: RolePack, interview: Interview, event_id: str | None) -> list[Reply]:
-        """Choose the first question and store the interview with it, its intro and the event's claim."""
+    async def try_again(
+        self, conv: ConversationRef, original: Interview, seq: int, *, event_id: str | None
+    ) -> list[Reply]:
+        """A one-question interview in conv asking the main question of original's turn seq again, no follow-ups."""
+        parts = self._parts
+        try:
+            target = retry_target(original, seq)
+            pack = parts.catalog.resolve(original.role)
+        except (CannotRetry, UnknownRole) as exc:
+            text = str(exc) if isinstance(exc, CannotRetry) else messages.unknown_role(exc.name, parts.catalog)
+            return await parts.reply_once(conv, [error(text)], event_id)
+        question = next((q for q in pack.questions if q.id == target.question_id), None)
+        if question is None:
+            text = f"The {pack.title} questions have changed since, and that one is gone."
+            return await parts.reply_once(conv, [error(text)], event_id)
+        existing = await parts.store.get_open_interview(conv)
+        if existing:
+            return await parts.reply_once(conv, self._already_running(existing), event_id)
+        if refusal := await parts.quotas.refuse_start(conv):
+            return await parts.reply_once(conv, refusal, event_id)
+        interview = Interview(
+            id=str(uuid.uuid4()),
+            conv=conv,
+            role=pack.id,
+            status=InterviewStatus.ACTIVE,
+            planned_questions=1,
+            level=original.level,
+            language=original.language,
+            state={"plan": [question.id], "notes": {}, RETRY_OF: target.state()},
+        )
+        # The same main question, word for word: the point is to compare two answers to it.
+        return await self._ask_first(pack, interview, event_id, first=Move(Action.NEXT_QUESTION, question.text))
+
+    async def _ask_first(
+        self, pack: RolePack, interview: Interview, event_id: str | None, *, first: Move | None = None
+    ) -> list[Reply]:
+        """Choose the first question (unless given) and store the interview with it, its intro and the claim."""
         parts = self._parts
         coach, notice = await parts.coach_for(interview)  # a spent budget: the built-in coach asks
         ctx = move_context(pack, interview, Instruction.OPEN, max_pairs=parts.settings.max_pairs)
-        try:
-            move, usage = await parts.steps.decide(ctx, coach=coach)
-        except ModelUnavailable:
-            # Nothing was answered yet, so the pack's own first question is a faithful fallback.
-            move, usage = decide_offline(ctx), None
-        first = Turn(seq=1, kind=TurnKind.QUESTION, question=move.message, question_index=0)
-        interview.turns.append(first)
+        usage = None
+        if first is not None:
+            move = first
+        else:
+            try:
+                move, usage = await parts.steps.decide(ctx, coach=coach)
+            except ModelUnavailable:
+                # Nothing was answered yet, so the pack's own first question is a faithful fallback.
+                move, usage = decide_offline(ctx), None
+        opening = Turn(seq=1, kind=TurnKind.QUESTION, question=move.message, question_index=0)
+        interview.turns.append(opening)
         intro = info(messages.intro(pack, interview), interview_id=interview.id, code=ReplyCode.STARTED)
         intro = keyed(intro, f"{interview.id}:intro")
-        replies = [intro, asking(pack, interview, first)]
+        replies = [intro, asking(pack, interview, opening)]
         try:
             await parts.store.create_interview(
                 interview, replies=replies, lease_s=parts.settings.recover_after_s, event_id=event_id

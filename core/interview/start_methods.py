@@ -1,0 +1,97 @@
+"""The service's starts, mixed into InterviewService: a new interview, a review, a question tried again, and the
+gate a platform passes before it opens a thread for one."""
+
+from __future__ import annotations
+
+import asyncio
+
+from core.domain.commands import Level
+from core.domain.models import ConversationRef
+from core.domain.replies import Reply, error
+from core.interview.parts import Parts
+from core.interview.reading import InterviewNotFound, Reading
+from core.interview.starting import StartGate, Starts
+from core.ports import ReplySender
+
+
+class StartMethods(Reading):
+    """Starting interviews (InterviewService extends it; the lock and the sending are the service's)."""
+
+    _parts: Parts
+    _starts: Starts
+
+    def _lock(self, conv: ConversationRef) -> asyncio.Lock:
+        raise NotImplementedError  # InterviewService's: one lock per conversation
+
+    async def _send(self, conv: ConversationRef, replies: list[Reply], sender: ReplySender | None) -> list[Reply]:
+        raise NotImplementedError  # InterviewService's: through the outbox and the platform's sender
+
+    def start_problem(self, role: str, questions: int | None = None) -> str | None:
+        """What is wrong with a start asked for (an unknown role, a count out of range), or None."""
+        return self._starts.problem(role, questions)
+
+    async def start(
+        self,
+        conv: ConversationRef,
+        *,
+        role: str,
+        questions: int | None = None,
+        level: Level | str | None = None,
+        language: str | None = None,
+        replace: bool = False,
+        event_id: str | None = None,
+        sender: ReplySender | None = None,
+        review: bool = False,
+    ) -> list[Reply]:
+        """Start an interview (or show the one already open here, unless replace abandons it); review asks the
+        questions due on the person's spaced-review schedule instead of new ones."""
+        async with self._lock(conv):
+            replies = await self._starts.start(
+                conv,
+                role=role,
+                questions=questions,
+                level=level,
+                language=language,
+                replace=replace,
+                event_id=event_id,
+                review=review,
+            )
+        return await self._send(conv, replies, sender)
+
+    async def review_refusal(self, *, platform: str, user_id: str, role: str) -> str | None:
+        """What to say instead of opening a review (nothing is due, and when it will be); None when one is due.
+        For platforms that open a thread before starting: ask first, so no thread opens for nothing."""
+        pack = self._parts.catalog.resolve(role)
+        plan, nothing_due = await self._starts.review_plan(platform, user_id, pack, 1)
+        return None if plan else nothing_due
+
+    async def open_start(self, place: ConversationRef, *, event_id: str | None, one_per_channel: bool) -> StartGate:
+        """Before a platform opens a thread for a new interview: claim the event, and with one_per_channel keep one
+        start at a time and one open interview per person in the channel. Close the gate once the start is over."""
+        return await self._starts.open_gate(place, event_id=event_id, one_per_channel=one_per_channel)
+
+    async def close_start(self, gate: StartGate) -> None:
+        """Let the next start in the gate's channel go ahead."""
+        await self._starts.close_gate(gate)
+
+    async def try_again(
+        self,
+        conv: ConversationRef,
+        id_or_prefix: str,
+        seq: int,
+        *,
+        event_id: str | None = None,
+        sender: ReplySender | None = None,
+    ) -> list[Reply]:
+        """Ask the main question of answer seq of one of the person's finished interviews again, in conv: one
+        question, no follow-ups, and a scorecard saying how the score moved."""
+        async with self._lock(conv):
+            try:
+                original = await self._find(
+                    id_or_prefix, user_id=conv.user_id, platform=conv.platform, workspace_id=None
+                )
+            except InterviewNotFound as exc:
+                replies = await self._parts.reply_once(conv, [error(str(exc))], event_id)
+            else:
+                replies = await self._starts.try_again(conv, original, seq, event_id=event_id)
+        return await self._send(conv, replies, sender)
