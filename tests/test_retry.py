@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from core.domain.replies import ReplyKind
+from core.coaching.scorecard import weakest_main_answers
+from core.domain.models import Grade, Interview, InterviewStatus, Turn, TurnKind
+from core.domain.replies import ReplyCode, ReplyKind
 from core.interview.service import InterviewService
 from tests.support import conv_for, make_service, planned, store_of, strong_answer
 
@@ -59,6 +61,7 @@ async def test_a_question_tried_again_is_asked_word_for_word_and_the_move_is_sho
     assert attempt["score"] == after and attempt["interview_id"] == retry.id
     assert report["overall_score"] == first.overall_score and report["best_overall_score"] > report["overall_score"]
     assert all(t["attempts"] == [] for t in report["turns"][1:])
+    assert card.try_again == ()  # a second try offers no third from its own scorecard
 
 
 async def test_a_second_try_has_no_follow_up_even_for_a_short_answer(database_url: str) -> None:
@@ -92,7 +95,25 @@ async def test_what_cannot_be_tried_again_is_said_plainly(database_url: str) -> 
     finally:
         await service.close()
 
-    assert "has no answer 9" in no_such[-1].text and no_such[-1].kind is ReplyKind.ERROR
-    assert "No interview has an id starting with" in not_yours[-1].text
+    assert "has no answer 9" in no_such[-1].text and no_such[-1].private  # only to them: a button in a shared thread
+    assert no_such[-1].code is ReplyCode.CANNOT_TRY_AGAIN
+    assert "No interview has an id starting with" in not_yours[-1].text and not_yours[-1].private
     assert "already" in while_open[0].text.lower()
     assert "already a second try" in of_a_retry[-1].text
+
+
+def test_the_weakest_main_answers_are_offered_lowest_first_and_at_most_three() -> None:
+    conv = conv_for("x")
+    scores = [9, 3, None, 6, 5]  # None: skipped
+
+    def turn(seq: int, score: int | None) -> Turn:
+        if score is None:
+            return Turn(seq, TurnKind.QUESTION, "Q", seq - 1, skipped=True)
+        return Turn(seq, TurnKind.QUESTION, "Q", seq - 1, answer="a", grade=Grade(score, "f"))
+
+    turns = [turn(n, score) for n, score in enumerate(scores, 1)]
+    follow_up = Turn(6, TurnKind.FOLLOW_UP, "F", 1, answer="a", grade=Grade(1, "f"))  # not a main question
+    interview = Interview("i", conv, ROLE, InterviewStatus.COMPLETED, 5, turns=[*turns, follow_up])
+    assert weakest_main_answers(interview) == (3, 2, 5)
+    interview.state["retry_of"] = {"interview_id": "j", "seq": 1}
+    assert weakest_main_answers(interview) == ()

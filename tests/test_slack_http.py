@@ -91,8 +91,8 @@ async def test_a_whole_interview_by_text_in_a_thread(database_url: str) -> None:
 
 def _card_id(card: dict) -> str:
     """The interview id a scorecard names in its footer."""
-    footer = card["blocks"][-1]["elements"][0]["text"]
-    return footer.split("`")[1]
+    footer = next(b for b in card["blocks"] if b["type"] == "context" and "Saved as" in b["elements"][0]["text"])
+    return footer["elements"][0]["text"].split("`")[1]
 
 
 async def test_scorecard_id_prefix_finds_the_interview(harness: SlackHarness) -> None:

@@ -32,8 +32,12 @@ _ERASE_LABELS = {
     "keep": ("Cancel", discord.ButtonStyle.secondary),
 }
 
+# "Try answer N again" under a scorecard: the custom id carries the interview, the answer's seq and the candidate.
+AGAIN_PREFIX = "mi-again"
+
 # Set by the client at start: what a click does (the candidate check happens before it is called).
 ClickHandler = Callable[[discord.Interaction[Any], str, int], Awaitable[None]]
+AgainHandler = Callable[[discord.Interaction[Any], str, int, int], Awaitable[None]]
 
 
 def custom_id(command: str, user_id: int) -> str:
@@ -102,12 +106,42 @@ class EraseButton(
         await handler(interaction, self.choice, self.user_id)
 
 
-def controls_view(commands: Sequence[str], *, user_id: int) -> discord.ui.View | None:
-    """A row of buttons for these commands (unknown ones left out), or None when there are none."""
+def controls_view(
+    commands: Sequence[str], *, user_id: int, try_again: Sequence[tuple[str, int, str]] = ()
+) -> discord.ui.View | None:
+    """A row of buttons for these commands (unknown ones left out) and "Try again" ones, or None for none at all."""
     known = [c for c in commands if c in _LABELS or c in _ERASE_LABELS]
-    if not known:
+    if not known and not try_again:
         return None
     view = discord.ui.View(timeout=None)
     for command in known[:5]:  # one action row holds five buttons
         view.add_item(CommandButton(command, user_id) if command in _LABELS else EraseButton(command, user_id))
+    for interview_id, seq, label in try_again[:5]:
+        view.add_item(TryAgainButton(interview_id, seq, user_id, label=label))
     return view
+
+
+class TryAgainButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"{AGAIN_PREFIX}:(?P<interview>[0-9a-f-]{{8,36}}):(?P<seq>[0-9]{{1,3}}):(?P<user>[0-9]+)",
+):
+    """ "Try answer N again" under a scorecard: that main question asked again, for the candidate alone."""
+
+    def __init__(self, interview_id: str, seq: int, user_id: int, *, label: str = "Try again") -> None:
+        custom = f"{AGAIN_PREFIX}:{interview_id}:{seq}:{user_id}"
+        super().__init__(
+            discord.ui.Button(label=label, style=discord.ButtonStyle.primary, emoji="🔁", custom_id=custom)
+        )
+        self.interview_id, self.seq, self.user_id = interview_id, seq, user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Match[str], /
+    ) -> TryAgainButton:
+        """Rebuild the button from a click (its label is not needed to act on it)."""
+        return cls(match["interview"], int(match["seq"]), int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Hand the click to the client, which knows the service."""
+        handler: AgainHandler = interaction.client.on_try_again_button
+        await handler(interaction, self.interview_id, self.seq, self.user_id)

@@ -11,8 +11,9 @@ import discord
 from discord import app_commands
 
 from bots.discord import erase, texts
-from bots.discord.buttons import CommandButton, EraseButton
+from bots.discord.buttons import CommandButton, EraseButton, TryAgainButton
 from bots.discord.chat import InFlight, handle_message
+from bots.discord.delivery import NO_PINGS
 from bots.discord.inbound import dm_conv, thread_conv
 from bots.discord.invite import invite_url
 from bots.discord.replies import DiscordReplies, fixed
@@ -80,7 +81,7 @@ class InterviewBotMixin(_ClientBase):
 
     async def setup_hook(self) -> None:
         """Register the buttons, open the download session and publish the slash command."""
-        self.add_dynamic_items(CommandButton, EraseButton)
+        self.add_dynamic_items(CommandButton, EraseButton, TryAgainButton)
         self.session = aiohttp.ClientSession()
         self.sweeper.start()
         if self.sync_commands:
@@ -117,6 +118,21 @@ class InterviewBotMixin(_ClientBase):
         press = Press(Command(command), by=conv, event_id=str(interaction.id), owner_id=str(owner_id))
         sender = DiscordReplies(fixed(send), candidate_id=owner_id, interaction=interaction)
         await self.service.press(press, sender=sender)
+
+    async def on_try_again_button(
+        self, interaction: discord.Interaction[Any], interview_id: str, seq: int, owner_id: int
+    ) -> None:
+        """A "Try answer N again" click under a scorecard: the candidate's own, asked again where it was clicked."""
+        conv = interaction_conv(interaction)
+        if conv is None:
+            return
+        if interaction.user.id != owner_id:
+            await interaction.response.send_message(texts.NOT_YOUR_SCORECARD, ephemeral=True, allowed_mentions=NO_PINGS)
+            return
+        channel = interaction.channel
+        send = channel.send if isinstance(channel, discord.abc.Messageable) else interaction.followup.send
+        sender = DiscordReplies(fixed(send), candidate_id=owner_id, interaction=interaction)
+        await self.service.try_again(conv, interview_id, seq, event_id=str(interaction.id), sender=sender)
 
     async def on_erase_button(self, interaction: discord.Interaction[Any], choice: str, owner_id: int) -> None:
         """A "Delete my data" or "Cancel" click under the request to erase a person's data."""

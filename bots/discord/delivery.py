@@ -44,7 +44,7 @@ def message_kwargs(out: OutMessage, *, candidate_id: int) -> dict[str, Any]:
     if out.file is not None:
         name, data = out.file
         kwargs["file"] = discord.File(io.BytesIO(data if isinstance(data, bytes) else data.encode()), filename=name)
-    view = controls_view(out.buttons, user_id=candidate_id)
+    view = controls_view(out.buttons, user_id=candidate_id, try_again=out.try_again)
     if view is not None:
         kwargs["view"] = view
     return kwargs

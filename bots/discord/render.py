@@ -52,6 +52,7 @@ class OutMessage:
     embeds: tuple[dict, ...] = ()
     buttons: tuple[str, ...] = ()
     file: tuple[str, str | bytes] | None = None  # (filename, text or bytes) sent as an attachment
+    try_again: tuple[tuple[str, int, str], ...] = ()  # (interview id, seq, label): "Try again" buttons
 
 
 def defuse(text: str) -> str:
@@ -221,4 +222,14 @@ def scorecard_messages(card: Scorecard) -> list[OutMessage]:
             used = 0
         messages[-1].append(embed)
         used += size
-    return [OutMessage(embeds=tuple(group)) for group in messages]
+    out = [OutMessage(embeds=tuple(group)) for group in messages]
+    scores = {item.seq: item.score for item in card.items}
+    again = tuple(
+        (card.interview_id, seq, f"Try answer {seq} again ({_score_label(scores.get(seq))})") for seq in card.try_again
+    )
+    out[-1] = dataclasses.replace(out[-1], try_again=again)  # under the last part, where the reading ends
+    return out
+
+
+def _score_label(score: int | None) -> str:
+    return f"{score}/10" if score is not None else "skipped"

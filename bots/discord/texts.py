@@ -87,3 +87,4 @@ def thread_started(*, candidate_mention: str, role_title: str, thread_mention: s
 
 
 PROGRESS_SENT = "I sent your progress to you by DM."
+NOT_YOUR_SCORECARD = "That is someone else's scorecard: only they can try its questions again."

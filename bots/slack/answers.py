@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render, texts
+from bots.slack.again import is_try_again
 from bots.slack.files import DownloadFailed, FileDownloader, TooLarge
 from bots.slack.inbound import (
     PLATFORM,
@@ -111,7 +112,7 @@ class ThreadAnswers:
         user = (body.get("user") or {}).get("id", "")
         actions = body.get("actions") or []
         press = parse_button(actions[0], user_id=user) if actions else None
-        if press is None or press.command not in set(Command):
+        if press is None or (press.command not in set(Command) and not is_try_again(press.command)):
             return
         team = (body.get("team") or {}).get("id") or body.get("team_id") or ""
         channel = (body.get("channel") or {}).get("id") or ""
@@ -119,6 +120,12 @@ class ThreadAnswers:
         thread_ts = clicked.get("thread_ts")
         trigger = body.get("trigger_id")
         origin = Origin(team, channel, clicked["ts"], user, thread_ts) if channel and clicked.get("ts") else None
+        event_id = f"click:{trigger}" if trigger else None  # Socket Mode redelivers a click whose ack was lost
+        if is_try_again(press.command):  # the question again, in the scorecard's thread
+            sender = SlackReplies(one_client(client), self.service, origin=origin, respond=respond)
+            conv = ConversationRef(PLATFORM, team, channel, thread_ts, user)
+            await self.service.try_again(conv, press.interview_id, press.seq, event_id=event_id, sender=sender)
+            return
 
         async def mark_clicked() -> None:
             await self._mark_clicked(body, press, client=client)
@@ -127,7 +134,7 @@ class ThreadAnswers:
         request = Press(
             command=Command(press.command),
             by=ConversationRef(PLATFORM, team, channel, thread_ts, user),
-            event_id=f"click:{trigger}" if trigger else None,  # Socket Mode redelivers a click whose ack was lost
+            event_id=event_id,
             interview_id=press.interview_id,
             seq=press.seq,
         )

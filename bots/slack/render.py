@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bots.slack.again import try_again_block
 from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX, button_value, erase_value
 from core.coaching.scorecard import band, format_score
 from core.domain.commands import Command
@@ -179,6 +180,8 @@ def scorecard_messages(card: Scorecard) -> list[SlackMessage]:
         tail.append(section(shorten("*Practise next:* " + mrkdwn(join_phrases(card.focus_next)), SECTION_LIMIT)))
     short_id = card.interview_id[:8]
     tail.append(context(f"Saved as `{short_id}`. `/mock-interview report {short_id}` shows it again."))
+    if (again := try_again_block(card)) is not None:
+        tail.append(again)
     parts = pack_blocks([*head, *body, *tail])
     fallback = f"{title}: overall {overall}"
     if len(parts) == 1:

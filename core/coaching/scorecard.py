@@ -6,12 +6,16 @@ from collections import Counter
 from dataclasses import dataclass
 
 from core.coaching.graded_by import graded_by, grader_of
-from core.domain.models import Interview, Turn
+from core.domain.models import Interview, Turn, TurnKind
 from core.domain.replies import Scorecard, ScoreItem
 from core.domain.text import counted
 from core.voice.delivery import Delivery, describe, interview_delivery, turn_delivery
 
 SKIPPED_SCORE = 1  # a skipped question counts in the overall score as a missed one would in a real interview
+
+
+TRY_AGAIN_BUTTONS = 3  # "Try again" buttons under a scorecard at most
+TRY_AGAIN_BELOW = 8  # an answer scored this or more is not offered again
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,22 @@ def build_scorecard(interview: Interview, *, role_title: str, summary: SummaryTe
         delivery=_delivery_line(interview_delivery(interview.turns)),
         graded_by=graded_line,
         mixed_graders=mixed,
+        try_again=weakest_main_answers(interview),
     )
+
+
+def weakest_main_answers(interview: Interview, most: int = TRY_AGAIN_BUTTONS) -> tuple[int, ...]:
+    """The seqs of the main questions worth answering again, the lowest scored first: skipped ones and those scored
+    below 8; none for an interview that is itself a second try."""
+    if interview.state.get("retry_of"):  # core/interview/retry.py's RETRY_OF (it imports this module)
+        return ()
+    scored = [
+        (SKIPPED_SCORE if t.skipped else t.grade.score if t.grade and t.answer is not None else None, t.seq)
+        for t in interview.turns
+        if t.kind is TurnKind.QUESTION
+    ]
+    weak = sorted((score, seq) for score, seq in scored if score is not None and score < TRY_AGAIN_BELOW)
+    return tuple(seq for _, seq in weak[:most])
 
 
 def _delivery_line(delivery: Delivery | None) -> str:

@@ -34,6 +34,7 @@ class ReplyCode(StrEnum):
     STALE_BUTTON = "stale_button"  # a button under a question that has moved on (a private note)
     ENDED_UNANSWERED = "ended_unanswered"  # the interview ended before any answer: no scorecard
     NOT_AN_ANSWER = "not_an_answer"  # a message carrying only a file that is not a recording
+    CANNOT_TRY_AGAIN = "cannot_try_again"  # a question that cannot be tried again, and why (a private note)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Scorecard:
     delivery: str = ""  # over every spoken answer: pace and filler words, one line
     graded_by: str = ""  # one line: who graded the answers
     mixed_graders: bool = False  # graded by more than one: each item shows its grader
+    try_again: tuple[int, ...] = ()  # the seqs of the weakest main answers, offered as "Try again" buttons
 
     @property
     def answered_line(self) -> str:
@@ -145,6 +147,7 @@ def reply_from_data(data: dict[str, Any]) -> Reply:
                 "items": items,
                 "strengths": tuple(card.get("strengths") or ()),
                 "focus_next": tuple(card.get("focus_next") or ()),
+                "try_again": tuple(int(seq) for seq in card.get("try_again") or ()),
             }
         )
     known = {f.name for f in dataclasses.fields(Reply)}

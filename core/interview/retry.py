@@ -11,6 +11,7 @@ from typing import Any
 
 from core.coaching.scorecard import SummaryText, overall_score
 from core.domain.models import Grade, Interview, InterviewStatus, Turn
+from core.domain.replies import Reply, ReplyCode, private_note
 from core.domain.text import join_phrases, shorten
 
 RETRY_OF = "retry_of"  # the state key of a retry: which interview and turn it tries again, and the score then
@@ -19,6 +20,11 @@ Tries = dict[int, list[dict[str, Any]]]  # an interview's turn seq -> its later 
 
 class CannotRetry(ValueError):
     """That turn cannot be tried again; the message says why, in the candidate's words."""
+
+
+def cannot_try_again(text: str) -> Reply:
+    """Why a question cannot be tried again, shown only to the person who asked (a button in a shared thread)."""
+    return private_note(text, ReplyCode.CANNOT_TRY_AGAIN)
 
 
 @dataclass(frozen=True)

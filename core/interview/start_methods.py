@@ -7,9 +7,10 @@ import asyncio
 
 from core.domain.commands import Level
 from core.domain.models import ConversationRef
-from core.domain.replies import Reply, error
+from core.domain.replies import Reply
 from core.interview.parts import Parts
 from core.interview.reading import InterviewNotFound, Reading
+from core.interview.retry import cannot_try_again
 from core.interview.starting import StartGate, Starts
 from core.ports import ReplySender
 
@@ -91,7 +92,7 @@ class StartMethods(Reading):
                     id_or_prefix, user_id=conv.user_id, platform=conv.platform, workspace_id=None
                 )
             except InterviewNotFound as exc:
-                replies = await self._parts.reply_once(conv, [error(str(exc))], event_id)
+                replies = [cannot_try_again(str(exc))]
             else:
                 replies = await self._starts.try_again(conv, original, seq, event_id=event_id)
         return await self._send(conv, replies, sender)

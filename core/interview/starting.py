@@ -19,7 +19,7 @@ from core.domain.replies import Reply, ReplyCode, error, info, keyed
 from core.domain.roles import RolePack, UnknownRole
 from core.interview.parts import Parts
 from core.interview.plan import make_plan, move_context
-from core.interview.retry import RETRY_OF, CannotRetry, retry_target
+from core.interview.retry import RETRY_OF, CannotRetry, cannot_try_again, retry_target
 from core.interview.review import due_questions, review_schedule
 from core.interview.turns import asking
 from core.ports import ActiveInterviewExists, DuplicateEvent, ModelUnavailable
@@ -181,11 +181,10 @@ class Starts:
             pack = parts.catalog.resolve(original.role)
         except (CannotRetry, UnknownRole) as exc:
             text = str(exc) if isinstance(exc, CannotRetry) else messages.unknown_role(exc.name, parts.catalog)
-            return await parts.reply_once(conv, [error(text)], event_id)
+            return [cannot_try_again(text)]
         question = next((q for q in pack.questions if q.id == target.question_id), None)
         if question is None:
-            text = f"The {pack.title} questions have changed since, and that one is gone."
-            return await parts.reply_once(conv, [error(text)], event_id)
+            return [cannot_try_again(f"The {pack.title} questions have changed since, and that one is gone.")]
         existing = await parts.store.get_open_interview(conv)
         if existing:
             return await parts.reply_once(conv, self._already_running(existing), event_id)

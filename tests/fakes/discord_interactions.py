@@ -94,7 +94,7 @@ class InteractionsMixin:
         """A user presses a button on one of the bot's messages: INTERACTION_CREATE (type 3)."""
         channel = self.channels[message["channel_id"]]
         data = {"custom_id": custom_id, "component_type": 2}
-        payload = self._interaction(3, user, channel, data, message=message)
+        payload = self._interaction(3, user, channel, data, message=_public(message))  # as Discord sends it
         self.interactions[payload["token"]]["original"] = message["id"]
         return await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=channel.get("guild_id"))
 
