@@ -10,7 +10,7 @@ import yaml
 from bots.slack.app import BOT_SCOPES, COMMAND, EVENTS_PATH
 
 MANIFESTS = Path(__file__).resolve().parents[1] / "deploy" / "slack"
-MESSAGE_EVENTS = ["message.channels", "message.groups", "message.im", "message.mpim"]
+MESSAGE_EVENTS = ["message.channels", "message.groups", "message.im", "message.mpim", "app_home_opened"]
 
 
 def _load(name: str) -> dict:
@@ -23,6 +23,7 @@ def test_scopes_and_command_match_the_code(name: str) -> None:
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(BOT_SCOPES)
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == [COMMAND]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True  # bots/slack/home.py draws it
 
 
 def test_socket_mode_manifest_needs_no_urls() -> None:

@@ -23,6 +23,7 @@ from bots.slack.commands import SlashCommands
 from bots.slack.erasure import DataErasure
 from bots.slack.files import FileDownloader
 from bots.slack.gate import Refused, admit, refusal_logged
+from bots.slack.home import HOME_PREFIX, publish_home
 from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX
 from bots.slack.installs import ThreadedInstallationStore, ThreadedStateStore, one_workspace
 from bots.slack.recovery import Sweeper, add_inbox
@@ -212,6 +213,20 @@ def _register(bot: SlackBot) -> None:
         await ack()
         with bot.working():
             await answers.on_button(body, client=client, respond=respond)
+
+    @app.event("app_home_opened")
+    async def _home(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return  # the Messages tab: nothing to draw
+        team, user = body.get("team_id") or "", event.get("user") or ""
+        with bot.working():
+            await publish_home(client, bot.service, team=team, user=user, dm_channel=event.get("channel") or "")
+
+    @app.action(re.compile("^" + re.escape(HOME_PREFIX)))
+    async def _home_button(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        with bot.working():
+            await commands.start_from_home(body, client=client)
 
     @app.action(re.compile("^" + re.escape(ERASE_PREFIX)))
     async def _erase_button(ack: Any, body: dict[str, Any], respond: Any) -> None:

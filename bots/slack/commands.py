@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render, texts
 from bots.slack.erasure import DataErasure
+from bots.slack.home import dm_channel_of, parse_start
 from bots.slack.inbound import DELETE_MY_DATA, PLATFORM, BadCommand, StartRequest, SubCommand, parse_command_text
 from bots.slack.replies import Respond, SlackReplies, one_client, parent_metadata, update_parent
 from core.domain.commands import Command
@@ -93,6 +94,26 @@ class SlashCommands:
         except Exception:
             log.exception("slash command failed")
             await tell(texts.COMMAND_FAILED)
+
+    async def start_from_home(self, body: dict[str, Any], *, client: AsyncWebClient) -> None:
+        """A Start click on the Home tab: the interview, in the person's DM with the app."""
+        actions = body.get("actions") or []
+        start = parse_start(actions[0]) if actions else None
+        user = (body.get("user") or {}).get("id") or ""
+        team = (body.get("user") or {}).get("team_id") or (body.get("team") or {}).get("id") or ""
+        if start is None or not user or not team or self.service.start_problem(start[0]) is not None:
+            return
+        role, channel = start
+        channel = channel or await dm_channel_of(client, user, self.service.catalog.resolve(role).title) or ""
+        if not channel:
+            return
+
+        async def tell(text: str) -> None:  # the Home tab has no response_url: the DM is private enough
+            await client.chat_postMessage(channel=channel, text=text)
+
+        trigger = body.get("trigger_id")
+        at = Invocation(team, channel, user, client, tell, _nowhere, f"home:{trigger}" if trigger else None)
+        await self.start(StartRequest(role), at)
 
     async def _first(self, at: Invocation) -> bool:
         """Whether this is the command's first delivery."""

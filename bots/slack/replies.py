@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render, texts
 from bots.slack.chart import has_chart, share_chart
+from bots.slack.home import publish_home
 from core.coaching.scorecard import format_score
 from core.domain.models import ConversationRef
 from core.domain.replies import Reply, ReplyCode, ReplyKind
@@ -102,6 +103,8 @@ class SlackReplies:
         card = reply.scorecard if reply.kind is ReplyKind.SCORECARD else None
         if card is not None and CHART_PART not in posted:
             await share_chart(client, conv, card)
+        if card is not None:  # the Home tab shows the new score
+            await publish_home(client, self._service, team=conv.workspace_id, user=conv.user_id)
         await self._mark_parent(client, conv, reply)
         return first
 

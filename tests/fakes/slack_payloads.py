@@ -174,3 +174,26 @@ def block_actions(
 def interactivity_body(payload: dict[str, Any]) -> bytes:
     """The form body Slack posts for interactivity: one `payload` field of JSON."""
     return form_body({"payload": json.dumps(payload)})
+
+
+def app_home_opened(*, user: str, channel: str, tab: str = "home") -> dict[str, Any]:
+    """An `app_home_opened` event: the person opened the app's Home (or Messages) tab; channel is their DM."""
+    return {"type": "app_home_opened", "user": user, "channel": channel, "tab": tab, "event_ts": _ts()}
+
+
+def home_click(view: dict[str, Any], action_id: str, *, user: str) -> dict[str, Any]:
+    """A block_actions payload for a click on a button of a published Home tab (no channel, no response_url)."""
+    button = next(
+        e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == action_id
+    )
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "container": {"type": "view", "view_id": "V0HOME"},
+        "trigger_id": f"{next(_counter)}.1234567890.{uuid.uuid4().hex[:24]}",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "view": {"id": "V0HOME", **view},
+        "actions": [{**button, "block_id": "b", "action_ts": _ts()}],
+    }

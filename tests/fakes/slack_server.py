@@ -48,6 +48,7 @@ class FakeSlack(WebApiMethodsMixin, FileRoutesMixin):
     files: dict[str, StoredFile] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
     upload_info: dict[str, dict[str, str]] = field(default_factory=dict)
+    home_views: dict[str, dict[str, Any]] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # what was posted to response_url
     downloads: list[dict[str, Any]] = field(default_factory=list)
     unreachable_channels: set[str] = field(default_factory=set)  # private: not_in_channel, and cannot be joined

@@ -20,6 +20,7 @@ class WebApiMethodsMixin:
     uploads: dict[str, bytes]
     upload_info: dict[str, dict[str, str]]  # file id -> the filename and alt text its upload URL was asked with
     scopes: tuple[str, ...]
+    home_views: dict[str, dict[str, Any]]  # user id -> their published Home tab
     unreachable_channels: set[str]
     unjoined_channels: set[str]
     socket_url: str | None
@@ -47,6 +48,8 @@ class WebApiMethodsMixin:
     async def api_chat_postMessage(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         """chat.postMessage: stores the message; not_in_channel for unreachable channels."""
         channel = params.get("channel", "")
+        if channel.startswith("U"):  # a user id: Slack posts in the app's DM with that person
+            channel = "D" + channel[1:]
         if channel in self.unreachable_channels or channel in self.unjoined_channels:
             return {"ok": False, "error": "not_in_channel"}
         message = {
@@ -62,6 +65,14 @@ class WebApiMethodsMixin:
             message["thread_ts"] = params["thread_ts"]
         self.messages.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+
+    async def api_views_publish(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        """views.publish: keeps each person's Home tab (at most 100 blocks, as Slack allows)."""
+        view = _json_field(params.get("view")) or {}
+        if view.get("type") != "home" or len(view.get("blocks") or []) > 100:
+            return {"ok": False, "error": "invalid_arguments"}
+        self.home_views[str(params.get("user_id"))] = view
+        return {"ok": True, "view": {"id": f"V{next(self._ids):08d}", **view}}
 
     async def api_conversations_join(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         """conversations.join: works for public channels only."""
