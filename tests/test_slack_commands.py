@@ -87,6 +87,15 @@ async def test_a_second_start_in_the_channel_points_to_the_open_one_and_end_fini
     progress = await ask(harness, "progress", who)
     assert progress.startswith("*Your progress*") and "1 interview" in progress and "Human Resources:" in progress
     assert f"{rows[0].overall_score:.1f}" in progress
+    dm = "D" + who[1:]  # the chart goes to their DM with the app: an ephemeral message carries no file
+
+    def charts() -> list[dict]:
+        return [
+            f for m in harness.fake.messages.get(dm, []) for f in m.get("files") or [] if f["name"] == "progress.png"
+        ]
+
+    [chart] = await harness.fake.wait_for(charts)
+    assert chart["alt_txt"].startswith("Overall scores over time. Human Resources:")
     assert "No answered interviews yet" in await ask(harness, "progress", user())  # someone else's is not shown
     # A reply in the finished thread is told how to start again (in the thread, where it was written).
     await harness.event(thread_reply("one more thing", user=who, channel=CHANNEL, thread_ts=thread_ts))

@@ -1,4 +1,5 @@
-"""The scorecard's chart, shared in the interview's thread after the scorecard's messages."""
+"""Charts in Slack: the scorecard's, shared in the interview's thread after its messages; the progress chart, in the
+person's DM with the app."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bots.slack.home import dm_channel_of
+from bots.slack.inbound import PLATFORM
 from core.domain.models import ConversationRef, utcnow
 from core.domain.replies import Scorecard
-from core.interview.charts import scorecard_alt, scorecard_png
+from core.domain.roles import UnknownRole
+from core.interview.charts import progress_alt, scorecard_alt, scorecard_png
+from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
 
@@ -40,3 +45,27 @@ async def share_chart(client: AsyncWebClient, conv: ConversationRef, card: Score
         )
     except SlackApiError as exc:  # e.g. files:write missing from an old install: the text scorecard stands
         log.warning("could not share the scorecard chart: %s", exc.response.get("error"))
+
+
+async def share_progress_chart(
+    client: AsyncWebClient, service: InterviewService, *, user: str, channel: str, role: str | None
+) -> None:
+    """The person's progress chart in their DM with the app (here, when asked in that DM); none before a finished
+    interview, or for a role that does not exist (the text has said so)."""
+    try:
+        progress = await service.progress(user_id=user, platform=PLATFORM, role=role)
+    except UnknownRole:
+        return
+    if not progress.roles:
+        return
+    png = await service.progress_png(progress)
+    dm = channel if channel.startswith("D") else await dm_channel_of(client, user, "Your progress chart:")
+    if dm is None:
+        return
+    titles = {rid: pack.title for rid, pack in service.catalog.packs.items()}
+    try:
+        await client.files_upload_v2(
+            channel=dm, file=png, filename="progress.png", title="Your progress", alt_txt=progress_alt(progress, titles)
+        )
+    except SlackApiError as exc:
+        log.warning("could not share the progress chart: %s", exc.response.get("error"))

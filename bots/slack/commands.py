@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render, texts
+from bots.slack.chart import share_progress_chart
 from bots.slack.erasure import DataErasure
 from bots.slack.home import dm_channel_of, parse_start
 from bots.slack.inbound import DELETE_MY_DATA, PLATFORM, BadCommand, StartRequest, SubCommand, parse_command_text
@@ -104,7 +105,8 @@ class SlashCommands:
         if start is None or not user or not team or self.service.start_problem(start[0]) is not None:
             return
         role, channel = start
-        channel = channel or await dm_channel_of(client, user, self.service.catalog.resolve(role).title) or ""
+        title = self.service.catalog.resolve(role).title
+        channel = channel or await dm_channel_of(client, user, f"Starting your {title} interview here.") or ""
         if not channel:
             return
 
@@ -220,9 +222,11 @@ class SlashCommands:
             await self.erasure.ask(team=at.team, user=at.user, respond=at.respond)
 
     async def progress(self, role: str, at: Invocation) -> None:
-        """The person's progress on Slack, as an ephemeral message."""
+        """The person's progress on Slack, as an ephemeral message; its chart in their DM with the app (an ephemeral
+        message cannot carry a file)."""
         text = await self.service.progress_text(user_id=at.user, platform=PLATFORM, role=role or None)
         await at.tell(render.cap(render.mrkdwn(text)))
+        await share_progress_chart(at.client, self.service, user=at.user, channel=at.channel, role=role or None)
 
     async def report(self, id_prefix: str, at: Invocation) -> None:
         """Upload one of the user's interviews as a Markdown file (ephemeral messages cannot carry files)."""

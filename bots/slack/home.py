@@ -63,13 +63,13 @@ def parse_start(action: dict[str, Any]) -> tuple[str, str] | None:
     return (role, channel if channel.startswith("D") else "") if role else None
 
 
-async def dm_channel_of(client: AsyncWebClient, user: str, role_title: str) -> str | None:
-    """The person's DM channel with the app, found by posting there: Slack takes a user id as the channel of
+async def dm_channel_of(client: AsyncWebClient, user: str, text: str) -> str | None:
+    """The person's DM channel with the app, found by posting text there: Slack takes a user id as the channel of
     chat.postMessage and answers with the DM's id (conversations.open would need the im:write scope)."""
     try:
-        response = await client.chat_postMessage(channel=user, text=f"Starting your {role_title} interview here.")
+        response = await client.chat_postMessage(channel=user, text=text)
     except SlackApiError as exc:
-        log.info("could not open the DM to start from the Home tab: %s", exc.response.get("error"))
+        log.info("could not post in a person's DM with the app: %s", exc.response.get("error"))
         return None
     channel = response.get("channel")
     return channel if isinstance(channel, str) and channel else None
