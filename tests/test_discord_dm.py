@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from bots.discord.inbound import dm_conv
+from tests.discord_support import callback_of, scorecard_in_dm
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord
@@ -60,13 +61,7 @@ async def test_without_attach_files_the_scorecard_comes_without_its_chart(bot: R
     fake, alice = bot.fake, p.user("alice")
     dm = fake.open_dm(alice)
     fake.no_attach_files.add(dm["id"])
-    await fake.user_message(alice, dm, "start law 1")
-    await fake.wait_for_messages(dm["id"], 2)
-    await fake.user_message(alice, dm, "An offer, an acceptance and consideration, for example a sale of a car.")
-    card = (await fake.wait_for_messages(dm["id"], 3))[-1]
-    while not card["embeds"]:  # the coach may follow up first: end it
-        await fake.user_message(alice, dm, "end")
-        card = (await fake.wait_for_messages(dm["id"], len(fake.sent_in(dm["id"])) + 1))[-1]
+    card = await scorecard_in_dm(fake, alice, dm)
     assert card["embeds"][0]["title"] == "Scorecard · Law" and not card.get("files")
     assert "image" not in card["embeds"][0]
     assert sum(bool(m["embeds"]) for m in fake.sent_in(dm["id"])) == 1  # sent once, without the chart
@@ -79,9 +74,7 @@ async def test_a_review_with_nothing_due_says_so_in_words_and_by_slash_command(b
     said = (await fake.wait_for_messages(dm["id"], 1))[0]["content"]
     assert "No Law question is on your review schedule" in said
     event = await fake.slash_command(alice, dm, {"role": "law", "review": True})
-    answer = await fake.wait_until(
-        lambda: next((c for c in fake.callbacks if c["interaction"] == event["d"]["id"]), None)
-    )
+    answer = await callback_of(fake, event)
     assert "No Law question is on your review schedule" in answer["data"]["content"]
     assert answer["data"]["flags"] & p.EPHEMERAL_FLAG and fake.threads() == []
     assert len(fake.sent_in(dm["id"])) == 1  # no interview started
@@ -120,13 +113,7 @@ async def test_dm_words_without_an_interview_explain_how_to_start(bot: RunningBo
 async def test_history_and_report_in_a_dm(bot: RunningBot) -> None:
     fake, alice = bot.fake, p.user("alice")
     dm = fake.open_dm(alice)
-    await fake.user_message(alice, dm, "start law 1")
-    await fake.wait_for_messages(dm["id"], 2)
-    await fake.user_message(alice, dm, "An offer, an acceptance and consideration, for example a sale of a car.")
-    card = (await fake.wait_for_messages(dm["id"], 3))[-1]
-    while not card["embeds"]:  # the coach may follow up first: end it
-        await fake.user_message(alice, dm, "end")
-        card = (await fake.wait_for_messages(dm["id"], len(fake.sent_in(dm["id"])) + 1))[-1]
+    card = await scorecard_in_dm(fake, alice, dm)
     interview_id = card["embeds"][0]["footer"]["text"].split()[-1]
 
     await fake.user_message(alice, dm, "history")

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from bots.discord import texts
+from tests.discord_support import callback_of, scorecard_in_dm
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord
@@ -30,22 +31,9 @@ def _channel(fake: FakeDiscord) -> dict[str, Any]:
     return next(c for c in fake.channels.values() if c["type"] == p.GUILD_TEXT)
 
 
-async def _callback(fake: FakeDiscord, event: dict[str, Any]) -> dict[str, Any]:
-    return await fake.wait_until(
-        lambda: next((c for c in fake.callbacks if c["interaction"] == event["d"]["id"]), None)
-    )
-
-
 async def _finished_dm_interview(fake: FakeDiscord, user: dict[str, Any]) -> dict[str, Any]:
-    """A one-question law interview in user's DM, run to its scorecard; the DM channel."""
     dm = fake.open_dm(user)
-    await fake.user_message(user, dm, "start law 1")
-    await fake.wait_for_messages(dm["id"], 2)
-    await fake.user_message(user, dm, ANSWER)
-    last = (await fake.wait_for_messages(dm["id"], 3))[-1]
-    while not last["embeds"]:  # the coach may follow up first: end it
-        await fake.user_message(user, dm, "end")
-        last = (await fake.wait_for_messages(dm["id"], len(fake.sent_in(dm["id"])) + 1))[-1]
+    await scorecard_in_dm(fake, user, dm, ANSWER)
     return dm
 
 
@@ -70,10 +58,10 @@ async def test_the_slash_command_in_a_server_sends_progress_by_dm(bot: RunningBo
     dm = await _finished_dm_interview(fake, alice)
     before = len(fake.sent_in(dm["id"]))
     typed = await fake.autocomplete(alice, _channel(fake), "prog")
-    assert (await _callback(fake, typed))["data"]["choices"][0] == {"name": "My progress", "value": "progress"}
+    assert (await callback_of(fake, typed))["data"]["choices"][0] == {"name": "My progress", "value": "progress"}
 
     event = await fake.slash_command(alice, _channel(fake), {"role": "progress"})
-    answer = await _callback(fake, event)
+    answer = await callback_of(fake, event)
     assert answer["data"]["content"] == texts.PROGRESS_SENT and answer["data"]["flags"] & p.EPHEMERAL_FLAG
     sent = await fake.wait_for_messages(dm["id"], before + 1)
     assert sent[-1]["content"].startswith("**Your progress**") and "Law:" in sent[-1]["content"]
@@ -86,6 +74,6 @@ async def test_with_dms_closed_the_progress_is_shown_only_to_them_where_they_ask
     await _finished_dm_interview(fake, alice)
     fake.closed_dms.add(alice["id"])
     event = await fake.slash_command(alice, _channel(fake), {"role": "progress"})
-    answer = await _callback(fake, event)
+    answer = await callback_of(fake, event)
     assert answer["data"]["flags"] & p.EPHEMERAL_FLAG
     assert answer["data"]["content"].startswith("**Your progress**") and "Law:" in answer["data"]["content"]

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bots.discord import texts
+from tests.discord_support import callback_of, scorecard_in_dm
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord
@@ -35,20 +36,12 @@ def again_ids(message: dict[str, Any]) -> list[str]:
 async def test_try_again_in_a_dm_asks_the_question_again_and_shows_the_move(bot: RunningBot) -> None:
     fake, alice, bob = bot.fake, p.user("alice"), p.user("bob")
     dm = fake.open_dm(alice)
-    await fake.user_message(alice, dm, "start law 1")
-    await fake.wait_for_messages(dm["id"], 2)
-    await fake.user_message(alice, dm, WEAK)
-    card = (await fake.wait_for_messages(dm["id"], 3))[-1]
-    while not card["embeds"]:  # the coach may follow up first: end it
-        await fake.user_message(alice, dm, "end")
-        card = (await fake.wait_for_messages(dm["id"], len(fake.sent_in(dm["id"])) + 1))[-1]
+    card = await scorecard_in_dm(fake, alice, dm, WEAK)
     [custom_id] = again_ids(card)
     assert custom_id.endswith(f":1:{alice['id']}")
 
     refused = await fake.click(bob, card, custom_id)
-    answer = await fake.wait_until(
-        lambda: next((c for c in fake.callbacks if c["interaction"] == refused["d"]["id"]), None)
-    )
+    answer = await callback_of(fake, refused)
     assert answer["data"]["content"] == texts.NOT_YOUR_SCORECARD and answer["data"]["flags"] & p.EPHEMERAL_FLAG
 
     before = len(fake.sent_in(dm["id"]))
