@@ -29,8 +29,13 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def is_question(message: dict[str, Any]) -> bool:
-    """Whether a posted message is a question with our buttons under it."""
-    return any(b["type"] == "actions" for b in message.get("blocks") or [])
+    """Whether a posted message is a question with our buttons under it (not a scorecard's "Try again" ones)."""
+    return any(
+        not e.get("action_id", "").startswith("mi:try_again:")
+        for b in message.get("blocks") or []
+        if b["type"] == "actions"
+        for e in b.get("elements") or []
+    )
 
 
 def is_scorecard(message: dict[str, Any]) -> bool:
