@@ -52,6 +52,7 @@ bench: $(STAMP) $(LOCAL_VOICE)
 	$(BIN)/python -m bench.slack
 	$(BIN)/python -m bench.grading
 	$(BIN)/python -m bench.local_speech
+	$(BIN)/python -m bench.charts
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,8 +1,9 @@
 """Pictures where people would rather look than read: a scorecard's scores as bars, progress as lines, as PNG bytes.
 
 Drawn with matplotlib's Agg backend: it needs no display, browser or system library (plotly needs a headless Chrome
-to write a PNG, pygal needs cairo), ships its own font, and draws one of these in about 70 ms on one core. Importing
-it takes most of a second, so it is imported on first use, and callers render off the event loop (asyncio.to_thread).
+to write a PNG, pygal needs cairo), ships its own font, and draws one of these in 130-180 ms on one core
+(bench/charts.py). Importing it takes most of a second, so it is imported on first use, and callers render off the
+event loop (asyncio.to_thread).
 """
 
 from __future__ import annotations
