@@ -170,7 +170,7 @@ async def _history(settings: Settings, args: argparse.Namespace) -> int:
     try:
         service = runtime.service
         rows = await service.history(user_id=args.user, platform=_platform(args), limit=args.limit)
-        print(render_history(rows, {rid: p.title for rid, p in service.catalog.packs.items()}))
+        print(render_history(rows, service.catalog.titles))
     finally:
         await runtime.close()
     return 0

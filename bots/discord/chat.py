@@ -200,7 +200,7 @@ async def _send_own(
         message = erase_confirmation(texts.CONFIRM_DELETE)  # nothing goes before the buttons are pressed
     elif isinstance(intent, ShowHistory):
         rows = await service.history(user_id=conv.user_id, platform=PLATFORM, limit=20)
-        message = history_message(rows, {rid: pack.title for rid, pack in service.catalog.packs.items()})
+        message = history_message(rows, service.catalog.titles)
     elif isinstance(intent, ShowProgress):
         await sender.post_own(conv, await progress_messages(service, conv.user_id))
         return

@@ -13,7 +13,7 @@ CHART_NAME = "progress.png"
 async def progress_messages(service: InterviewService, user_id: str) -> list[OutMessage]:
     """The messages that show a person's Discord progress; the chart rides on the last one."""
     progress = await service.progress(user_id=user_id, platform=PLATFORM)
-    titles = {rid: pack.title for rid, pack in service.catalog.packs.items()}
+    titles = service.catalog.titles
     pieces = split_text(defuse(progress_markdown(progress, titles)), CONTENT_LIMIT)
     messages = [OutMessage(content=piece) for piece in pieces]
     if progress.roles:  # a chart of nothing says less than the sentence saying so

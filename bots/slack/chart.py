@@ -62,7 +62,7 @@ async def share_progress_chart(
     dm = channel if channel.startswith("D") else await dm_channel_of(client, user, "Your progress chart:")
     if dm is None:
         return
-    titles = {rid: pack.title for rid, pack in service.catalog.packs.items()}
+    titles = service.catalog.titles
     try:
         await client.files_upload_v2(
             channel=dm, file=png, filename="progress.png", title="Your progress", alt_txt=progress_alt(progress, titles)

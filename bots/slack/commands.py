@@ -212,7 +212,7 @@ class SlashCommands:
             await at.tell(render.roles_text(packs))
         elif command.name == "history":
             rows = await self.service.history(user_id=at.user, platform=PLATFORM, workspace_id=at.team, limit=15)
-            titles = {rid: p.title for rid, p in self.service.catalog.packs.items()}
+            titles = self.service.catalog.titles
             await at.tell(render.history_text(rows, titles))
         elif command.name == "report":
             await self.report(command.arg, at)

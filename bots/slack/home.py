@@ -26,7 +26,7 @@ RECENT = 5
 
 async def home_view(service: InterviewService, *, team: str, user: str, dm_channel: str) -> dict[str, Any]:
     """The Home tab of one person: progress, their last interviews in this workspace, and the Start buttons."""
-    titles = {rid: pack.title for rid, pack in service.catalog.packs.items()}
+    titles = service.catalog.titles
     progress = await service.progress(user_id=user, platform=PLATFORM)
     rows = await service.history(user_id=user, platform=PLATFORM, workspace_id=team, limit=RECENT)
     blocks: list[dict[str, Any]] = [

@@ -68,7 +68,7 @@ async def run_progress(settings: Settings, args: argparse.Namespace) -> int:
     try:
         service = runtime.service
         progress = await service.progress(user_id=args.user, platform=args.platform, role=args.role)
-        titles = {rid: pack.title for rid, pack in service.catalog.packs.items()}
+        titles = service.catalog.titles
         if args.format == "png":
             return _emit(await service.progress_png(progress), args.output, what="Progress chart")
     except UnknownRole as exc:

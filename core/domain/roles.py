@@ -155,6 +155,11 @@ class RoleCatalog:
         """Role ids in display order."""
         return list(self.packs)
 
+    @property
+    def titles(self) -> dict[str, str]:
+        """Role id -> title, in display order: what listings, progress and charts name roles by."""
+        return {rid: pack.title for rid, pack in self.packs.items()}
+
     def get(self, role_id: str) -> RolePack:
         """The pack with exactly this id."""
         return self.packs[role_id]

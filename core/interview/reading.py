@@ -66,7 +66,7 @@ class Reading:
 
     async def progress_png(self, progress: Progress) -> bytes:
         """The progress as a PNG chart (rendered off the event loop)."""
-        titles = {rid: pack.title for rid, pack in self._parts.catalog.packs.items()}
+        titles = self._parts.catalog.titles
         return await asyncio.to_thread(progress_png, progress, titles)
 
     async def progress_text(self, *, user_id: str, platform: str, role: str | None = None) -> str:
@@ -76,7 +76,7 @@ class Reading:
             progress = await self.progress(user_id=user_id, platform=platform, role=role)
         except UnknownRole as exc:
             return messages.unknown_role(exc.name, catalog)
-        return progress_markdown(progress, {rid: pack.title for rid, pack in catalog.packs.items()})
+        return progress_markdown(progress, catalog.titles)
 
     async def report(
         self,
