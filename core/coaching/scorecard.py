@@ -101,7 +101,7 @@ def build_scorecard(interview: Interview, *, role_title: str, summary: SummaryTe
             kind=t.kind.value,
             question=t.question,
             answer=t.answer,
-            score=t.grade.score if t.grade and t.answer is not None else None,
+            score=t.answer_score,
             feedback=t.grade.feedback if t.grade else _feedback_without_grade(t),
             strength=t.grade.strength if t.grade else "",
             improvement=t.grade.improvement if t.grade else "",
@@ -136,9 +136,7 @@ def weakest_main_answers(interview: Interview, most: int = TRY_AGAIN_BUTTONS) ->
     if interview.state.get("retry_of"):  # core/interview/retry.py's RETRY_OF (it imports this module)
         return ()
     scored = [
-        (SKIPPED_SCORE if t.skipped else t.grade.score if t.grade and t.answer is not None else None, t.seq)
-        for t in interview.turns
-        if t.kind is TurnKind.QUESTION
+        (SKIPPED_SCORE if t.skipped else t.answer_score, t.seq) for t in interview.turns if t.kind is TurnKind.QUESTION
     ]
     weak = sorted((score, seq) for score, seq in scored if score is not None and score < TRY_AGAIN_BELOW)
     return tuple(seq for _, seq in weak[:most])

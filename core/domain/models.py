@@ -128,6 +128,11 @@ class Turn:
         """The grade's score, or None while ungraded."""
         return self.grade.score if self.grade else None
 
+    @property
+    def answer_score(self) -> int | None:
+        """The score of the candidate's answer: None while ungraded, or when nothing was answered (skipped)."""
+        return self.grade.score if self.grade and self.answer is not None else None
+
 
 @dataclass
 class Interview:

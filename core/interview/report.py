@@ -56,7 +56,7 @@ def report_json(
                 "answer": t.answer,
                 "source": t.source.value if t.source else None,
                 "status": item_status(t),
-                "score": t.grade.score if t.grade and t.answer is not None else None,
+                "score": t.answer_score,
                 "feedback": t.grade.feedback if t.grade else None,
                 "strength": t.grade.strength if t.grade else None,
                 "improvement": t.grade.improvement if t.grade else None,

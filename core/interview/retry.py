@@ -55,7 +55,7 @@ def retry_target(interview: Interview, seq: int) -> RetryTarget:
         raise CannotRetry(f"That interview has no answer {seq}: give a number from 1 to {count}.")
     main = next((t for t in interview.turns if t.question_index == turn.question_index), turn)
     covered = tuple(main.grade.covered) if main.grade is not None else ()
-    return RetryTarget(interview.id, main.seq, plan[turn.question_index], _score(main), covered)
+    return RetryTarget(interview.id, main.seq, plan[turn.question_index], main.answer_score, covered)
 
 
 def retry_summary(link: dict[str, Any], turn: Turn | None) -> SummaryText:
@@ -99,13 +99,9 @@ def best_overall(original: Interview, tries: Tries) -> float | None:
     turns = []
     for turn in original.turns:
         scores = [a["score"] for a in tries.get(turn.seq, []) if a["score"] is not None]
-        first = _score(turn)
+        first = turn.answer_score
         if scores and (first is None or max(scores) > first):
             best = Grade(max(scores), "")
             turn = dataclasses.replace(turn, grade=best, answer=turn.answer or "", skipped=False, hint_requested=False)
         turns.append(turn)
     return overall_score(turns)
-
-
-def _score(turn: Turn) -> int | None:
-    return turn.grade.score if turn.grade is not None and turn.answer is not None else None
