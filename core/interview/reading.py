@@ -87,22 +87,23 @@ class Reading:
         platform: str | None = None,
         workspace_id: str | None = None,
     ) -> Report:
-        """One interview whole (JSON or Markdown), found by a unique id prefix among those of the user, platform
-        and workspace given; InterviewNotFound otherwise, in the same words whether it is someone else's or does
-        not exist."""
+        """One interview whole (JSON or Markdown, or its scorecard as a PNG chart), found by a unique id prefix among
+        those of the user, platform and workspace given; InterviewNotFound otherwise, in the same words whether it is
+        someone else's or does not exist."""
         interview = await self._find(id_or_prefix, user_id=user_id, platform=platform, workspace_id=workspace_id)
-        usage = await self._parts.store.usage_totals(interview.id)
         title = self._parts.title_of(interview.role)
-        conv = interview.conv
-        store = self._parts.store
-        theirs = await store.interviews_of(platform=conv.platform, user_id=conv.user_id, role=interview.role)
-        tries = attempts(interview, theirs)
-        if fmt == "md":
-            return Report(interview.id, report_markdown(interview, role_title=title, usage=usage, tries=tries))
         if fmt == "png":
             card = build_scorecard(interview, role_title=title, summary=SummaryText(interview.summary or ""))
             day = (interview.ended_at or interview.created_at).date()
             return Report(interview.id, await asyncio.to_thread(scorecard_png, card, day=day))
+        store = self._parts.store
+        usage = await store.usage_totals(interview.id)
+        conv = interview.conv  # the later tries at its questions are the person's retries that name it
+        tries = attempts(
+            interview, await store.interviews_of(platform=conv.platform, user_id=conv.user_id, role=interview.role)
+        )
+        if fmt == "md":
+            return Report(interview.id, report_markdown(interview, role_title=title, usage=usage, tries=tries))
         return Report(interview.id, report_json(interview, role_title=title, usage=usage, tries=tries))
 
     async def _find(
