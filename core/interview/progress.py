@@ -13,6 +13,7 @@ from typing import Any
 from core.domain.models import Interview, Turn
 from core.domain.roles import Question, RoleCatalog
 from core.domain.text import counted
+from core.interview.plan import planned_question
 
 WEAK_TOPICS = 3
 MISSED_POINTS = 3
@@ -159,15 +160,10 @@ def progress_markdown(progress: Progress, titles: dict[str, str]) -> str:
 def _graded(interview: Interview, catalog: RoleCatalog) -> Iterable[tuple[Turn, Question]]:
     """The interview's graded turns with the pack question each belongs to (none when the pack dropped it)."""
     pack = catalog.packs.get(interview.role)
-    plan: list[str] = interview.state.get("plan", []) if isinstance(interview.state, dict) else []
     if pack is None:
         return
-    questions = {q.id: q for q in pack.questions}
     for turn in interview.turns:
-        index = turn.question_index
-        if turn.grade is None or index is None or not 0 <= index < len(plan):
-            continue
-        question = questions.get(plan[index])
+        question = planned_question(pack, interview, turn.question_index) if turn.grade is not None else None
         if question is not None:
             yield turn, question
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from core.domain.models import Interview, TurnKind
 from core.domain.roles import RolePack
+from core.interview.plan import planned_question
 
 REVIEW_DAYS = (1, 3, 7)  # the intervals, in days, after an answer that keeps a question in the schedule
 ENTERS_AT = 5  # a score at or below this puts a question on the schedule
@@ -32,17 +33,15 @@ class ReviewItem:
 def review_schedule(interviews: Sequence[Interview], pack: RolePack) -> list[ReviewItem]:
     """Every question of the pack on this person's schedule, soonest due first (the worst first among equals)."""
     answers: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
-    known = {q.id for q in pack.questions}
     for interview in interviews:
         if interview.role != pack.id:
             continue
-        plan: list[str] = interview.state.get("plan", []) if isinstance(interview.state, dict) else []
         for turn in interview.turns:
-            index = turn.question_index
             if turn.kind is not TurnKind.QUESTION or turn.grade is None or turn.answered_at is None:
                 continue
-            if index is not None and 0 <= index < len(plan) and plan[index] in known:
-                answers[plan[index]].append((turn.answered_at, turn.grade.score))
+            question = planned_question(pack, interview, turn.question_index)
+            if question is not None:
+                answers[question.id].append((turn.answered_at, turn.grade.score))
     items = [item for qid, scored in answers.items() if (item := _scheduled(qid, sorted(scored))) is not None]
     return sorted(items, key=lambda i: (i.due_at, i.last_score, i.question_id))
 
