@@ -11,11 +11,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.home import dm_channel_of
-from bots.slack.inbound import PLATFORM
 from core.domain.models import ConversationRef, utcnow
 from core.domain.replies import Scorecard
-from core.domain.roles import UnknownRole
 from core.interview.charts import progress_alt, scorecard_alt, scorecard_png
+from core.interview.progress import Progress
 from core.interview.service import InterviewService
 
 log = logging.getLogger(__name__)
@@ -48,14 +47,10 @@ async def share_chart(client: AsyncWebClient, conv: ConversationRef, card: Score
 
 
 async def share_progress_chart(
-    client: AsyncWebClient, service: InterviewService, *, user: str, channel: str, role: str | None
+    client: AsyncWebClient, service: InterviewService, progress: Progress, *, user: str, channel: str
 ) -> None:
     """The person's progress chart in their DM with the app (here, when asked in that DM); none before a finished
-    interview, or for a role that does not exist (the text has said so)."""
-    try:
-        progress = await service.progress(user_id=user, platform=PLATFORM, role=role)
-    except UnknownRole:
-        return
+    interview."""
     if not progress.roles:
         return
     png = await service.progress_png(progress)

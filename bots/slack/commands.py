@@ -16,9 +16,12 @@ from bots.slack.erasure import DataErasure
 from bots.slack.home import dm_channel_of, parse_start
 from bots.slack.inbound import DELETE_MY_DATA, PLATFORM, BadCommand, StartRequest, SubCommand, parse_command_text
 from bots.slack.replies import Respond, SlackReplies, one_client, parent_metadata, update_parent
+from core.domain import messages
 from core.domain.commands import Command
 from core.domain.models import ConversationRef
 from core.domain.replies import ReplyCode
+from core.domain.roles import UnknownRole
+from core.interview.progress import progress_markdown
 from core.interview.reading import InterviewNotFound
 from core.interview.service import InterviewService
 from core.interview.starting import Gate
@@ -224,9 +227,14 @@ class SlashCommands:
     async def progress(self, role: str, at: Invocation) -> None:
         """The person's progress on Slack, as an ephemeral message; its chart in their DM with the app (an ephemeral
         message cannot carry a file)."""
-        text = await self.service.progress_text(user_id=at.user, platform=PLATFORM, role=role or None)
-        await at.tell(render.cap(render.mrkdwn(text)))
-        await share_progress_chart(at.client, self.service, user=at.user, channel=at.channel, role=role or None)
+        catalog = self.service.catalog
+        try:
+            progress = await self.service.progress(user_id=at.user, platform=PLATFORM, role=role or None)
+        except UnknownRole as exc:
+            await at.tell(render.mrkdwn(messages.unknown_role(exc.name, catalog)))
+            return
+        await at.tell(render.cap(render.mrkdwn(progress_markdown(progress, catalog.titles))))
+        await share_progress_chart(at.client, self.service, progress, user=at.user, channel=at.channel)
 
     async def report(self, id_prefix: str, at: Invocation) -> None:
         """Upload one of the user's interviews as a Markdown file (ephemeral messages cannot carry files)."""

@@ -9,12 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.coaching.scorecard import SummaryText, build_scorecard
-from core.domain import messages
 from core.domain.models import ConversationRef, DeletedData, Interview, InterviewSummary, utcnow
-from core.domain.roles import UnknownRole
 from core.interview.charts import progress_png, scorecard_png
 from core.interview.parts import Parts
-from core.interview.progress import Progress, measure_progress, progress_markdown
+from core.interview.progress import Progress, measure_progress
 from core.interview.report import report_json, report_markdown
 from core.interview.retry import attempts
 from core.ports import DuplicateEvent
@@ -68,15 +66,6 @@ class Reading:
         """The progress as a PNG chart (rendered off the event loop)."""
         titles = self._parts.catalog.titles
         return await asyncio.to_thread(progress_png, progress, titles)
-
-    async def progress_text(self, *, user_id: str, platform: str, role: str | None = None) -> str:
-        """The progress as Markdown for a chat reply, or what to type instead when the role is unknown."""
-        catalog = self._parts.catalog
-        try:
-            progress = await self.progress(user_id=user_id, platform=platform, role=role)
-        except UnknownRole as exc:
-            return messages.unknown_role(exc.name, catalog)
-        return progress_markdown(progress, catalog.titles)
 
     async def report(
         self,
