@@ -223,13 +223,6 @@ def scorecard_messages(card: Scorecard) -> list[OutMessage]:
         messages[-1].append(embed)
         used += size
     out = [OutMessage(embeds=tuple(group)) for group in messages]
-    scores = {item.seq: item.score for item in card.items}
-    again = tuple(
-        (card.interview_id, seq, f"Try answer {seq} again ({_score_label(scores.get(seq))})") for seq in card.try_again
-    )
+    again = tuple((card.interview_id, seq, label) for seq, label in card.try_again_buttons)
     out[-1] = dataclasses.replace(out[-1], try_again=again)  # under the last part, where the reading ends
     return out
-
-
-def _score_label(score: int | None) -> str:
-    return f"{score}/10" if score is not None else "skipped"

@@ -67,7 +67,7 @@ class DiscordReplies:
         messages = plain
         if card is not None:
             png = await asyncio.to_thread(scorecard_png, card, day=utcnow().date())
-            messages = with_chart(plain, png, name=f"scorecard-{card.interview_id[:8]}.png")
+            messages = with_chart(plain, png, name=card.chart_name)
 
         async def deliver(out: list[OutMessage]) -> Any:
             return await send_messages(

@@ -12,15 +12,14 @@ TRY_AGAIN = "try_again"  # the action id's command part: "mi:try_again:<seq>" (a
 
 def try_again_block(card: Scorecard) -> dict[str, Any] | None:
     """An actions block with a button per answer the scorecard offers again, or None when it offers none."""
-    scores = {item.seq: item.score for item in card.items}
     elements = [
         {
             "type": "button",
             "action_id": f"{ACTION_PREFIX}{TRY_AGAIN}:{seq}",
-            "text": {"type": "plain_text", "text": f"Try answer {seq} again ({_shown(scores.get(seq))})"},
+            "text": {"type": "plain_text", "text": label},
             "value": button_value(card.interview_id, seq),
         }
-        for seq in card.try_again
+        for seq, label in card.try_again_buttons
     ]
     return {"type": "actions", "block_id": "mi-try-again", "elements": elements} if elements else None
 
@@ -28,7 +27,3 @@ def try_again_block(card: Scorecard) -> dict[str, Any] | None:
 def is_try_again(command: str) -> bool:
     """Whether a clicked button's command part is a "Try again" one."""
     return command.startswith(TRY_AGAIN + ":")
-
-
-def _shown(score: int | None) -> str:
-    return f"{score}/10" if score is not None else "skipped"

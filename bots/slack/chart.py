@@ -20,14 +20,9 @@ from core.interview.service import InterviewService
 log = logging.getLogger(__name__)
 
 
-def chart_name(card: Scorecard) -> str:
-    """The chart's file name: the interview's, so a worker resending the scorecard can tell it is already there."""
-    return f"scorecard-{card.interview_id[:8]}.png"
-
-
 def has_chart(message: dict[str, Any], card: Scorecard) -> bool:
     """Whether a thread message is the share of this scorecard's chart."""
-    return any(isinstance(f, dict) and f.get("name") == chart_name(card) for f in message.get("files") or [])
+    return any(isinstance(f, dict) and f.get("name") == card.chart_name for f in message.get("files") or [])
 
 
 async def share_chart(client: AsyncWebClient, conv: ConversationRef, card: Scorecard) -> None:
@@ -38,7 +33,7 @@ async def share_chart(client: AsyncWebClient, conv: ConversationRef, card: Score
             channel=conv.channel_id,
             thread_ts=conv.thread_id,
             file=png,
-            filename=chart_name(card),
+            filename=card.chart_name,
             title=f"{card.role_title} scorecard",
             alt_txt=scorecard_alt(card),
         )

@@ -74,6 +74,18 @@ class Scorecard:
     try_again: tuple[int, ...] = ()  # the seqs of the weakest main answers, offered as "Try again" buttons
 
     @property
+    def try_again_buttons(self) -> list[tuple[int, str]]:
+        """(seq, label) of each "Try again" button, as every platform shows it: "Try answer 2 again (4/10)"."""
+        scores = {item.seq: item.score for item in self.items}
+        shown = {seq: f"{scores[seq]}/10" if scores.get(seq) is not None else "skipped" for seq in self.try_again}
+        return [(seq, f"Try answer {seq} again ({shown[seq]})") for seq in self.try_again]
+
+    @property
+    def chart_name(self) -> str:
+        """The file name of its chart, the interview's: a worker sending it again can tell it is already there."""
+        return f"scorecard-{self.interview_id[:8]}.png"
+
+    @property
     def answered_line(self) -> str:
         """'2 of 5 main questions answered', as every renderer shows it."""
         return f"{self.answered} of {counted(self.planned_questions, 'main question')} answered"
