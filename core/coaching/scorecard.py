@@ -133,7 +133,7 @@ def build_scorecard(interview: Interview, *, role_title: str, summary: SummaryTe
 def weakest_main_answers(interview: Interview, most: int = TRY_AGAIN_BUTTONS) -> tuple[int, ...]:
     """The seqs of the main questions worth answering again, the lowest scored first: skipped ones and those scored
     below 8; none for an interview that is itself a second try."""
-    if interview.state.get("retry_of"):  # core/interview/retry.py's RETRY_OF (it imports this module)
+    if interview.retry_of:
         return ()
     scored = [
         (SKIPPED_SCORE if t.skipped else t.answer_score, t.seq) for t in interview.turns if t.kind is TurnKind.QUESTION

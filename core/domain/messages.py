@@ -35,7 +35,7 @@ def intro(pack: RolePack, interview: Interview) -> str:
     """The opening message of a new interview."""
     level = f" at {interview.level} level" if interview.level else ""
     count = counted(interview.planned_questions, "main question")
-    retry = interview.state.get("retry_of")
+    retry = interview.retry_of
     if retry:
         before = retry.get("score")
         scored = f"you scored {before} the first time" if before is not None else "it had no score the first time"

@@ -134,6 +134,9 @@ class Turn:
         return self.grade.score if self.grade and self.answer is not None else None
 
 
+RETRY_OF = "retry_of"  # the state key of a second try's link to the answer it tries again
+
+
 @dataclass
 class Interview:
     """One mock interview with all of its turns."""
@@ -153,6 +156,13 @@ class Interview:
     # Small JSON-ready working state: the question plan, the compact running record, what is pending.
     state: dict[str, Any] = field(default_factory=dict)
     turns: list[Turn] = field(default_factory=list)
+
+    @property
+    def retry_of(self) -> dict[str, Any] | None:
+        """For a second try at one question (core/interview/retry.py): the interview and answer it tries again, the
+        score and key points of that answer; None for any other interview."""
+        link = self.state.get(RETRY_OF)
+        return link if isinstance(link, dict) and link else None
 
     @property
     def current_turn(self) -> Turn | None:

@@ -16,7 +16,7 @@ from core.domain.replies import Reply, ReplyCode, ReplyKind, info, keyed
 from core.domain.roles import RolePack
 from core.interview.plan import grade_request
 from core.interview.report import scorecard_markdown
-from core.interview.retry import RETRY_OF, retry_summary
+from core.interview.retry import retry_summary
 from core.ports import InterviewStore, ModelError, TurnConflict
 from core.settings import Settings
 
@@ -85,7 +85,7 @@ class Finisher:
             unanswered = info(NO_ANSWERS, interview_id=fresh.id, code=ReplyCode.ENDED_UNANSWERED)
             return await self._store_end(fresh, [*before, unanswered], event_id=event_id)
         fresh.overall_score = overall_score(fresh.turns)
-        link = fresh.state.get(RETRY_OF)
+        link = fresh.retry_of
         if link:  # a second try says how the score moved; no model summary of one answer
             summary = retry_summary(link, next((t for t in fresh.turns if t.answer is not None), None))
         else:

@@ -12,7 +12,6 @@ from core.domain.commands import QUESTION_ACTIONS
 from core.domain.models import Interview, Turn, TurnKind
 from core.domain.replies import Reply, ReplyKind
 from core.domain.roles import Question, RolePack
-from core.interview.retry import RETRY_OF
 
 MAX_FOLLOW_UPS = 2  # per main question, so one topic cannot eat the interview
 
@@ -62,7 +61,7 @@ def move_context(pack: RolePack, interview: Interview, instruction: Instruction,
         next_question=planned_question(pack, interview, next_main_index(interview)),
         # A second try asks the one question again, with no follow-ups (core/interview/retry.py).
         allow_follow_up=room_left
-        and not interview.state.get(RETRY_OF)
+        and not interview.retry_of
         and _count(interview, TurnKind.FOLLOW_UP, index) < MAX_FOLLOW_UPS,
         hints_given=_count(interview, TurnKind.HINT, index),
     )

@@ -11,7 +11,7 @@ from core.coaching.scorecard import band, format_score, item_status
 from core.domain.models import Interview, InterviewSummary, UsageTotals
 from core.domain.replies import Scorecard
 from core.domain.text import join_phrases
-from core.interview.retry import RETRY_OF, Tries, best_overall
+from core.interview.retry import Tries, best_overall
 from core.voice.delivery import Delivery, describe, interview_delivery, turn_delivery
 
 REPORT_VERSION = 1
@@ -41,7 +41,7 @@ def report_json(
         "ended_at": _iso(interview.ended_at),
         "overall_score": interview.overall_score,
         "best_overall_score": best_overall(interview, tries) if tries else interview.overall_score,
-        "retry_of": interview.state.get(RETRY_OF),
+        "retry_of": interview.retry_of,
         "graded_by": graded_by(interview.turns)[0] or None,
         "summary": interview.summary,
         "strengths": summary_state.get("strengths", []),

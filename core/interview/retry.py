@@ -14,7 +14,6 @@ from core.domain.models import Grade, Interview, InterviewStatus, Turn
 from core.domain.replies import Reply, ReplyCode, private_note
 from core.domain.text import join_phrases, shorten
 
-RETRY_OF = "retry_of"  # the state key of a retry: which interview and turn it tries again, and the score then
 Tries = dict[int, list[dict[str, Any]]]  # an interview's turn seq -> its later attempts, oldest first
 
 
@@ -44,7 +43,7 @@ class RetryTarget:
 
 def retry_target(interview: Interview, seq: int) -> RetryTarget:
     """The main question of the interview's turn seq, to ask again; CannotRetry when there is none to ask."""
-    if interview.state.get(RETRY_OF):
+    if interview.retry_of:
         raise CannotRetry("That was already a second try: try the question again from the interview it came from.")
     if interview.status is not InterviewStatus.COMPLETED:
         raise CannotRetry("Only a finished interview's questions can be tried again: finish this one first.")
@@ -79,7 +78,7 @@ def attempts(original: Interview, retries: Sequence[Interview]) -> Tries:
     """The original's turn seq -> its later attempts (oldest first), from the retries that name it."""
     out: Tries = {}
     for retry in retries:
-        link = retry.state.get(RETRY_OF) or {}
+        link = retry.retry_of or {}
         answered = next((t for t in retry.turns if t.answer is not None), None)
         if link.get("interview_id") != original.id or answered is None:
             continue

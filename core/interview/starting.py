@@ -14,12 +14,12 @@ from core.coaching.offline import decide_offline
 from core.domain import messages
 from core.domain.commands import Level, UnknownLevel, parse_level
 from core.domain.languages import UnknownLanguage, normalize_language
-from core.domain.models import ConversationRef, Interview, InterviewStatus, Turn, TurnKind, utcnow
+from core.domain.models import RETRY_OF, ConversationRef, Interview, InterviewStatus, Turn, TurnKind, utcnow
 from core.domain.replies import Reply, ReplyCode, error, info, keyed
 from core.domain.roles import RolePack, UnknownRole
 from core.interview.parts import Parts
 from core.interview.plan import make_plan, move_context
-from core.interview.retry import RETRY_OF, CannotRetry, cannot_try_again, retry_target
+from core.interview.retry import CannotRetry, cannot_try_again, retry_target
 from core.interview.review import due_questions, review_schedule
 from core.interview.turns import asking
 from core.ports import ActiveInterviewExists, DuplicateEvent, ModelUnavailable
