@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from core.domain.models import AnswerSource, ConversationRef, DeletedData, Grade, Interview, Turn, Usage, utcnow
 from core.domain.replies import Reply
 from core.ports import ActiveInterviewExists, DuplicateEvent, StoreError, TurnConflict
+from db.daily import DailyMethods, erase_dailies
 from db.erasure import erase
 from db.events import EventMethods, claim, claim_of_interview, is_duplicate_event, violates
 from db.executor import LaneExecutor, in_db_thread
@@ -63,7 +64,7 @@ def _conflict(err: IntegrityError, what: str, event_id: str | None) -> StoreErro
     raise err
 
 
-class SqlInterviewStore(OutboxMethods, QuotaMethods, EventMethods, ReadMethods):
+class SqlInterviewStore(OutboxMethods, QuotaMethods, EventMethods, ReadMethods, DailyMethods):
     """Durable interviews in a SQL database; each method is one short transaction on the store's threads."""
 
     def __init__(self, engine: Engine) -> None:
@@ -253,8 +254,8 @@ class SqlInterviewStore(OutboxMethods, QuotaMethods, EventMethods, ReadMethods):
         workspace_id: str | None = None,
         event_id: str | None = None,
     ) -> DeletedData:
-        """Erase a person's interviews with their turns and usage records, with the event asking for it claimed
-        (on platform), in one transaction; what was removed."""
+        """Erase a person's interviews with their turns and usage records, and their daily question, with the event
+        asking for it claimed (on platform), in one transaction; what was removed."""
         owned = select(INTERVIEWS.c.id).where(INTERVIEWS.c.user_id == user_id)
         if platform is not None:
             owned = owned.where(INTERVIEWS.c.platform == platform)
@@ -264,6 +265,7 @@ class SqlInterviewStore(OutboxMethods, QuotaMethods, EventMethods, ReadMethods):
             with self.engine.begin() as conn:
                 if event_id is not None:
                     claim(conn, platform or "", event_id)
+                erase_dailies(conn, user_id=user_id, platform=platform, workspace_id=workspace_id)
                 return erase(conn, owned, user_id=user_id, platform=platform, workspace_id=workspace_id)
         except IntegrityError as err:
             raise _conflict(err, user_id, event_id) from err

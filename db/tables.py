@@ -227,6 +227,23 @@ class StartLockRow(Base):
     acquired_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class DailyQuestionRow(Base):
+    """One person's daily question: their DM, the local time and zone it comes at, and when the next is due."""
+
+    __tablename__ = "daily_questions"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(128))
+    local_time: Mapped[str] = mapped_column(String(5))  # "HH:MM"
+    zone: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(64))
+    next_due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_daily_questions_platform_next_due_at", "platform", "next_due_at"),)
+
+
 def table_of(row: type[Base]) -> Table:
     """The Core Table of a declarative row class (typed as the Table it is, for insert/update/delete)."""
     table = row.__table__

@@ -10,6 +10,7 @@ import aiohttp
 import discord
 
 from bots.discord import texts
+from bots.discord.daily import answer_daily
 from bots.discord.download import DownloadFailed, ForeignHost, Origin, TooLarge, allowed_origins, download
 from bots.discord.inbound import (
     PLATFORM,
@@ -140,6 +141,10 @@ async def _handle(
     )
     try:
         async with typing(message.channel):
+            daily = await service.daily_words(conv, intent.text) if in_dm and isinstance(intent, Answer) else None
+            if daily is not None:
+                await answer_daily(daily, conv=conv, event_id=event_id, service=service, sender=sender)
+                return
             await respond(intent, conv=conv, event_id=event_id, service=service, session=session, sender=sender)
     except Exception:
         log.exception("handling Discord message %s failed", message.id)

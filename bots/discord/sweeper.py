@@ -1,4 +1,5 @@
-"""Carrying on after a crash on Discord: interviews left mid-turn and replies stored but never marked sent.
+"""Carrying on after a crash on Discord, and the daily questions: interviews left mid-turn, replies stored but never
+marked sent, and the daily questions due.
 
 Every worker sweeps every few seconds; what a stopped worker held longer than MOCK_INTERVIEW_RECOVER_AFTER is taken
 over by one of them. Discord has no message metadata to look a reply up by, so a reply posted in the instant between
@@ -37,8 +38,9 @@ class DiscordSweeper:
         await self._periodic.stop()
 
     async def sweep(self) -> None:
-        """One pass: interviews left mid-turn, then replies never marked sent."""
+        """One pass: interviews left mid-turn, the daily questions due, then replies never marked sent."""
         await self._service.recover(PLATFORM, self._replies)
+        await self._service.send_daily(PLATFORM, self._replies)
         await self._service.redeliver(PLATFORM, self._replies)
 
     async def _sender_for(self, conv: ConversationRef) -> Sender:

@@ -1,4 +1,5 @@
-"""Answers in interview threads (text and audio clips), stray DMs, and the Hint / Skip / End / Retry buttons."""
+"""Answers in interview threads and to the daily question in the DM (text and audio clips), `daily` commands and
+stray messages in the DM, and the Hint / Skip / End / Retry buttons."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render, texts
 from bots.slack.again import is_try_again
+from bots.slack.daily import change_daily
 from bots.slack.files import DownloadFailed, FileDownloader, TooLarge
 from bots.slack.inbound import (
     PLATFORM,
@@ -45,23 +47,38 @@ class ThreadAnswers:
         event = body.get("event") or {}
         team = body.get("team_id") or event.get("team") or context.get("team_id") or ""
         message = classify_message(event, team_id=team, bot_user_id=context.get("bot_user_id"))
-        if isinstance(message, DirectMessage):
-            dm = ConversationRef(PLATFORM, team, message.channel_id, None, message.user_id)
-            await self.service.note(
-                dm, texts.DM_NUDGE, event_id=message.message_key, sender=SlackReplies(one_client(client), self.service)
-            )
-            return
         if not isinstance(message, ThreadMessage):
             return
         conv = thread_conv(message)
         origin = Origin(team, message.channel_id, message.ts, message.user_id, message.thread_ts)
         sender = SlackReplies(one_client(client), self.service, origin=origin)
         try:
+            if isinstance(message, DirectMessage) and not await self._answers_in_dm(message, conv, client, sender):
+                return
             await self._answer(message, conv, client=client, token=context.get("bot_token") or "", sender=sender)
         except Exception:
             log.exception("answer failed")
             await self.service.note(conv, texts.FAILED, event_id=None, sender=sender, problem=True)
             await self.service.claim_event(PLATFORM, message.message_key)  # given up on: not retried by a sweeper
+
+    async def _answers_in_dm(
+        self, message: DirectMessage, conv: ConversationRef, client: AsyncWebClient, sender: SlackReplies
+    ) -> bool:
+        """Whether a top-level DM is an answer (to the daily question open there); if not, it is a `daily` command
+        or a stray message, answered here once."""
+        daily = await self.service.daily_words(conv, message.text) if message.audio is None else None
+        if daily is not None:
+            if await self.service.claim_event(PLATFORM, message.message_key):
+
+                async def tell(text: str) -> None:
+                    await self.service.note(conv, text, event_id=None, sender=sender)
+
+                await change_daily(self.service, daily, client=client, place=conv, tell=tell)
+            return False
+        if await self.service.is_open(conv):
+            return True
+        await self.service.note(conv, texts.DM_NUDGE, event_id=message.message_key, sender=sender)
+        return False
 
     async def _answer(
         self, message: ThreadMessage, conv: ConversationRef, *, client: AsyncWebClient, token: str, sender: SlackReplies

@@ -47,6 +47,7 @@ BOT_SCOPES = (
     "reactions:write",
     "files:read",
     "files:write",
+    "users:read",
 )
 SHUTDOWN_GRACE_S = 30.0  # at shutdown, how long replies being worked on may take to finish
 RATE_LIMIT_RETRIES = 3  # 429s wait Retry-After seconds, then try again, this many times

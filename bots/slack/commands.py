@@ -12,12 +12,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render, texts
 from bots.slack.chart import share_progress_chart
+from bots.slack.daily import change_daily
 from bots.slack.erasure import DataErasure
 from bots.slack.home import dm_channel_of, parse_start
 from bots.slack.inbound import DELETE_MY_DATA, PLATFORM, BadCommand, StartRequest, SubCommand, parse_command_text
 from bots.slack.replies import Respond, SlackReplies, one_client, parent_metadata, update_parent
 from core.domain import messages
 from core.domain.commands import Command
+from core.domain.daily import USAGE as DAILY_USAGE
+from core.domain.daily import DailyProblem, parse_daily
 from core.domain.models import ConversationRef
 from core.domain.replies import ReplyCode
 from core.domain.roles import UnknownRole
@@ -207,7 +210,7 @@ class SlashCommands:
             await at.tell(texts.ENDED)
 
     async def sub_command(self, command: SubCommand, at: Invocation) -> None:
-        """help, roles, history, progress, report and delete-my-data."""
+        """help, roles, history, progress, report, daily and delete-my-data."""
         if command.name == "help":
             await at.tell(texts.SLACK_HELP)
         elif command.name == "roles":
@@ -221,6 +224,9 @@ class SlashCommands:
             await self.report(command.arg, at)
         elif command.name == "progress":
             await self.progress(command.arg, at)
+        elif command.name == "daily":
+            parsed = parse_daily(f"daily {command.arg}") or DailyProblem(DAILY_USAGE)
+            await change_daily(self.service, parsed, client=at.client, place=at.place, tell=at.tell)
         elif command.name == DELETE_MY_DATA:
             await self.erasure.ask(team=at.team, user=at.user, respond=at.respond)
 

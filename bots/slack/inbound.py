@@ -46,8 +46,8 @@ class StartRequest:
 
 @dataclass(frozen=True)
 class SubCommand:
-    """`/mock-interview help | roles | history | end | delete-my-data | report ID | progress [ROLE]` (arg: the id or
-    role)."""
+    """`/mock-interview help | roles | history | end | delete-my-data | report ID | progress [ROLE] | daily ...` (arg:
+    the id, the role, or the daily command's words)."""
 
     name: str
     arg: str = ""
@@ -64,8 +64,8 @@ SlashCommand = StartRequest | SubCommand | BadCommand
 
 USAGE = (
     "Start an interview with `/mock-interview ROLE`, for example `/mock-interview data-science questions=3 "
-    "level=senior`. Also: `/mock-interview review ROLE`, `roles`, `history`, `progress`, `report ID`, `end`, "
-    "`delete-my-data`, `help`."
+    "level=senior`. Also: `/mock-interview review ROLE`, `daily on [HH:MM]`, `roles`, `history`, `progress`, "
+    "`report ID`, `end`, `delete-my-data`, `help`."
 )
 
 
@@ -77,6 +77,8 @@ def parse_command_text(text: str) -> SlashCommand:
     head = tokens[0].lower()
     if head in ("help", "roles", "history", "end", DELETE_MY_DATA) and len(tokens) == 1:
         return SubCommand(head)
+    if head == "daily":
+        return SubCommand("daily", " ".join(tokens[1:]))
     if head == "progress" and len(tokens) <= 2:
         return SubCommand("progress", tokens[1] if len(tokens) == 2 else "")
     if head == "report":
@@ -140,11 +142,12 @@ class AudioClip:
 
 @dataclass(frozen=True)
 class ThreadMessage:
-    """A person's message in a thread the bot started: maybe an answer."""
+    """A person's message in a thread the bot started (or, as a DirectMessage, at the top of their DM with the app):
+    maybe an answer."""
 
     team_id: str
     channel_id: str
-    thread_ts: str
+    thread_ts: str | None  # None: a DirectMessage
     user_id: str
     ts: str
     text: str
@@ -158,18 +161,9 @@ class ThreadMessage:
 
 
 @dataclass(frozen=True)
-class DirectMessage:
-    """A person's top-level message in their DM with the bot (not in an interview thread)."""
-
-    team_id: str
-    channel_id: str
-    user_id: str
-    ts: str
-
-    @property
-    def message_key(self) -> str:
-        """The message's unique id (channel + ts)."""
-        return f"msg:{self.channel_id}:{self.ts}"
+class DirectMessage(ThreadMessage):
+    """A person's top-level message in their DM with the app: an answer to the daily question asked there, a `daily`
+    command, or a stray message."""
 
 
 @dataclass(frozen=True)
@@ -179,11 +173,11 @@ class Ignored:
     reason: str
 
 
-MessageEvent = ThreadMessage | DirectMessage | Ignored
+MessageEvent = ThreadMessage | Ignored
 
 
 def classify_message(event: dict[str, Any], *, team_id: str, bot_user_id: str | None) -> MessageEvent:
-    """What a `message` event means to the interview: an answer candidate, a stray DM, or nothing."""
+    """What a `message` event means to the interview: an answer candidate (in a thread or the DM), or nothing."""
     subtype = event.get("subtype")
     if subtype not in ANSWER_SUBTYPES:
         return Ignored(f"subtype {subtype}")
@@ -192,16 +186,17 @@ def classify_message(event: dict[str, Any], *, team_id: str, bot_user_id: str | 
         return Ignored("not a person")
     channel, ts = event.get("channel", ""), event.get("ts", "")
     thread_ts = event.get("thread_ts")
+    kind: type[ThreadMessage] = ThreadMessage
     if not thread_ts or thread_ts == ts:
-        if event.get("channel_type") == "im":
-            return DirectMessage(team_id=team_id, channel_id=channel, user_id=user, ts=ts)
-        return Ignored("top-level channel message")
+        if event.get("channel_type") != "im":
+            return Ignored("top-level channel message")
+        kind, thread_ts = DirectMessage, None
     parent = event.get("parent_user_id")
     if parent is not None and bot_user_id is not None and parent != bot_user_id:
         return Ignored("someone else's thread")
     files = [f for f in event.get("files") or [] if isinstance(f, dict)]
     audio = next((clip for clip in map(audio_clip, files) if clip is not None), None)
-    return ThreadMessage(
+    return kind(
         team_id=team_id,
         channel_id=channel,
         thread_ts=thread_ts,

@@ -9,7 +9,7 @@ from core.domain.replies import Reply, ReplyCode
 
 DM_NUDGE = (
     "Hi! Start a mock interview with `/mock-interview ROLE` (try `/mock-interview roles`). "
-    "During an interview, answer by replying in its thread."
+    "During an interview, answer by replying in its thread. Type `daily on` for one question a day, here."
 )
 SLACK_HELP = (
     "*Mock Interview Coach*\n"
@@ -17,6 +17,8 @@ SLACK_HELP = (
     "I post a message here and ask the questions in its thread.\n"
     "• `/mock-interview review ROLE` asks again the questions you answered worst, when they are due "
     "(after 1 day, then 3, then 7, until you score 8).\n"
+    "• `/mock-interview daily on [ROLE] [HH:MM]` sends you one question a day in our messages, at that time in "
+    "your time zone; `daily off` stops it.\n"
     "• Answer by replying in that thread, in text or with an audio clip.\n"
     "• Under each question: *Hint*, *Skip* and *End interview*. In the thread you can also type "
     "`hint`, `skip`, `repeat`, `pause`, `resume`, `retry` or `end`.\n"

@@ -41,6 +41,12 @@ def intro(pack: RolePack, interview: Interview) -> str:
         scored = f"you scored {before} the first time" if before is not None else "it had no score the first time"
         heading = f"**{pack.title}: answer {retry.get('seq')} again**{level} ({scored}): one question, no follow-ups"
         return f"{heading}.\nAnswer as you would in a real interview. Type `hint`, `skip` or `end` at any time."
+    if interview.is_daily:
+        why = " (it is due for review)" if interview.state.get("review") else ""
+        return (
+            f"**Your daily {pack.title} question**{level}{why}: one question, no follow-ups.\n"
+            "Answer here, typed or as a voice note. Type `hint`, `skip` or `end` at any time; `daily off` stops these."
+        )
     if interview.state.get("review"):
         heading = f"**{pack.title} review**{level}: {count} you answered below 8 before, due again now"
     else:

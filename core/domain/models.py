@@ -135,6 +135,7 @@ class Turn:
 
 
 RETRY_OF = "retry_of"  # the state key of a second try's link to the answer it tries again
+DAILY = "daily"  # the state key marking a daily question (core/interview/daily.py)
 
 
 @dataclass
@@ -163,6 +164,11 @@ class Interview:
         score and key points of that answer; None for any other interview."""
         link = self.state.get(RETRY_OF)
         return link if isinstance(link, dict) and link else None
+
+    @property
+    def is_daily(self) -> bool:
+        """Whether this is a daily question: one question, sent by the bot, no follow-ups."""
+        return bool(self.state.get(DAILY))
 
     @property
     def current_turn(self) -> Turn | None:

@@ -59,9 +59,10 @@ def move_context(pack: RolePack, interview: Interview, instruction: Instruction,
         instruction=instruction,
         current_question=planned_question(pack, interview, index),
         next_question=planned_question(pack, interview, next_main_index(interview)),
-        # A second try asks the one question again, with no follow-ups (core/interview/retry.py).
+        # A second try and a daily question ask one question, with no follow-ups (core/interview/retry.py, daily.py).
         allow_follow_up=room_left
         and not interview.retry_of
+        and not interview.is_daily
         and _count(interview, TurnKind.FOLLOW_UP, index) < MAX_FOLLOW_UPS,
         hints_given=_count(interview, TurnKind.HINT, index),
     )

@@ -126,9 +126,9 @@ class Reading:
         workspace_id: str | None = None,
         event_id: str | None = None,
     ) -> DeletedData | None:
-        """Erase a person's interviews, answers and usage records (on one platform and workspace when given), with
-        the event asking for it claimed in the same transaction; what was removed, or None for a copy of an event
-        that erased already."""
+        """Erase a person's interviews, answers, usage records and daily question (on one platform and workspace when
+        given), with the event asking for it claimed in the same transaction; what was removed, or None for a copy
+        of an event that erased already."""
         if event_id is not None and platform is None:
             raise ValueError("an erasure asked for by a platform event names that platform")
         try:

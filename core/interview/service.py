@@ -18,6 +18,7 @@ from core.domain.roles import RoleCatalog
 from core.domain.text import clean_text
 from core.interview.answering import Answers
 from core.interview.commanding import Commands, click_id
+from core.interview.daily import Dailies
 from core.interview.finishing import Finisher
 from core.interview.outbox import Outbox
 from core.interview.parts import Parts
@@ -58,7 +59,9 @@ class InterviewService(StartMethods):
         self.catalog = catalog  # the role packs, for listing and autocompleting roles
         self.settings = settings  # the configuration it runs with (limits, for the people and tests that ask)
         self.mode = coaches.configured.name  # shown to users: who runs the interview
-        self._starts = Starts(parts, rng or random.Random())
+        rng = rng or random.Random()
+        self._starts = Starts(parts, rng)
+        self._dailies = Dailies(parts, self._starts, rng)
         self._commands = Commands(parts)
         self._answers = Answers(parts, self._commands, voice)
         self._closers = [*closers, store.close]

@@ -1,13 +1,16 @@
-"""The service's starts, mixed into InterviewService: a new interview, a review, a question tried again, and the
-gate a platform passes before it opens a thread for one."""
+"""The service's starts, mixed into InterviewService: a new interview, a review, a question tried again, the daily
+question, and the gate a platform passes before it opens a thread for one."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 from core.domain.commands import Level
-from core.domain.models import ConversationRef
+from core.domain.daily import DailyProblem, DailyRequest, parse_daily
+from core.domain.models import ConversationRef, utcnow
 from core.domain.replies import Reply
+from core.interview.daily import Dailies, dm_of
 from core.interview.parts import Parts
 from core.interview.reading import InterviewNotFound, Reading
 from core.interview.retry import cannot_try_again
@@ -20,6 +23,7 @@ class StartMethods(Reading):
 
     _parts: Parts
     _starts: Starts
+    _dailies: Dailies
 
     def _lock(self, conv: ConversationRef) -> asyncio.Lock:
         raise NotImplementedError  # InterviewService's: one lock per conversation
@@ -96,3 +100,39 @@ class StartMethods(Reading):
             else:
                 replies = await self._starts.try_again(conv, original, seq, event_id=event_id)
         return await self._send(conv, replies, sender)
+
+    async def daily_words(self, conv: ConversationRef, text: str) -> DailyRequest | DailyProblem | None:
+        """The `daily` command a DM message is, or None. While a question is open there, only a clear one counts:
+        what does not parse, or names no known role, is an answer that begins with "daily"."""
+        parsed = parse_daily(text)
+        if parsed is None or not await self.is_open(conv):
+            return parsed
+        if isinstance(parsed, DailyProblem) or (parsed.role and self.start_problem(parsed.role)):
+            return None
+        return parsed
+
+    async def daily_problem(self, person: ConversationRef, request: DailyRequest) -> str | None:
+        """What stops a `daily` command (an unknown role, nothing practised and no role named), or None. For
+        platforms that must find the person's DM first: ask before, so nothing is posted there for nothing."""
+        return await self._dailies.problem(person, request)
+
+    async def daily(
+        self, dm: ConversationRef, request: DailyRequest, *, zone: str | None = None, now: datetime | None = None
+    ) -> str:
+        """Turn the person's daily question on (in dm, their DM with the bot; zone: the time zone the platform knows
+        for them) or off, or say when it comes; what to tell them."""
+        return await self._dailies.change(dm, request, zone=zone, now=now or utcnow())
+
+    async def send_daily(self, platform: str, sender: ReplySender | None, *, now: datetime | None = None) -> int:
+        """Send the platform's daily questions that are due (each exactly once, whichever worker finds it); how
+        many went out."""
+        now = now or utcnow()
+        sent = 0
+        for schedule in await self._dailies.due(platform, now):
+            conv = dm_of(schedule)
+            async with self._lock(conv):
+                replies = await self._dailies.ask(schedule, now)
+            if replies:
+                await self._send(conv, replies, sender)
+                sent += 1
+        return sent

@@ -8,6 +8,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from core.coaching.flow import Action, Instruction, Move
 from core.coaching.offline import decide_offline
@@ -16,7 +17,7 @@ from core.domain.commands import Level, UnknownLevel, parse_level
 from core.domain.languages import UnknownLanguage, normalize_language
 from core.domain.models import RETRY_OF, ConversationRef, Interview, InterviewStatus, Turn, TurnKind, utcnow
 from core.domain.replies import Reply, ReplyCode, error, info, keyed
-from core.domain.roles import RolePack, UnknownRole
+from core.domain.roles import Question, RolePack, UnknownRole
 from core.interview.parts import Parts
 from core.interview.plan import make_plan, move_context
 from core.interview.retry import CannotRetry, cannot_try_again, retry_target
@@ -190,17 +191,33 @@ class Starts:
             return await parts.reply_once(conv, self._already_running(existing), event_id)
         if refusal := await parts.quotas.refuse_start(conv):
             return await parts.reply_once(conv, refusal, event_id)
+        # The same main question, word for word: the point is to compare two answers to it.
+        state = {RETRY_OF: target.state()}
+        return await self.ask_one(conv, pack, question, state, event_id, level=original.level, lang=original.language)
+
+    async def ask_one(
+        self,
+        conv: ConversationRef,
+        pack: RolePack,
+        question: Question,
+        state: dict[str, Any],
+        event_id: str | None,
+        *,
+        level: str | None = None,
+        lang: str | None = None,
+    ) -> list[Reply]:
+        """A one-question interview in conv asking question word for word (a second try, a daily question), with
+        state added to its own; the caller checked that nothing is open in conv and that the limits allow it."""
         interview = Interview(
             id=str(uuid.uuid4()),
             conv=conv,
             role=pack.id,
             status=InterviewStatus.ACTIVE,
             planned_questions=1,
-            level=original.level,
-            language=original.language,
-            state={"plan": [question.id], "notes": {}, RETRY_OF: target.state()},
+            level=level,
+            language=lang,
+            state={"plan": [question.id], "notes": {}, **state},
         )
-        # The same main question, word for word: the point is to compare two answers to it.
         return await self._ask_first(pack, interview, event_id, first=Move(Action.NEXT_QUESTION, question.text))
 
     async def _ask_first(

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from core.domain.daily import DailySchedule
 from core.domain.models import (
     AnswerSource,
     ConversationRef,
@@ -112,7 +113,26 @@ class EventStore(Protocol):
         """Let go of a start lock."""
 
 
-class InterviewStore(OutboxStore, InboxStore, QuotaStore, EventStore, Protocol):
+class DailyStore(Protocol):
+    """The daily questions' schedules (core/interview/daily.py)."""
+
+    async def save_daily(self, schedule: DailySchedule) -> None:
+        """Keep a person's daily question, replacing the one they had."""
+
+    async def daily_of(self, platform: str, workspace_id: str, user_id: str) -> DailySchedule | None:
+        """A person's daily question, or None."""
+
+    async def drop_daily(self, platform: str, workspace_id: str, user_id: str) -> bool:
+        """Stop a person's daily question; whether there was one."""
+
+    async def due_dailies(self, platform: str, *, now: datetime, limit: int = 50) -> list[DailySchedule]:
+        """The platform's daily questions due by now, the longest waiting first."""
+
+    async def advance_daily(self, schedule: DailySchedule, next_due_at: datetime) -> bool:
+        """Move a daily question on to next_due_at if it is still due when schedule says; whether this call did."""
+
+
+class InterviewStore(OutboxStore, InboxStore, QuotaStore, EventStore, DailyStore, Protocol):
     """Durable storage of interviews; every method is safe to call from the event loop."""
 
     async def create_interview(
@@ -246,8 +266,8 @@ class InterviewStore(OutboxStore, InboxStore, QuotaStore, EventStore, Protocol):
         workspace_id: str | None = None,
         event_id: str | None = None,
     ) -> DeletedData:
-        """Erase a person's interviews with their turns and usage records (optionally on one platform or
-        workspace), with event_id claimed on that platform in the same transaction."""
+        """Erase a person's interviews with their turns and usage records, and their daily question (optionally on
+        one platform or workspace), with event_id claimed on that platform in the same transaction."""
 
     async def close(self) -> None:
         """Release connections."""

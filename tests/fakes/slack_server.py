@@ -55,6 +55,7 @@ class FakeSlack(WebApiMethodsMixin, FileRoutesMixin):
     unjoined_channels: set[str] = field(default_factory=set)  # public ones the bot is not in until conversations.join
     socket_url: str | None = None  # what apps.connections.open hands out
     oauth_codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> oauth.v2.access answer
+    user_zones: dict[str, str] = field(default_factory=dict)  # user id -> the time zone of their profile
     # What the bot token was granted; Slack names it in the x-oauth-scopes header of every Web API answer.
     scopes: tuple[str, ...] = (
         "commands",
@@ -67,6 +68,7 @@ class FakeSlack(WebApiMethodsMixin, FileRoutesMixin):
         "reactions:write",
         "files:read",
         "files:write",
+        "users:read",
     )
 
     def __post_init__(self) -> None:

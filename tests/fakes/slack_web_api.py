@@ -11,7 +11,7 @@ from tests.fakes.slack_ids import BOT_ID, BOT_USER_ID, TEAM_ID
 
 
 class WebApiMethodsMixin:
-    """auth, chat, conversations, reactions, files, apps.connections and oauth methods; mixed into FakeSlack."""
+    """auth, chat, conversations, users, reactions, files, apps.connections and oauth methods; mixed into FakeSlack."""
 
     bot_tokens: set[str]
     app_token: str
@@ -25,6 +25,7 @@ class WebApiMethodsMixin:
     unjoined_channels: set[str]
     socket_url: str | None
     oauth_codes: dict[str, dict[str, Any]]
+    user_zones: dict[str, str]
     root_url: str
     _ts: itertools.count[int]
     _ids: itertools.count[int]
@@ -73,6 +74,16 @@ class WebApiMethodsMixin:
             return {"ok": False, "error": "invalid_arguments"}
         self.home_views[str(params.get("user_id"))] = view
         return {"ok": True, "view": {"id": f"V{next(self._ids):08d}", **view}}
+
+    async def api_users_info(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        """users.info: the person's profile, with the time zone Slack keeps (users:read; no tz when unknown)."""
+        if "users:read" not in self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "users:read"}
+        user = str(params.get("user", ""))
+        profile: dict[str, Any] = {"id": user, "team_id": TEAM_ID, "name": user.lower(), "is_bot": False}
+        if user in self.user_zones:
+            profile |= {"tz": self.user_zones[user], "tz_label": self.user_zones[user], "tz_offset": 0}
+        return {"ok": True, "user": profile}
 
     async def api_conversations_join(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         """conversations.join: works for public channels only."""
