@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from tests.fakes.slack_payloads import app_home_opened, home_click, interactivity_body, thread_reply
 from tests.slack_support import FORM, SlackHarness, block_text, is_question, is_scorecard, slack_harness
@@ -55,9 +57,22 @@ async def test_start_from_home_runs_the_interview_in_the_dm_and_the_tab_refreshe
     refreshed = await harness.fake.wait_for(lambda: "1 interview" in home_text(harness.fake.home_views[who]) or None)
     assert refreshed and "Human Resources" in home_text(harness.fake.home_views[who])
 
+    # The trend chart: a PNG the app uploaded (shared in no channel), shown by its file id, with alt text.
+    [image] = [b for b in harness.fake.home_views[who]["blocks"] if b["type"] == "image"]
+    chart = Image.open(io.BytesIO(harness.fake.uploads[image["slack_file"]["id"]]))
+    assert chart.format == "PNG" and chart.text["Description"] == image["alt_text"]
+    assert "Human Resources" in image["alt_text"]
+
     # The refreshed tab did not know the DM: a Start click finds it by posting there.
     view = harness.fake.home_views[who]
     await harness.post(interactivity_body(home_click(view, "mi-home:start:law", user=who)), content_type=FORM)
     await harness.fake.wait_for(
         lambda: any("Starting your Law interview here" in m.get("text", "") for m in harness.fake.messages.get(dm, []))
     )
+
+    # Opened again with nothing finished since: the same chart file, not a new upload.
+    uploads = len(harness.fake.calls_to("files.getUploadURLExternal"))
+    await harness.event(app_home_opened(user=who, channel=dm))
+    await harness.fake.wait_for(lambda: dm in str(harness.fake.home_views[who]))  # redrawn, knowing the DM now
+    assert len(harness.fake.calls_to("files.getUploadURLExternal")) == uploads
+    assert [b for b in harness.fake.home_views[who]["blocks"] if b["type"] == "image"] == [image]

@@ -72,6 +72,13 @@ class WebApiMethodsMixin:
         view = _json_field(params.get("view")) or {}
         if view.get("type") != "home" or len(view.get("blocks") or []) > 100:
             return {"ok": False, "error": "invalid_arguments"}
+        images = [b for b in view["blocks"] if b.get("type") == "image"]
+        for image in images:  # an image is a public URL or a file the app can see, never both; alt text is required
+            source = image.get("slack_file") or {}
+            if not image.get("alt_text") or bool(image.get("image_url")) == bool(source):
+                return {"ok": False, "error": "invalid_blocks"}
+            if source and source.get("id") not in self.uploads:
+                return {"ok": False, "error": "invalid_blocks", "errors": ["slack_file: file not found"]}
         self.home_views[str(params.get("user_id"))] = view
         return {"ok": True, "view": {"id": f"V{next(self._ids):08d}", **view}}
 
