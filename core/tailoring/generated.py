@@ -120,16 +120,20 @@ def _problem(item: GeneratedQuestion, pack_questions: list[str], accepted: list[
     return None
 
 
-# "What is X. How would you Y?": a statement ending in a full stop, then a second question word.
-_GLUED = re.compile(
-    r"[.!;]\s+(?:and\s+)?(?:what|how|why|when|where|which|who|can|could|would|do|does|did|is|are)\b", re.I
-)
+# A question word opening a sentence: "What is X. How would you Y?" is two questions, one missing its mark.
+_QUESTION_WORD = r"(?:what|how|why|when|where|which|who|can|could|would|do|does|did|is|are)\b"
+_SECOND_QUESTION = re.compile(rf"[.!;]\s+(?:and\s+)?{_QUESTION_WORD}", re.IGNORECASE)
 
 
 def _glued(question: str) -> bool:
-    """Whether one question mark hides two questions ("Explain X. How would you test it?")."""
-    # A decimal point or an abbreviation ("e.g. how") is no full stop: only ". " after a word of 3+ letters counts.
-    return any(re.search(r"[A-Za-z]{3}$", question[: m.start()]) for m in _GLUED.finditer(question))
+    """Whether one question mark hides two questions ("What is X. How would you test it?").
+
+    An instruction before the question is one question, as the packs write them ("Explain X. How does it show
+    up?"); so is a decimal point or an abbreviation ("e.g. how"): the first part must open with a question word
+    and end on a word of 3+ letters."""
+    if not re.match(rf"\s*{_QUESTION_WORD}", question, re.IGNORECASE):
+        return False
+    return any(re.search(r"[A-Za-z]{3}$", question[: m.start()]) for m in _SECOND_QUESTION.finditer(question))
 
 
 def _normal(text: str) -> str:

@@ -29,7 +29,7 @@ _SENIORITY: tuple[tuple[str, str, Level], ...] = (
     ("junior", r"junior|jr\.?|entry[- ]level|graduate|associate", Level.JUNIOR),
     ("intern", r"intern|internship|trainee|working student|apprentice", Level.JUNIOR),
 )
-_YEARS = re.compile(r"\b(\d{1,2})\s*(?:\+|-\s*\d{1,2}|to \d{1,2})?\s*(?:years|yrs)\b", re.IGNORECASE)
+_YEARS = re.compile(r"\b(\d{1,2})\s*(?:\+|-\s*\d{1,2}|to \d{1,2})?\s*(?:years?|yrs)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import re
 from rapidfuzz import fuzz
 
 from core.domain.text import shorten
+from core.tailoring.vocabulary import content_words
 
 MAX_REQUIREMENTS = 12
 MAX_PHRASE = 80  # characters: a requirement is a phrase to match and to show, not a paragraph
@@ -87,5 +88,8 @@ def to_phrase(line: str) -> str:
 
 
 def _near_duplicate(phrase: str, kept: list[str]) -> bool:
-    """Whether phrase says what one kept already does (same words, perhaps reordered or abbreviated)."""
-    return any(fuzz.token_sort_ratio(phrase.lower(), other.lower()) >= 85 for other in kept)
+    """Whether phrase says what one kept already does: the same meaningful words, give or take a letter.
+
+    Compared without filler, so "Experience with Python" and "Experience with Java" stay two requirements."""
+    key = " ".join(sorted(content_words(phrase)))
+    return any(fuzz.ratio(key, " ".join(sorted(content_words(other)))) >= 90 for other in kept)

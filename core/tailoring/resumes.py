@@ -83,6 +83,8 @@ def _claim(candidate: str) -> Claim | None:
         return None
     if text.count(",") + text.count("|") >= words / 2:  # "Python, SQL, Tableau, dbt": skills, not a claim
         return None
+    if text.count("|") >= 2 or "@" in text:  # a header of contact details, in a résumé not yet redacted
+        return None
     text = shorten(text.rstrip(".;"), MAX_CLAIM_CHARS)
     numbers = [m.group() for m in _NUMBER.finditer(text) if not re.fullmatch(r"(?:19|20)\d\d", m.group())]
     return Claim(text=text, has_number=bool(numbers), measured=bool(numbers) and bool(_PERCENT_OR_CHANGE.search(text)))
