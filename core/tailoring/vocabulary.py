@@ -55,6 +55,7 @@ def pack_vocabulary(pack: RolePack) -> dict[str, float]:
     weights: dict[str, float] = {}
 
     def add(text: str, weight: float) -> None:
+        """Each stem of text at this weight, unless it already has a higher one."""
         for word in content_words(text):
             weights[word] = max(weights.get(word, 0.0), weight)
 
