@@ -19,6 +19,7 @@ CORE_LAYERS = {
     "providers": {"domain", "ports", "providers"},
     "voice": {"domain", "ports", "voice"},
     "coaching": {"domain", "ports", "voice", "coaching"},
+    "tailoring": {"domain", "tailoring"},
     "interview": {"domain", "ports", "voice", "coaching", "providers", "interview", "settings"},
 }
 MAX_LINES = 300
