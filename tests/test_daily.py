@@ -203,3 +203,20 @@ def parse_request(text: str) -> DailyRequest:
     if not isinstance(parsed, DailyRequest):
         pytest.fail(f"{text!r} did not parse: {parsed}")
     return parsed
+
+
+async def test_a_crowd_due_at_the_same_minute_gets_theirs_in_one_sweep(database_url: str) -> None:
+    service = make_service(database_url)
+    crowd = [new_user() for _ in range(60)]  # more than one batch of due schedules
+    platform = PLATFORM_OF[crowd[0]]
+    for user in crowd:
+        PLATFORM_OF[user] = platform
+    try:
+        now = utcnow()
+        for user in crowd:
+            await service.daily(dm(user), parse_request("daily on law 09:00 tz=UTC"), now=now)
+        due = next_due(time(9, 0), "UTC", after=now)
+        assert await service.send_daily(platform, None, now=due) == len(crowd)
+        assert await service.send_daily(platform, None, now=due) == 0
+    finally:
+        await service.close()

@@ -17,6 +17,8 @@ from core.interview.retry import cannot_try_again
 from core.interview.starting import StartGate, Starts
 from core.ports import ReplySender
 
+_DAILY_BATCHES = 40  # of 50 schedules each: one sweep sends at most 2,000 daily questions
+
 
 class StartMethods(Reading):
     """Starting interviews (InterviewService extends it; the lock and the sending are the service's)."""
@@ -128,11 +130,17 @@ class StartMethods(Reading):
         many went out."""
         now = now or utcnow()
         sent = 0
-        for schedule in await self._dailies.due(platform, now):
-            conv = dm_of(schedule)
-            async with self._lock(conv):
-                replies = await self._dailies.ask(schedule, now)
-            if replies:
-                await self._send(conv, replies, sender)
-                sent += 1
+        # Batches until none is due (each one moves its schedules on), up to a bound, so a crowd due at 09:00 gets
+        # theirs in this sweep rather than 50 per sweep, and a sweep still ends.
+        for _ in range(_DAILY_BATCHES):
+            due = await self._dailies.due(platform, now)
+            for schedule in due:
+                conv = dm_of(schedule)
+                async with self._lock(conv):
+                    replies = await self._dailies.ask(schedule, now)
+                if replies:
+                    await self._send(conv, replies, sender)
+                    sent += 1
+            if not due:
+                break
         return sent
