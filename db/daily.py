@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, delete, insert, select, update
+from sqlalchemy import ColumnElement, Engine, delete, insert, select, update
 
 from core.domain.daily import DailySchedule, clock
 from db.executor import in_db_thread
@@ -30,16 +30,6 @@ def _schedule(row: Any) -> DailySchedule:
         role=row.role,
         next_due_at=row.next_due_at,
     )
-
-
-def erase_dailies(conn: Connection, *, user_id: str, platform: str | None, workspace_id: str | None) -> int:
-    """Delete a person's daily questions in the caller's transaction; how many there were."""
-    clauses = [DAILY.c.user_id == user_id]
-    if platform is not None:
-        clauses.append(DAILY.c.platform == platform)
-    if workspace_id is not None:
-        clauses.append(DAILY.c.workspace_id == workspace_id)
-    return conn.execute(delete(DAILY).where(*clauses)).rowcount or 0
 
 
 class DailyMethods:

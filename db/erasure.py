@@ -1,5 +1,5 @@
-"""Erasing a person's data: their interviews with turns and usage records, and the replies and events holding what
-they wrote."""
+"""Erasing a person's data: their interviews with turns and usage records, their daily question, and the replies and
+events holding what they wrote."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, Table, delete, func, select
 
 from core.domain.models import DeletedData
+from db.daily import DAILY
 from db.events import INBOX
 from db.outbox import OUTBOX
 from db.statements import INTERVIEWS, TURNS, USAGE
@@ -26,11 +27,12 @@ def _owned_by(table: Table, user_id: str, platform: str | None, workspace_id: st
 def erase(
     conn: Connection, owned: Select[Any], *, user_id: str, platform: str | None, workspace_id: str | None
 ) -> DeletedData:
-    """Delete a person's replies, kept events, and the interviews of owned (with their turns and usage), in the
-    caller's transaction; what was removed."""
+    """Delete a person's replies, kept events, daily question, and the interviews of owned (with their turns and
+    usage), in the caller's transaction; what was removed."""
     # Replies and events not tied to an interview (notes, refusals) can still hold what the person wrote.
     conn.execute(delete(OUTBOX).where(*_owned_by(OUTBOX, user_id, platform, workspace_id)))
     conn.execute(delete(INBOX).where(*_owned_by(INBOX, user_id, platform, None)))
+    conn.execute(delete(DAILY).where(*_owned_by(DAILY, user_id, platform, workspace_id)))
     ids = list(conn.execute(owned).scalars())
     if not ids:
         return DeletedData()

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from core.domain.models import AnswerSource, ConversationRef, DeletedData, Grade, Interview, Turn, Usage, utcnow
 from core.domain.replies import Reply
 from core.ports import ActiveInterviewExists, DuplicateEvent, StoreError, TurnConflict
-from db.daily import DailyMethods, erase_dailies
+from db.daily import DailyMethods
 from db.erasure import erase
 from db.events import EventMethods, claim, claim_of_interview, is_duplicate_event, violates
 from db.executor import LaneExecutor, in_db_thread
@@ -265,7 +265,6 @@ class SqlInterviewStore(OutboxMethods, QuotaMethods, EventMethods, ReadMethods, 
             with self.engine.begin() as conn:
                 if event_id is not None:
                     claim(conn, platform or "", event_id)
-                erase_dailies(conn, user_id=user_id, platform=platform, workspace_id=workspace_id)
                 return erase(conn, owned, user_id=user_id, platform=platform, workspace_id=workspace_id)
         except IntegrityError as err:
             raise _conflict(err, user_id, event_id) from err

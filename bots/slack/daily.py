@@ -53,14 +53,14 @@ async def change_daily(
         return
     zone = None
     if parsed.action is DailyAction.ON:
-        if problem := await service.daily_problem(place, parsed):
-            await tell(render.defuse(problem))
-            return
-        zone = parsed.zone or await profile_zone(client, place.user_id)
         if not place.channel_id.startswith("D"):  # asked in a channel: the questions go to the DM all the same
+            if problem := await service.daily_problem(place, parsed):  # asked first: nothing posted there for nothing
+                await tell(render.defuse(problem))
+                return
             dm = await dm_channel_of(client, place.user_id, COMES_HERE)
             if dm is None:
                 await tell(CANNOT_DM)
                 return
             place = dataclasses.replace(place, channel_id=dm, thread_id=None)
+        zone = parsed.zone or await profile_zone(client, place.user_id)
     await tell(render.defuse(await service.daily(place, parsed, zone=zone)))

@@ -16,7 +16,6 @@ import random
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.domain import messages
 from core.domain.daily import (
     DEFAULT_AT,
     LATE_LIMIT,
@@ -29,7 +28,7 @@ from core.domain.daily import (
 )
 from core.domain.models import DAILY, ConversationRef
 from core.domain.replies import Reply
-from core.domain.roles import RolePack, UnknownRole
+from core.domain.roles import RolePack
 from core.interview.parts import Parts
 from core.interview.plan import make_plan
 from core.interview.review import due_questions, review_schedule
@@ -51,16 +50,15 @@ class Dailies:
 
     async def problem(self, person: ConversationRef, request: DailyRequest) -> str | None:
         """What stops `daily on` (an unknown role, no role and nothing practised yet), or None."""
+        current = await self._parts.store.daily_of(person.platform, person.workspace_id, person.user_id)
+        return await self._problem(person, request, has_daily=current is not None)
+
+    async def _problem(self, person: ConversationRef, request: DailyRequest, *, has_daily: bool) -> str | None:
         if request.action is not DailyAction.ON:
             return None
         if request.role is not None:
-            try:
-                self._parts.catalog.resolve(request.role)
-            except UnknownRole as exc:
-                return messages.unknown_role(exc.name, self._parts.catalog)
-            return None
-        store = self._parts.store
-        if await store.daily_of(person.platform, person.workspace_id, person.user_id):
+            return self._starts.problem(request.role, None)
+        if has_daily:
             return None  # changing the time of one on already
         return None if await self._roles(person) else NO_ROLE
 
@@ -76,7 +74,7 @@ class Dailies:
             return self._status(current) if current else f"You have no daily question on. {USAGE}"
         if request.role is None and current is not None:  # a new time or zone keeps the role chosen before
             request = dataclasses.replace(request, role=current.role)
-        if problem := await self.problem(dm, request):
+        if problem := await self._problem(dm, request, has_daily=current is not None):
             return problem
         role = self._parts.catalog.resolve(request.role).id if request.role else None
         chosen_zone = request.zone or zone or (current.zone if current else None)
@@ -140,11 +138,11 @@ class Dailies:
     ) -> tuple[RolePack, str, bool] | None:
         """The pack and question of today's question, and whether it is due for review."""
         store, catalog = self._parts.store, self._parts.catalog
-        roles = [role] if role else await self._roles(person)
+        interviews = await store.interviews_of(platform=person.platform, user_id=person.user_id)
+        roles = [role] if role else list(dict.fromkeys(i.role for i in reversed(interviews)))  # most recent first
         packs = [catalog.packs[r] for r in roles if r in catalog.packs]
         if not packs:
             return None
-        interviews = await store.interviews_of(platform=person.platform, user_id=person.user_id)
         due = [(item, pack) for pack in packs for item in due_questions(review_schedule(interviews, pack), now)]
         if due:
             item, pack = min(due, key=lambda d: (d[0].last_score, d[0].due_at, d[0].question_id))
