@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from core.coaching.coach import Coach, Coaches, OfflineSummarizer
 from core.coaching.model_grader import ModelGrader
 from core.coaching.model_interviewer import ModelInterviewer
+from core.coaching.model_writer import ModelWriter
 from core.coaching.offline import OfflineGrader, OfflineInterviewer
 from core.coaching.summary import ModelSummarizer
 from core.domain.roles import RoleCatalog, load_catalog
@@ -100,6 +101,7 @@ def build_coaches(settings: Settings, chat: ChatModel | None) -> Coaches:
         grader=ModelGrader(chat),
         summarizer=ModelSummarizer(chat),
         model=settings.model,
+        writer=ModelWriter(chat),
     )
     return Coaches(configured=model, builtin=builtin)
 

@@ -10,12 +10,15 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bots.bootstrap import build_runtime
 from bots.logs import setup_logging
+from bots.terminal.documents import tailor_request
 from bots.terminal.readouts import READ_PLATFORMS, add_readout_parsers, run_progress, run_report
 from bots.terminal.render import TerminalStyle, render_history
 from bots.terminal.repl import SAVED_NOTE, LineReader, run_practice
@@ -75,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument(
         "--review", action="store_true", help="ask the questions due again on your spaced-review schedule"
     )
+    practice.add_argument("--jd", type=Path, metavar="FILE", help="tailor it to this job posting (.txt .md .pdf .docx)")
+    practice.add_argument("--resume", type=Path, metavar="FILE", help="ask about the projects in this résumé, too")
     practice.add_argument(
         "--retry", type=_retry_target, metavar="ID:N", help="answer again the question of answer N of interview ID"
     )
@@ -132,7 +137,15 @@ async def _practice(settings: Settings, args: argparse.Namespace) -> int:
         # Line editing and history for input(); without it arrow keys type escape sequences.
         with contextlib.suppress(ImportError):  # not available on every platform
             import readline  # noqa: F401
-    role = args.role or (_pick_role(settings) if interactive else DEFAULT_ROLE)
+    tailor = tailor_request(args.jd, args.resume, role=args.role, questions=args.questions)
+    if isinstance(tailor, str):
+        print(tailor, file=sys.stderr)
+        return 2
+    if args.role or (tailor is not None and (tailor.posting is not None or not interactive)):
+        role = args.role  # a posting names its own role; a résumé alone needs one, and the core says so
+    else:
+        role = _pick_role(settings) if interactive else DEFAULT_ROLE
+        tailor = replace(tailor, role=role) if tailor else None
     if args.questions is not None and not 1 <= args.questions <= MAX_PAIRS_LIMIT:
         print(f"--questions must be between 1 and {MAX_PAIRS_LIMIT}.", file=sys.stderr)
         return 2
@@ -144,13 +157,14 @@ async def _practice(settings: Settings, args: argparse.Namespace) -> int:
         return await run_practice(
             runtime.service,
             user_id=args.user,
-            role=role,
+            role=role or DEFAULT_ROLE,  # unused by a tailored start, which reads its role from the request
             questions=args.questions,
             level=args.level,
             language=args.language,
             new=args.new,
             review=args.review,
             retry=args.retry,
+            tailor=tailor,
             reader=LineReader(sys.stdin, interactive=interactive, out=sys.stdout),
             style=style,
             # A model turn takes seconds: show that something is happening.

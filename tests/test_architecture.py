@@ -18,9 +18,9 @@ CORE_LAYERS = {
     "ports": {"domain", "ports"},
     "providers": {"domain", "ports", "providers"},
     "voice": {"domain", "ports", "voice"},
-    "coaching": {"domain", "ports", "voice", "coaching"},
+    "coaching": {"domain", "ports", "voice", "tailoring", "coaching"},
     "tailoring": {"domain", "tailoring"},
-    "interview": {"domain", "ports", "voice", "coaching", "providers", "interview", "settings"},
+    "interview": {"domain", "ports", "voice", "coaching", "providers", "tailoring", "interview", "settings"},
 }
 MAX_LINES = 300
 ADAPTERS = ("slack", "discord", "terminal")

@@ -14,7 +14,7 @@ from discord.utils import escape_mentions
 from core.coaching.scorecard import band, format_score
 from core.domain.commands import Command
 from core.domain.models import InterviewSummary
-from core.domain.replies import Reply, ReplyKind, Scorecard, ScoreItem
+from core.domain.replies import FIT_HEADING, Reply, ReplyKind, Scorecard, ScoreItem
 from core.domain.text import shorten
 from core.interview.report import history_table
 
@@ -157,6 +157,8 @@ def header_embed(card: Scorecard) -> dict:
         fields.append({"name": "Strengths", "value": _clip(_bullets(card.strengths), FIELD_VALUE_LIMIT)})
     if card.focus_next:
         fields.append({"name": "Practise next", "value": _clip(_bullets(card.focus_next), FIELD_VALUE_LIMIT)})
+    if card.fit_lines:
+        fields.append({"name": FIT_HEADING, "value": _clip(_bullets(card.fit_lines), FIELD_VALUE_LIMIT)})
     return {
         "title": _clip(f"Scorecard · {card.role_title}", TITLE_LIMIT),
         "description": _clip(description, HEADER_DESCRIPTION_LIMIT),

@@ -12,7 +12,7 @@ from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX, button_value, erase_
 from core.coaching.scorecard import band, format_score
 from core.domain.commands import Command
 from core.domain.models import InterviewSummary
-from core.domain.replies import Reply, ReplyKind, Scorecard, ScoreItem
+from core.domain.replies import FIT_HEADING, Reply, ReplyKind, Scorecard, ScoreItem
 from core.domain.text import join_phrases, shorten
 
 SECTION_LIMIT = 3000  # characters in a section block's text
@@ -178,6 +178,9 @@ def scorecard_messages(card: Scorecard) -> list[SlackMessage]:
         tail.append(section(shorten("*Strengths:* " + mrkdwn(join_phrases(card.strengths)), SECTION_LIMIT)))
     if card.focus_next:
         tail.append(section(shorten("*Practise next:* " + mrkdwn(join_phrases(card.focus_next)), SECTION_LIMIT)))
+    if card.fit_lines:
+        fit = "\n".join(f"• {mrkdwn(line)}" for line in card.fit_lines)
+        tail.append(section(shorten(f"*{FIT_HEADING}:*\n{fit}", SECTION_LIMIT)))
     short_id = card.interview_id[:8]
     tail.append(context(f"Saved as `{short_id}`. `/mock-interview report {short_id}` shows it again."))
     if (again := try_again_block(card)) is not None:

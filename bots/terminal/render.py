@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from core.coaching.scorecard import band, format_score
 from core.domain.models import InterviewSummary
-from core.domain.replies import Reply, ReplyKind, Scorecard
+from core.domain.replies import FIT_HEADING, Reply, ReplyKind, Scorecard
 from core.domain.text import join_phrases, without_bidi_controls
 from core.interview.report import history_table
 
@@ -94,6 +94,8 @@ def render_scorecard(card: Scorecard, style: TerminalStyle) -> str:
         out.append(style.wrap("Strengths: " + join_phrases(card.strengths)))
     if card.focus_next:
         out.append(style.wrap("Practise next: " + join_phrases(card.focus_next)))
+    if card.fit_lines:
+        out += ["", style.bold(FIT_HEADING), *(style.wrap("• " + line, "  ") for line in card.fit_lines)]
     out += [rule, f"Saved as {card.interview_id}: `mock-interview report {card.interview_id[:8]}` shows it again."]
     return "\n".join(out)
 

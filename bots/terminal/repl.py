@@ -12,6 +12,7 @@ from bots.terminal.render import TerminalStyle, render_reply
 from core.domain import messages
 from core.domain.models import ConversationRef
 from core.domain.replies import Reply, ReplyKind, error
+from core.domain.tailoring import TailorRequest
 from core.interview.service import InterviewService
 from core.ports import OutboxItem
 
@@ -59,6 +60,7 @@ async def run_practice(
     language: str | None = None,
     review: bool = False,
     retry: tuple[str, int] | None = None,
+    tailor: TailorRequest | None = None,
     style: TerminalStyle,
     out: TextIO = sys.stdout,
     on_wait: Callable[[], None] | None = None,
@@ -79,16 +81,19 @@ async def run_practice(
             return 2  # not found, not finished, no such answer, or another interview is open: the reply said which
     # After a stop mid-turn: what was never shown is shown, and the turn is finished.
     elif new or not await service.resume(conv, replies):
-        started = await service.start(
-            conv,
-            role=role,
-            questions=questions,
-            level=level,
-            language=language,
-            replace=new,
-            sender=replies,
-            review=review,
-        )
+        if tailor is not None:
+            started = await service.tailor(conv, tailor, replace=new, sender=replies)
+        else:
+            started = await service.start(
+                conv,
+                role=role,
+                questions=questions,
+                level=level,
+                language=language,
+                replace=new,
+                sender=replies,
+                review=review,
+            )
         if not any(r.interview_id for r in started):
             # An unknown role or a bad count (2), or a review with nothing due (0): the reply said which.
             return 2 if any(r.kind is ReplyKind.ERROR for r in started) else 0

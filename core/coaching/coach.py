@@ -6,10 +6,11 @@ budget is spent, and always when no API key is configured.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from core.coaching.flow import Grader, Interviewer
+from core.coaching.model_writer import NoWriter, QuestionWriter
 from core.coaching.scorecard import SummaryText, offline_summary
 from core.domain.models import Grade, Interview, Usage
 
@@ -42,6 +43,8 @@ class Coach:
     grader: Grader
     summarizer: Summarizer
     model: str | None = None  # the chat model behind it; None for the built-in coach
+    # Writes questions for a job posting; the built-in coach writes none.
+    writer: QuestionWriter = field(default_factory=NoWriter)
 
     def credit(self, grade: Grade) -> Grade:
         """grade with the model that gave it named, so a scorecard can say who graded each answer."""

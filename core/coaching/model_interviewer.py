@@ -16,6 +16,7 @@ from core.domain.models import Interview, Turn, Usage
 from core.domain.roles import RolePack
 from core.domain.text import excerpt, shorten
 from core.ports import ChatModel, ModelOutputInvalid
+from core.tailoring.tailored import own_questions
 
 RECENT_EXCHANGES = 1  # exchanges sent verbatim; older ones of the same main question go in as one-line notes
 # The interviewer sees the start and the end of a long answer (about 110 words); the grader sees it whole.
@@ -82,6 +83,7 @@ def compact_record(interview: Interview, older: list[Turn]) -> str:
 def _earlier_topics(ctx: MoveContext, current: int | None) -> str:
     plan: list[str] = ctx.interview.state.get("plan", [])
     topics = {q.id: q.topic for q in ctx.pack.questions}
+    topics.update((qid, q.topic) for qid, q in own_questions(ctx.interview.tailoring).items())
     asked = sorted({t.question_index for t in ctx.interview.turns if t.question_index is not None})
     names = [topics.get(plan[i], "") for i in asked if i != current and i < len(plan)]
     return ", ".join(dict.fromkeys(n for n in names if n)) or "none"

@@ -9,6 +9,7 @@ from core.coaching.graded_by import graded_by, grader_of
 from core.domain.models import Interview, Turn, TurnKind
 from core.domain.replies import Scorecard, ScoreItem
 from core.domain.text import counted
+from core.tailoring.fit import fit_of
 from core.voice.delivery import Delivery, describe, interview_delivery, turn_delivery
 
 SKIPPED_SCORE = 1  # a skipped question counts in the overall score as a missed one would in a real interview
@@ -112,6 +113,7 @@ def build_scorecard(interview: Interview, *, role_title: str, summary: SummaryTe
         for t in interview.turns
     )
     graded_line, mixed = graded_by(interview.turns)
+    fit = fit_of(interview)
     return Scorecard(
         interview_id=interview.id,
         role=interview.role,
@@ -127,6 +129,8 @@ def build_scorecard(interview: Interview, *, role_title: str, summary: SummaryTe
         graded_by=graded_line,
         mixed_graders=mixed,
         try_again=weakest_main_answers(interview),
+        fit=fit.covered,
+        unreached=fit.unreached,
     )
 
 

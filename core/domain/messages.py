@@ -47,6 +47,8 @@ def intro(pack: RolePack, interview: Interview) -> str:
             f"**Your daily {pack.title} question**{level}{why}: one question, no follow-ups.\n"
             "Answer here, typed or as a voice note. Type `hint`, `skip` or `end` at any time; `daily off` stops these."
         )
+    if interview.tailoring:
+        return tailored_intro(pack, interview, f"{level}: {count}")
     if interview.state.get("review"):
         heading = f"**{pack.title} review**{level}: {count} you answered below 8 before, due again now"
     else:
@@ -66,6 +68,23 @@ def already_running(pack: RolePack, interview: Interview) -> str:
         f"You already have a {pack.title} interview open here ({answers} so far). "
         "Here is where you left off; type `end` to finish it first if you want a new one."
     )
+
+
+def tailored_intro(pack: RolePack, interview: Interview, level_and_count: str) -> str:
+    """The opening message of an interview tailored to a posting or a résumé: what it was tailored to, what was
+    read or guessed, and the requirements it will probe."""
+    tailored = interview.tailoring
+    sources = tailored.get("from") or []
+    what = " and ".join(
+        {"posting": "the job posting", "resume": "your résumé"}[s] for s in sources if s in ("posting", "resume")
+    )
+    lines = [f"**{pack.title} mock interview, tailored to {what or 'you'}**{level_and_count}, with follow-ups."]
+    lines += [str(line) for line in tailored.get("about") or []]
+    requirements = [str(r) for r in tailored.get("requirements") or []]
+    if requirements:
+        lines.append("What the posting asks for: " + "; ".join(requirements) + ".")
+    lines.append("Answer as you would in a real interview. Type `hint`, `skip`, `repeat` or `end` at any time.")
+    return "\n".join(lines)
 
 
 def unknown_role(name: str, catalog: RoleCatalog) -> str:

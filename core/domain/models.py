@@ -136,6 +136,7 @@ class Turn:
 
 RETRY_OF = "retry_of"  # the state key of a second try's link to the answer it tries again
 DAILY = "daily"  # the state key marking a daily question (core/interview/daily.py)
+TAILORED = "tailor"  # the state key of a tailored interview's requirements, claims and own questions
 
 
 @dataclass
@@ -169,6 +170,13 @@ class Interview:
     def is_daily(self) -> bool:
         """Whether this is a daily question: one question, sent by the bot, no follow-ups."""
         return bool(self.state.get(DAILY))
+
+    @property
+    def tailoring(self) -> dict[str, Any]:
+        """For an interview tailored to a posting or résumé (core/interview/tailoring.py): its requirements, claims,
+        questions of its own and what each question probes; {} for any other interview."""
+        kept = self.state.get(TAILORED)
+        return kept if isinstance(kept, dict) else {}
 
     @property
     def current_turn(self) -> Turn | None:

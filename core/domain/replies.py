@@ -54,6 +54,9 @@ class ScoreItem:
     grader: str = ""  # who graded it ("AI model gpt-4o-mini", "built-in coach"); "" when it has no grade
 
 
+FIT_HEADING = "Fit for the posting"  # the scorecard section of a tailored interview, on every platform
+
+
 @dataclass(frozen=True)
 class Scorecard:
     """The structured end-of-interview result."""
@@ -72,6 +75,16 @@ class Scorecard:
     graded_by: str = ""  # one line: who graded the answers
     mixed_graders: bool = False  # graded by more than one: each item shows its grader
     try_again: tuple[int, ...] = ()  # the seqs of the weakest main answers, offered as "Try again" buttons
+    fit: tuple[str, ...] = ()  # a tailored interview's: each requirement an answer covered, and how well
+    unreached: tuple[str, ...] = ()  # a tailored interview's: the requirements no answer reached
+
+    @property
+    def fit_lines(self) -> list[str]:
+        """The fit section as every platform shows it, one line each; [] for an interview not tailored."""
+        lines = list(self.fit)
+        if self.unreached:
+            lines.append("Not reached: " + "; ".join(self.unreached))
+        return lines
 
     @property
     def try_again_buttons(self) -> list[tuple[int, str]]:

@@ -12,6 +12,7 @@ from core.domain.commands import QUESTION_ACTIONS
 from core.domain.models import Interview, Turn, TurnKind
 from core.domain.replies import Reply, ReplyKind
 from core.domain.roles import Question, RolePack
+from core.tailoring.tailored import own_questions
 
 MAX_FOLLOW_UPS = 2  # per main question, so one topic cannot eat the interview
 
@@ -31,12 +32,24 @@ def make_plan(pack: RolePack, count: int, rng: random.Random, asked: Mapping[str
     return chosen
 
 
-def planned_question(pack: RolePack, interview: Interview, index: int | None) -> Question | None:
-    """The pack question at position index of the plan (None past the end or if the pack dropped it)."""
+def pack_question(pack: RolePack, interview: Interview, index: int | None) -> Question | None:
+    """The pack question at position index of the plan (None past the end, if the pack dropped it, or for a
+    question a tailored interview holds of its own): what spaced review and progress follow across interviews."""
     plan: list[str] = interview.state.get("plan", [])
     if index is None or not 0 <= index < len(plan):
         return None
     return next((q for q in pack.questions if q.id == plan[index]), None)
+
+
+def planned_question(pack: RolePack, interview: Interview, index: int | None) -> Question | None:
+    """The question at position index of the plan: one of the interview's own (tailored to a posting or a
+    résumé), else the pack's."""
+    plan: list[str] = interview.state.get("plan", [])
+    if interview.tailoring and index is not None and 0 <= index < len(plan):
+        own = own_questions(interview.tailoring).get(plan[index])
+        if own is not None:
+            return own
+    return pack_question(pack, interview, index)
 
 
 def next_main_index(interview: Interview) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 from core.domain.models import Interview, Turn
 from core.domain.roles import Question, RoleCatalog
 from core.domain.text import counted
-from core.interview.plan import planned_question
+from core.interview.plan import pack_question
 
 WEAK_TOPICS = 3
 MISSED_POINTS = 3
@@ -163,7 +163,7 @@ def _graded(interview: Interview, catalog: RoleCatalog) -> Iterable[tuple[Turn, 
     if pack is None:
         return
     for turn in interview.turns:
-        question = planned_question(pack, interview, turn.question_index) if turn.grade is not None else None
+        question = pack_question(pack, interview, turn.question_index) if turn.grade is not None else None
         if question is not None:
             yield turn, question
 

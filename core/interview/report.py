@@ -9,7 +9,7 @@ from typing import Any
 from core.coaching.graded_by import graded_by, grader_of
 from core.coaching.scorecard import band, format_score, item_status
 from core.domain.models import Interview, InterviewSummary, UsageTotals
-from core.domain.replies import Scorecard
+from core.domain.replies import FIT_HEADING, Scorecard
 from core.domain.text import join_phrases
 from core.interview.retry import Tries, best_overall
 from core.voice.delivery import Delivery, describe, interview_delivery, turn_delivery
@@ -159,6 +159,8 @@ def scorecard_markdown(card: Scorecard) -> str:
         lines += ["", "**Strengths:** " + join_phrases(card.strengths)]
     if card.focus_next:
         lines += ["", "**Practise next:** " + join_phrases(card.focus_next)]
+    if card.fit_lines:
+        lines += ["", f"**{FIT_HEADING}:**", *(f"- {line}" for line in card.fit_lines)]
     lines += ["", f"Interview id: `{card.interview_id}`"]
     return "\n".join(lines)
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from core.domain.models import Interview, TurnKind
 from core.domain.roles import RolePack
-from core.interview.plan import planned_question
+from core.interview.plan import pack_question
 
 REVIEW_DAYS = (1, 3, 7)  # the intervals, in days, after an answer that keeps a question in the schedule
 ENTERS_AT = 5  # a score at or below this puts a question on the schedule
@@ -39,7 +39,7 @@ def review_schedule(interviews: Sequence[Interview], pack: RolePack) -> list[Rev
         for turn in interview.turns:
             if turn.kind is not TurnKind.QUESTION or turn.grade is None or turn.answered_at is None:
                 continue
-            question = planned_question(pack, interview, turn.question_index)
+            question = pack_question(pack, interview, turn.question_index)
             if question is not None:
                 answers[question.id].append((turn.answered_at, turn.grade.score))
     items = [item for qid, scored in answers.items() if (item := _scheduled(qid, sorted(scored))) is not None]

@@ -25,6 +25,7 @@ from core.interview.parts import Parts
 from core.interview.quotas import Quotas
 from core.interview.start_methods import StartMethods
 from core.interview.starting import Starts
+from core.interview.tailoring import Tailors
 from core.interview.turns import TurnSteps
 from core.ports import FetchAudio, InterviewStore, ReplySender
 from core.settings import Settings
@@ -62,6 +63,7 @@ class InterviewService(StartMethods):
         rng = rng or random.Random()
         self._starts = Starts(parts, rng)
         self._dailies = Dailies(parts, self._starts, rng)
+        self._tailors = Tailors(parts, self._starts)
         self._commands = Commands(parts)
         self._answers = Answers(parts, self._commands, voice)
         self._closers = [*closers, store.close]

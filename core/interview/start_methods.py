@@ -10,11 +10,13 @@ from core.domain.commands import Level
 from core.domain.daily import DailyProblem, DailyRequest, parse_daily
 from core.domain.models import ConversationRef, utcnow
 from core.domain.replies import Reply
+from core.domain.tailoring import TailorRequest
 from core.interview.daily import Dailies, dm_of
 from core.interview.parts import Parts
 from core.interview.reading import InterviewNotFound, Reading
 from core.interview.retry import cannot_try_again
 from core.interview.starting import StartGate, Starts
+from core.interview.tailoring import Tailors
 from core.ports import ReplySender
 
 _DAILY_BATCHES = 40  # of 50 schedules each: one sweep sends at most 2,000 daily questions
@@ -26,6 +28,7 @@ class StartMethods(Reading):
     _parts: Parts
     _starts: Starts
     _dailies: Dailies
+    _tailors: Tailors
 
     def _lock(self, conv: ConversationRef) -> asyncio.Lock:
         raise NotImplementedError  # InterviewService's: one lock per conversation
@@ -80,6 +83,29 @@ class StartMethods(Reading):
     async def close_start(self, gate: StartGate) -> None:
         """Let the next start in the gate's channel go ahead."""
         await self._starts.close_gate(gate)
+
+    async def tailor_problem(self, request: TailorRequest) -> str | None:
+        """What stops a tailored start (nothing sent, a file that cannot be read, a posting not in English or for
+        none of our roles, a résumé with neither posting nor role, a bad count), or None. For platforms that open a
+        thread or show a form first: ask before, so nothing half-starts."""
+        brief = await self._tailors.brief(request)
+        return brief if isinstance(brief, str) else None
+
+    async def tailor(
+        self,
+        conv: ConversationRef,
+        request: TailorRequest,
+        *,
+        replace: bool = False,
+        event_id: str | None = None,
+        sender: ReplySender | None = None,
+    ) -> list[Reply]:
+        """Start an interview tailored to a job posting, a résumé or both (or say what stops it; replace abandons
+        one open here): questions aimed at the posting's requirements and the résumé's claims, and a fit section
+        on the scorecard."""
+        async with self._lock(conv):
+            replies = await self._tailors.start(conv, request, event_id=event_id, replace=replace)
+        return await self._send(conv, replies, sender)
 
     async def try_again(
         self,

@@ -15,7 +15,7 @@ from core.coaching.offline import decide_offline
 from core.domain import messages
 from core.domain.commands import Level, UnknownLevel, parse_level
 from core.domain.languages import UnknownLanguage, normalize_language
-from core.domain.models import RETRY_OF, ConversationRef, Interview, InterviewStatus, Turn, TurnKind, utcnow
+from core.domain.models import RETRY_OF, TAILORED, ConversationRef, Interview, InterviewStatus, Turn, TurnKind, utcnow
 from core.domain.replies import Reply, ReplyCode, error, info, keyed
 from core.domain.roles import Question, RolePack, UnknownRole
 from core.interview.parts import Parts
@@ -24,6 +24,7 @@ from core.interview.retry import CannotRetry, cannot_try_again, retry_target
 from core.interview.review import due_questions, review_schedule
 from core.interview.turns import asking
 from core.ports import ActiveInterviewExists, DuplicateEvent, ModelUnavailable
+from core.tailoring.tailored import own_questions
 
 # A start holds its gate for its model call (bounded by the turn deadline) and posting its first messages; a gate
 # held longer belongs to a worker that stopped, and the next start takes it over.
@@ -144,7 +145,7 @@ class Starts:
             count = len(plan)
         existing = await parts.store.get_open_interview(conv)
         if existing and not replace:
-            return await parts.reply_once(conv, self._already_running(existing), event_id)
+            return await parts.reply_once(conv, self.already_running(existing), event_id)
         if existing:
             await parts.steps.close(existing, InterviewStatus.ABANDONED)
         elif refusal := await parts.quotas.refuse_start(conv):  # replacing one here keeps the count
@@ -162,7 +163,7 @@ class Starts:
             language=language,
             state={"plan": plan, "notes": {}, **({"review": True} if review else {})},
         )
-        return await self._ask_first(pack, interview, event_id)
+        return await self.begin(pack, interview, event_id)
 
     async def review_plan(self, platform: str, user_id: str, pack: RolePack, count: int) -> tuple[list[str], str]:
         """The questions due for review (at most count, the worst first), and what to say when none is due."""
@@ -183,16 +184,19 @@ class Starts:
         except (CannotRetry, UnknownRole) as exc:
             text = str(exc) if isinstance(exc, CannotRetry) else messages.unknown_role(exc.name, parts.catalog)
             return [cannot_try_again(text)]
-        question = next((q for q in pack.questions if q.id == target.question_id), None)
+        own = own_questions(original.tailoring).get(target.question_id)
+        question = own or next((q for q in pack.questions if q.id == target.question_id), None)
         if question is None:
             return [cannot_try_again(f"The {pack.title} questions have changed since, and that one is gone.")]
         existing = await parts.store.get_open_interview(conv)
         if existing:
-            return await parts.reply_once(conv, self._already_running(existing), event_id)
+            return await parts.reply_once(conv, self.already_running(existing), event_id)
         if refusal := await parts.quotas.refuse_start(conv):
             return await parts.reply_once(conv, refusal, event_id)
         # The same main question, word for word: the point is to compare two answers to it.
-        state = {RETRY_OF: target.state()}
+        state: dict[str, Any] = {RETRY_OF: target.state()}
+        if own is not None:  # a question written for a posting or a résumé: the second try keeps it
+            state[TAILORED] = {"questions": [own.model_dump(mode="json")]}
         return await self.ask_one(conv, pack, question, state, event_id, level=original.level, lang=original.language)
 
     async def ask_one(
@@ -218,12 +222,13 @@ class Starts:
             language=lang,
             state={"plan": [question.id], "notes": {}, **state},
         )
-        return await self._ask_first(pack, interview, event_id, first=Move(Action.NEXT_QUESTION, question.text))
+        return await self.begin(pack, interview, event_id, first=Move(Action.NEXT_QUESTION, question.text))
 
-    async def _ask_first(
+    async def begin(
         self, pack: RolePack, interview: Interview, event_id: str | None, *, first: Move | None = None
     ) -> list[Reply]:
-        """Choose the first question (unless given) and store the interview with it, its intro and the claim."""
+        """Choose the first question (unless given) and store the interview with it, its intro and the claim; the
+        caller checked that nothing is open in its conversation and that the limits allow it."""
         parts = self._parts
         coach, notice = await parts.coach_for(interview)  # a spent budget: the built-in coach asks
         ctx = move_context(pack, interview, Instruction.OPEN, max_pairs=parts.settings.max_pairs)
@@ -249,11 +254,12 @@ class Starts:
             return []
         except ActiveInterviewExists:  # another worker started one in this conversation a moment ago
             other = await parts.store.get_open_interview(interview.conv)
-            return await parts.reply_once(interview.conv, self._already_running(other) if other else [], event_id)
+            return await parts.reply_once(interview.conv, self.already_running(other) if other else [], event_id)
         await parts.steps.record_usage(interview.id, usage)
         return [*notice, *replies]
 
-    def _already_running(self, interview: Interview) -> list[Reply]:
+    def already_running(self, interview: Interview) -> list[Reply]:
+        """What to say to a start where an interview is open already: that it is, and its open question."""
         pack = self._parts.catalog.resolve(interview.role)
         replies = [info(messages.already_running(pack, interview), interview_id=interview.id)]
         return replies + self._parts.current(pack, interview)

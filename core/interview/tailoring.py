@@ -1,0 +1,100 @@
+"""Interviews tailored to a job posting or a résumé: the brief read and checked first (nothing starts on a problem),
+questions written for the posting by the model (checked by our code) mixed with the pack's best matches and with
+questions on the résumé's claims, then a start like any other."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+from core.domain.models import TAILORED, ConversationRef, Interview, InterviewStatus
+from core.domain.replies import Reply, ReplyCode, error
+from core.domain.tailoring import TailorRequest
+from core.interview.parts import Parts
+from core.interview.starting import Starts
+from core.ports import ModelOutputInvalid, ModelUnavailable
+from core.tailoring.brief import Brief, TailorProblem, read_brief
+from core.tailoring.generated import Checked
+from core.tailoring.tailored import tailor_plan
+
+log = logging.getLogger(__name__)
+
+WRITER_FAILED = "The AI could not write questions for this posting just now, so these are the role's own questions "
+WRITER_FAILED += "that match it best."
+
+
+class Tailors:
+    """Starts tailored interviews."""
+
+    def __init__(self, parts: Parts, starts: Starts) -> None:
+        self._parts = parts
+        self._starts = starts
+
+    async def brief(self, request: TailorRequest) -> Brief | str:
+        """The checked brief of a tailored start, or what stops it. Files are read in a worker thread."""
+        try:
+            brief = await asyncio.to_thread(read_brief, request, self._parts.catalog)
+        except TailorProblem as exc:
+            return exc.message
+        if problem := self._starts.problem(brief.pack.id, request.questions):
+            return problem
+        return brief
+
+    async def start(
+        self, conv: ConversationRef, request: TailorRequest, *, event_id: str | None, replace: bool = False
+    ) -> list[Reply]:
+        """Start a tailored interview in conv (replace abandons one open there), or say what stops it; nothing is
+        stored on a problem but the event's claim."""
+        parts = self._parts
+        brief = await self.brief(request)
+        if isinstance(brief, str):
+            return await parts.reply_once(conv, [error(brief)], event_id)
+        existing = await parts.store.get_open_interview(conv)
+        if existing and not replace:
+            return await parts.reply_once(conv, self._starts.already_running(existing), event_id)
+        if existing:
+            await parts.steps.close(existing, InterviewStatus.ABANDONED)
+        elif refusal := await parts.quotas.refuse_start(conv):  # replacing one here keeps the count
+            return await parts.reply_once(conv, refusal, event_id)
+        pack = brief.pack
+        count = request.questions or min(parts.settings.default_questions, len(pack.questions))
+        interview = Interview(
+            id=str(uuid.uuid4()),
+            conv=conv,
+            role=pack.id,
+            status=InterviewStatus.ACTIVE,
+            planned_questions=count,
+            level=brief.level.value if brief.level else None,
+        )
+        coach, _ = await parts.coach_for(interview)  # the budget notice, if any, comes with the first question
+        about = list(brief.about)
+        written, usage = Checked(), None
+        if brief.requirements:
+            try:
+                written, usage = await asyncio.wait_for(
+                    coach.writer.write(
+                        pack, requirements=brief.requirements, seniority=brief.seniority, count=(count + 1) // 2
+                    ),
+                    timeout=parts.settings.turn_deadline_s,
+                )
+            except (ModelUnavailable, ModelOutputInvalid, TimeoutError) as exc:
+                log.warning("tailoring: the model wrote no questions (%s)", type(exc).__name__)
+                about.append(WRITER_FAILED)
+        for rejected in written.rejected:
+            log.info("tailoring: generated question %s rejected: %s", rejected.index, rejected.reason)
+        asked = await parts.store.asked_questions(platform=conv.platform, user_id=conv.user_id, role=pack.id)
+        plan = tailor_plan(
+            pack, count, requirements=brief.requirements, generated=written.accepted, claims=brief.claims, asked=asked
+        )
+        interview.planned_questions = len(plan.plan)
+        sources = ("posting" if brief.has_posting else "", "resume" if brief.claims else "")
+        interview.state = {
+            "plan": plan.plan,
+            "notes": {},
+            TAILORED: {**plan.state(), "about": about, "from": [s for s in sources if s]},
+        }
+        replies = await self._starts.begin(pack, interview, event_id)
+        if any(r.code is ReplyCode.STARTED for r in replies):
+            await parts.steps.record_usage(interview.id, usage)
+        return replies
