@@ -8,10 +8,14 @@ from typing import Any
 
 from tests.fakes.openai_grading import grade_reply
 
-SCHEMA_NAMES = ("interviewer_move", "answer_grade", "interview_summary")
+SCHEMA_NAMES = ("interviewer_move", "answer_grade", "interview_summary", "tailored_questions")
 FOLLOW_UP = "Can you go deeper: what trade-offs would you weigh there?"
 _ANSWER_RE = re.compile(r"<candidate_answer>(.*?)</candidate_answer>", re.S)
 _QUESTION_RE = re.compile(r"<question>(.*?)</question>", re.S)
+_REQUIREMENT_RE = re.compile(r"^\d+\. (.+)$", re.M)
+_WANTED_RE = re.compile(r"^Questions wanted: (\d+)$", re.M)
+# One item a careless model writes: not a question at all, which our checks must refuse.
+NOT_A_QUESTION = "Tell me about your background and your experience with the tools listed in the posting."
 _PLANNED_RE = re.compile(r"^Next main question: (?!none: )(.+)$", re.M)  # the interviewer prompt's planned question
 
 
@@ -48,9 +52,28 @@ def default_content(body: dict[str, Any], answered: int) -> str:
             "top_strengths": ["Clear structure"],
             "focus_next": ["Quantify trade-offs with concrete numbers"],
         }
+    elif name == "tailored_questions":
+        data = {"questions": written_questions(users[-1] if users else "")}
     else:
         data = {"ok": True}
     return json.dumps(data)
+
+
+def written_questions(prompt: str) -> list[dict[str, Any]]:
+    """As a model would: a question per requirement listed in the prompt, as many as wanted, then one bad item."""
+    requirements = [r.strip() for r in _REQUIREMENT_RE.findall(prompt)]
+    wanted = _WANTED_RE.search(prompt)
+    items: list[dict[str, Any]] = [
+        {
+            "question": f"In your last role, how did you handle {r[0].lower() + r[1:]}, and what would you change now?",
+            "key_points": [f"A concrete example of {r}", "The result, with a number", "What they would change"],
+            "hint": "Pick one project and walk through it from the problem to the result.",
+            "requirement": r,
+        }
+        for r in requirements[: int(wanted.group(1)) if wanted else 3]
+    ]
+    items.append({"question": NOT_A_QUESTION, "key_points": ["x", "y"], "hint": "", "requirement": ""})
+    return items
 
 
 def _schema_name(body: dict[str, Any], messages: list[dict[str, Any]]) -> str | None:
