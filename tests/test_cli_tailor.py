@@ -16,7 +16,8 @@ def _said(stdout: str) -> str:
 
 
 def test_a_practice_tailored_to_a_pdf_posting_and_a_word_resume_ends_with_the_fit(
-    tmp_path: Path, env: dict[str, str]
+    tmp_path: Path,
+    env: dict[str, str],  # noqa: F811
 ) -> None:
     posting, resume = tmp_path / "posting.pdf", tmp_path / "cv.docx"
     posting.write_bytes(make_pdf([POSTING]))
@@ -31,7 +32,10 @@ def test_a_practice_tailored_to_a_pdf_posting_and_a_word_resume_ends_with_the_fi
     assert "jane.doe@" not in said and "Elm Street" not in said
 
 
-def test_a_posting_the_cli_cannot_use_says_why_and_exits_2(tmp_path: Path, env: dict[str, str]) -> None:
+def test_a_posting_the_cli_cannot_use_says_why_and_exits_2(
+    tmp_path: Path,
+    env: dict[str, str],  # noqa: F811
+) -> None:
     fake_pdf = tmp_path / "posting.pdf"
     fake_pdf.write_text("Senior data scientist wanted.")
     done = run_cli(["practice", "--jd", str(fake_pdf), "--user", "cli-tailor-bad"], env)
@@ -44,7 +48,9 @@ def test_a_posting_the_cli_cannot_use_says_why_and_exits_2(tmp_path: Path, env: 
 
 
 def test_with_a_model_the_practice_asks_a_question_written_for_the_posting(
-    tmp_path: Path, env: dict[str, str], fake_server_url: str
+    tmp_path: Path,
+    env: dict[str, str],  # noqa: F811
+    fake_server_url: str,  # noqa: F811
 ) -> None:
     posting = tmp_path / "posting.md"
     posting.write_text(POSTING)

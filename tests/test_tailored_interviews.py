@@ -65,7 +65,10 @@ def _offline(database_url: str) -> InterviewService:
 
 def _with_model(database_url: str, fake: FakeOpenAI) -> InterviewService:
     return make_service(
-        database_url, OPENAI_API_KEY="sk-test-not-a-real-key", OPENAI_BASE_URL=fake.base_url, MOCK_INTERVIEW_MODEL_TIMEOUT=5
+        database_url,
+        OPENAI_API_KEY="sk-test-not-a-real-key",
+        OPENAI_BASE_URL=fake.base_url,
+        MOCK_INTERVIEW_MODEL_TIMEOUT=5,
     )
 
 
@@ -147,9 +150,7 @@ async def test_a_model_writes_questions_for_the_posting_and_our_checks_refuse_a_
         await service.close()
 
 
-async def test_a_model_that_fails_leaves_the_packs_best_matches_and_says_so(
-    tmp_path: Path, fake: FakeOpenAI
-) -> None:
+async def test_a_model_that_fails_leaves_the_packs_best_matches_and_says_so(tmp_path: Path, fake: FakeOpenAI) -> None:
     service = make_service(
         f"sqlite:///{tmp_path / 'down.db'}",
         OPENAI_API_KEY="sk-test-not-a-real-key",
