@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from core.domain.roles import KeyPoint, RolePack
 
@@ -50,8 +51,10 @@ def key_point_words(point: KeyPoint) -> list[str]:
     return content_words(" ".join((point.point, *point.terms)))
 
 
+@lru_cache(maxsize=64)  # a pack never changes while loaded, and every posting read compares it: 26 ms each time
 def pack_vocabulary(pack: RolePack) -> dict[str, float]:
-    """Stem -> weight for a pack: its title and aliases count most, then topics, then the rest."""
+    """Stem -> weight for a pack: its title and aliases count most, then topics, then the rest (do not change it:
+    it is shared)."""
     weights: dict[str, float] = {}
 
     def add(text: str, weight: float) -> None:
