@@ -146,6 +146,10 @@ async def test_a_model_writes_questions_for_the_posting_and_our_checks_refuse_a_
         assert any(line.startswith("your résumé: answer") for line in card.fit)
         assert any("Building churn and retention models" in line for line in card.fit + card.unreached)
         assert "Fit for the posting" in replies[-1].text
+        report = await service.report(card.interview_id, user_id=conv.user_id, platform=conv.platform)
+        assert isinstance(report.document, dict)
+        tailored = report.document["tailored"]
+        assert tailored["from"] == ["posting", "resume"] and tailored["covered"] == list(card.fit)
     finally:
         await service.close()
 

@@ -12,6 +12,7 @@ from core.domain.models import Interview, InterviewSummary, UsageTotals
 from core.domain.replies import FIT_HEADING, Scorecard
 from core.domain.text import join_phrases
 from core.interview.retry import Tries, best_overall
+from core.tailoring.fit import fit_of
 from core.voice.delivery import Delivery, describe, interview_delivery, turn_delivery
 
 REPORT_VERSION = 1
@@ -19,6 +20,21 @@ REPORT_VERSION = 1
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _tailored(interview: Interview) -> dict[str, Any] | None:
+    """What a tailored interview kept and its fit (None for any other): no document, only what it asked about."""
+    kept = interview.tailoring
+    if not kept:
+        return None
+    fit = fit_of(interview)
+    return {
+        "from": kept.get("from", []),
+        "requirements": kept.get("requirements", []),
+        "claims": kept.get("claims", []),
+        "covered": list(fit.covered),
+        "unreached": list(fit.unreached),
+    }
 
 
 def report_json(
@@ -42,6 +58,7 @@ def report_json(
         "overall_score": interview.overall_score,
         "best_overall_score": best_overall(interview, tries) if tries else interview.overall_score,
         "retry_of": interview.retry_of,
+        "tailored": _tailored(interview),
         "graded_by": graded_by(interview.turns)[0] or None,
         "summary": interview.summary,
         "strengths": summary_state.get("strengths", []),
