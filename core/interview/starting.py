@@ -50,6 +50,22 @@ class StartGate:
     locked: bool = False  # whether closing the gate has a lock to let go of
 
 
+def new_interview(
+    conv: ConversationRef, pack: RolePack, count: int, *, level: str | None, lang: str | None, state: dict[str, Any]
+) -> Interview:
+    """A new active interview of count main questions, not yet stored."""
+    return Interview(
+        id=str(uuid.uuid4()),
+        conv=conv,
+        role=pack.id,
+        status=InterviewStatus.ACTIVE,
+        planned_questions=count,
+        level=level,
+        language=lang,
+        state=state,
+    )
+
+
 class Starts:
     """Starts interviews."""
 
@@ -143,6 +159,19 @@ class Starts:
             if not plan:
                 return await parts.reply_once(conv, [info(nothing_due)], event_id)
             count = len(plan)
+        if (blocked := await self.clear_way(conv, replace=replace, event_id=event_id)) is not None:
+            return blocked
+        if plan is None:
+            asked = await parts.store.asked_questions(platform=conv.platform, user_id=conv.user_id, role=pack.id)
+            plan = make_plan(pack, count, self._rng, asked)
+        state = {"plan": plan, "notes": {}, **({"review": True} if review else {})}
+        interview = new_interview(conv, pack, count, level=level.value if level else None, lang=language, state=state)
+        return await self.begin(pack, interview, event_id)
+
+    async def clear_way(self, conv: ConversationRef, *, replace: bool, event_id: str | None) -> list[Reply] | None:
+        """None when a new interview may start in conv (replace abandons the one open there); else what to answer:
+        the interview already open, or the person's limits."""
+        parts = self._parts
         existing = await parts.store.get_open_interview(conv)
         if existing and not replace:
             return await parts.reply_once(conv, self.already_running(existing), event_id)
@@ -150,20 +179,7 @@ class Starts:
             await parts.steps.close(existing, InterviewStatus.ABANDONED)
         elif refusal := await parts.quotas.refuse_start(conv):  # replacing one here keeps the count
             return await parts.reply_once(conv, refusal, event_id)
-        if plan is None:
-            asked = await parts.store.asked_questions(platform=conv.platform, user_id=conv.user_id, role=pack.id)
-            plan = make_plan(pack, count, self._rng, asked)
-        interview = Interview(
-            id=str(uuid.uuid4()),
-            conv=conv,
-            role=pack.id,
-            status=InterviewStatus.ACTIVE,
-            planned_questions=count,
-            level=level.value if level else None,
-            language=language,
-            state={"plan": plan, "notes": {}, **({"review": True} if review else {})},
-        )
-        return await self.begin(pack, interview, event_id)
+        return None
 
     async def review_plan(self, platform: str, user_id: str, pack: RolePack, count: int) -> tuple[list[str], str]:
         """The questions due for review (at most count, the worst first), and what to say when none is due."""
@@ -212,15 +228,8 @@ class Starts:
     ) -> list[Reply]:
         """A one-question interview in conv asking question word for word (a second try, a daily question), with
         state added to its own; the caller checked that nothing is open in conv and that the limits allow it."""
-        interview = Interview(
-            id=str(uuid.uuid4()),
-            conv=conv,
-            role=pack.id,
-            status=InterviewStatus.ACTIVE,
-            planned_questions=1,
-            level=level,
-            language=lang,
-            state={"plan": [question.id], "notes": {}, **state},
+        interview = new_interview(
+            conv, pack, 1, level=level, lang=lang, state={"plan": [question.id], "notes": {}, **state}
         )
         return await self.begin(pack, interview, event_id, first=Move(Action.NEXT_QUESTION, question.text))
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 
-from core.domain.models import TAILORED, ConversationRef, Interview, InterviewStatus
+from core.domain.models import TAILORED, ConversationRef
 from core.domain.replies import Reply, ReplyCode, error
 from core.domain.tailoring import TailorRequest
 from core.interview.parts import Parts
-from core.interview.starting import Starts
+from core.interview.starting import Starts, new_interview
 from core.ports import ModelOutputInvalid, ModelUnavailable
 from core.tailoring.brief import Brief, TailorProblem, read_brief
 from core.tailoring.generated import Checked
@@ -50,23 +49,12 @@ class Tailors:
         brief = await self.brief(request)
         if isinstance(brief, str):
             return await parts.reply_once(conv, [error(brief)], event_id)
-        existing = await parts.store.get_open_interview(conv)
-        if existing and not replace:
-            return await parts.reply_once(conv, self._starts.already_running(existing), event_id)
-        if existing:
-            await parts.steps.close(existing, InterviewStatus.ABANDONED)
-        elif refusal := await parts.quotas.refuse_start(conv):  # replacing one here keeps the count
-            return await parts.reply_once(conv, refusal, event_id)
+        if (blocked := await self._starts.clear_way(conv, replace=replace, event_id=event_id)) is not None:
+            return blocked
         pack = brief.pack
         count = request.questions or min(parts.settings.default_questions, len(pack.questions))
-        interview = Interview(
-            id=str(uuid.uuid4()),
-            conv=conv,
-            role=pack.id,
-            status=InterviewStatus.ACTIVE,
-            planned_questions=count,
-            level=brief.level.value if brief.level else None,
-        )
+        level = brief.level.value if brief.level else None
+        interview = new_interview(conv, pack, count, level=level, lang=None, state={})
         coach, _ = await parts.coach_for(interview)  # the budget notice, if any, comes with the first question
         about = list(brief.about)
         written, usage = Checked(), None
