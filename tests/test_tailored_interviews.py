@@ -173,6 +173,26 @@ async def test_a_model_that_fails_leaves_the_packs_best_matches_and_says_so(tmp_
         await service.close()
 
 
+async def test_when_every_written_question_fails_the_checks_the_intro_says_so(tmp_path: Path, fake: FakeOpenAI) -> None:
+    service = _with_model(f"sqlite:///{tmp_path / 'refused.db'}", fake)
+    pack_question = (
+        "Walk me through how you would design an A/B test for a redesigned checkout button on an e-commerce site?"
+    )
+    bad = [
+        {"question": pack_question, "key_points": ["power", "metric"], "hint": "Think of power.", "requirement": ""},
+        {"question": "Why? How? When?", "key_points": ["a b c"], "hint": "", "requirement": "nothing listed"},
+    ]
+    fake.enqueue_content(json.dumps({"questions": bad}))
+    conv = _conv()
+    try:
+        started = await service.tailor(conv, TailorRequest(posting=POSTING, questions=2))
+        assert "did not pass my checks" in started[0].text
+        interview = await store_of(service).get_open_interview(conv)
+        assert interview is not None and interview.tailoring["questions"] == []
+    finally:
+        await service.close()
+
+
 @pytest.mark.parametrize(
     ("request_", "expected"),
     [

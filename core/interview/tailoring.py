@@ -19,8 +19,9 @@ from core.tailoring.tailored import tailor_plan
 
 log = logging.getLogger(__name__)
 
-WRITER_FAILED = "The AI could not write questions for this posting just now, so these are the role's own questions "
-WRITER_FAILED += "that match it best."
+_BEST_MATCHES = "so these are the role's own questions that match it best."
+WRITER_FAILED = f"The AI could not write questions for this posting just now, {_BEST_MATCHES}"
+WRITER_REFUSED = f"The questions the AI wrote for this posting did not pass my checks, {_BEST_MATCHES}"
 
 
 class Tailors:
@@ -71,6 +72,8 @@ class Tailors:
                 about.append(WRITER_FAILED)
         for rejected in written.rejected:
             log.info("tailoring: generated question %s rejected: %s", rejected.index, rejected.reason)
+        if written.rejected and not written.accepted:
+            about.append(WRITER_REFUSED)
         asked = await parts.store.asked_questions(platform=conv.platform, user_id=conv.user_id, role=pack.id)
         plan = tailor_plan(
             pack, count, requirements=brief.requirements, generated=written.accepted, claims=brief.claims, asked=asked
