@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from core.groups.scorecard import build_group_card, gap_words, group_card_markdown, rating_on_ten
 from core.groups.session import RATING_MINUTES, GroupRefusal, GroupSession, Phase
+from core.groups.state import session_from_state, session_state
 
 T0 = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
 
@@ -113,3 +115,21 @@ def test_the_group_scorecard_ranks_by_the_coach_and_puts_calibration_in_words() 
     assert "1. **Ben**: coach 5.0 · peers 3.2 · self 10.0 (2 of 2 answered)" in text
     assert "cy" in text and "Explain overfitting." in text
     assert rating_on_ten(3) == 5.5
+
+
+def test_a_session_survives_storage_as_json_whole() -> None:
+    session = _session("ben", "cy")
+    session.start("ana", T0)
+    session.answer("ben", "Randomise by user.", T0, source="voice").answers["ben"].score = 7
+    session.reveal(T0 + timedelta(minutes=1))
+    session.rate("ana", "ben", 4, round_index=0)
+    session.leave("cy")
+    state = json.loads(json.dumps(session_state(session)))
+    back = session_from_state(
+        state, id=session.id, host=session.host, role=session.role, phase=session.phase.value, created_at=T0
+    )
+    assert back == session
+    damaged = {"rounds": [{"opened_at": "not a time"}, {"opened_at": T0.isoformat(), "deadline": T0.isoformat(),
+               "answers": {"x": "no dict"}, "ratings": {"y": {"z": "5"}}}]}  # fmt: skip
+    read = session_from_state(damaged, id="g", host="ana", role="ds", phase="rating", created_at=T0)
+    assert len(read.rounds) == 1 and read.rounds[0].answers == {} and read.rounds[0].ratings == {"y": {}}
