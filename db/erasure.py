@@ -1,5 +1,5 @@
-"""Erasing a person's data: their interviews with turns and usage records, their daily question, and the replies and
-events holding what they wrote."""
+"""Erasing a person's data: their interviews with turns and usage records, their daily question, their part in study
+groups, and the replies and events holding what they wrote."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Select, Table, delete, func, select
 from core.domain.models import DeletedData
 from db.daily import DAILY
 from db.events import INBOX
+from db.groups import erase_groups
 from db.outbox import OUTBOX
 from db.statements import INTERVIEWS, TURNS, USAGE
 
@@ -33,6 +34,7 @@ def erase(
     conn.execute(delete(OUTBOX).where(*_owned_by(OUTBOX, user_id, platform, workspace_id)))
     conn.execute(delete(INBOX).where(*_owned_by(INBOX, user_id, platform, None)))
     conn.execute(delete(DAILY).where(*_owned_by(DAILY, user_id, platform, workspace_id)))
+    erase_groups(conn, user_id=user_id, platform=platform, workspace_id=workspace_id)
     ids = list(conn.execute(owned).scalars())
     if not ids:
         return DeletedData()

@@ -17,6 +17,7 @@ from db.daily import DailyMethods
 from db.erasure import erase
 from db.events import EventMethods, claim, claim_of_interview, is_duplicate_event, violates
 from db.executor import LaneExecutor, in_db_thread
+from db.groups import GroupMethods
 from db.mapping import interview_from_row, interview_values, turn_values
 from db.outbox import OutboxMethods, store_replies
 from db.quotas import QuotaMethods
@@ -64,7 +65,7 @@ def _conflict(err: IntegrityError, what: str, event_id: str | None) -> StoreErro
     raise err
 
 
-class SqlInterviewStore(OutboxMethods, QuotaMethods, EventMethods, ReadMethods, DailyMethods):
+class SqlInterviewStore(OutboxMethods, QuotaMethods, EventMethods, ReadMethods, DailyMethods, GroupMethods):
     """Durable interviews in a SQL database; each method is one short transaction on the store's threads."""
 
     def __init__(self, engine: Engine) -> None:

@@ -244,6 +244,47 @@ class DailyQuestionRow(Base):
     __table_args__ = (Index("ix_daily_questions_platform_next_due_at", "platform", "next_due_at"),)
 
 
+class GroupSessionRow(Base):
+    """A study group's session in one thread: its phase, a version for compare-and-set, and the rest as JSON."""
+
+    __tablename__ = "group_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace_id: Mapped[str] = mapped_column(String(128))
+    channel_id: Mapped[str] = mapped_column(String(128))
+    thread_key: Mapped[str] = mapped_column(String(128))
+    host_id: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(64))
+    phase: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        # One group session per thread, ever: a thread's buttons and answers can only ever mean one session.
+        UniqueConstraint("platform", "workspace_id", "channel_id", "thread_key", name="uq_group_sessions_thread"),
+        Index("ix_group_sessions_platform_due_at", "platform", "due_at"),
+    )
+
+
+class GroupMemberRow(Base):
+    """Who took part in which group session: how a person's group answers are found to erase them."""
+
+    __tablename__ = "group_members"
+
+    group_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("group_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace_id: Mapped[str] = mapped_column(String(128))
+
+    __table_args__ = (Index("ix_group_members_platform_user_id", "platform", "user_id"),)
+
+
 def table_of(row: type[Base]) -> Table:
     """The Core Table of a declarative row class (typed as the Table it is, for insert/update/delete)."""
     table = row.__table__

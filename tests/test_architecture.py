@@ -20,7 +20,6 @@ CORE_LAYERS = {
     "voice": {"domain", "ports", "voice"},
     "coaching": {"domain", "ports", "voice", "tailoring", "coaching"},
     "tailoring": {"domain", "tailoring"},
-    "groups": {"domain", "groups"},
     "interview": {"domain", "ports", "voice", "coaching", "providers", "tailoring", "interview", "settings"},
 }
 MAX_LINES = 300

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.groups.scorecard import build_group_card, gap_words, group_card_markdown, rating_on_ten
-from core.groups.session import RATING_MINUTES, GroupRefusal, GroupSession, Phase
-from core.groups.state import session_from_state, session_state
+from core.coaching.group_scorecard import build_group_card, gap_words, group_card_markdown, rating_on_ten
+from core.domain.group_state import session_from_state, session_state
+from core.domain.groups import RATING_MINUTES, GroupRefusal, GroupSession, Phase
 
 T0 = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
 

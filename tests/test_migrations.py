@@ -88,10 +88,11 @@ def test_heroku_style_url_reaches_postgres(postgres_url: str) -> None:
 def test_migrations_create_every_table(fresh_database_url: str, make_engine: EngineFactory) -> None:
     assert current_revision(fresh_database_url) is None
     upgrade_database(fresh_database_url)
-    assert head_revision() == "0006"
+    assert head_revision() == "0007"
     assert current_revision(fresh_database_url) == head_revision()
     tables = set(inspect(make_engine(fresh_database_url)).get_table_names())
     ours = {"interviews", "turns", "processed_events", "llm_usage", "outbox", "inbox", "start_locks", "daily_questions"}
+    ours |= {"group_sessions", "group_members"}
     ours.add("alembic_version")
     assert tables == ours | SLACK_TABLES
 

@@ -23,6 +23,7 @@ from core.domain.models import (
     UsageTotals,
 )
 from core.domain.replies import Reply
+from core.ports.groups import GroupStore
 from core.ports.platform import OutboxItem
 
 
@@ -132,7 +133,7 @@ class DailyStore(Protocol):
         """Move a daily question on to next_due_at if it is still due when schedule says; whether this call did."""
 
 
-class InterviewStore(OutboxStore, InboxStore, QuotaStore, EventStore, DailyStore, Protocol):
+class InterviewStore(OutboxStore, InboxStore, QuotaStore, EventStore, DailyStore, GroupStore, Protocol):
     """Durable storage of interviews; every method is safe to call from the event loop."""
 
     async def create_interview(

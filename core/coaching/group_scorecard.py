@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import fmean
 
-from core.groups.session import RATINGS, GroupSession, Round
+from core.domain.groups import RATINGS, GroupSession, Round
 
 NO_ANSWER_SCORE = 1  # a member who did not answer a round scores as a skipped question does in a solo interview
 IN_LINE = 0.75  # a gap smaller than this, on the 1–10 scale, is "in line"

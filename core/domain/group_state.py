@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from core.groups.session import GroupAnswer, GroupSession, Phase, Round
+from core.domain.groups import GroupAnswer, GroupSession, Phase, Round
 
 
 def _time(value: Any) -> datetime | None:
