@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from core.domain.models import ConversationRef, InterviewStatus, TurnKind
-from core.domain.replies import ReplyCode, ReplyKind
+from core.domain.replies import ReplyCode, ReplyKind, reply_from_data, reply_to_data
 from core.domain.tailoring import TailorRequest, Upload
 from core.interview.service import InterviewService
 from tests.fakes.openai_responder import NOT_A_QUESTION
@@ -146,6 +146,7 @@ async def test_a_model_writes_questions_for_the_posting_and_our_checks_refuse_a_
         assert any(line.startswith("your résumé: answer") for line in card.fit)
         assert any("Building churn and retention models" in line for line in card.fit + card.unreached)
         assert "Fit for the posting" in replies[-1].text
+        assert reply_from_data(reply_to_data(replies[-1])) == replies[-1]  # as the outbox keeps it
         report = await service.report(card.interview_id, user_id=conv.user_id, platform=conv.platform)
         assert isinstance(report.document, dict)
         tailored = report.document["tailored"]
