@@ -10,8 +10,13 @@ import pytest
 from core.coaching.group_scorecard import build_group_card, gap_words, group_card_markdown, rating_on_ten
 from core.domain.group_state import session_from_state, session_state
 from core.domain.groups import RATING_MINUTES, GroupRefusal, GroupSession, Phase
+from core.domain.models import Grade
 
 T0 = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
+
+
+def _graded(score: int) -> Grade:
+    return Grade(score=score, feedback="Clear. Add an example.", grader="offline")
 
 
 def _session(*members: str, planned: int = 2) -> GroupSession:
@@ -93,14 +98,14 @@ def test_the_group_scorecard_ranks_by_the_coach_and_puts_calibration_in_words() 
     session = _session("ben", "cy", planned=2)
     session.start("ana", T0)
     for user, score in (("ana", 8), ("ben", 4)):  # cy does not answer: "no answer", 1
-        session.answer(user, f"{user}'s answer", T0).answers[user].score = score
+        session.answer(user, f"{user}'s answer", T0).answers[user].grade = _graded(score)
     session.reveal(T0)
     session.rate("ben", "ben", 5, round_index=0)  # ben thinks highly of himself
     session.rate("ana", "ben", 2, round_index=0)
     session.rate("cy", "ben", 2, round_index=0)
     session.rate("ben", "ana", 4, round_index=0)
     session.next_round(T0)
-    session.answer("ben", "second", T0).answers["ben"].score = 6
+    session.answer("ben", "second", T0).answers["ben"].grade = _graded(6)
     session.reveal(T0)
     session.next_round(T0)
     assert session.phase is Phase.FINISHED
@@ -111,7 +116,7 @@ def test_the_group_scorecard_ranks_by_the_coach_and_puts_calibration_in_words() 
     assert gap_words(ben.self_vs_peers, "your peers") == "you rate yourself about 7 points above your peers"
     assert gap_words(0.5, "the coach") == "you rate yourself in line with the coach"
     assert [(b.user, b.score) for b in card.best] == [("ana", 8), ("ben", 6)]
-    text = group_card_markdown(card, {"ben": "Ben"})
+    text = group_card_markdown(card, lambda u: {"ben": "Ben"}.get(u, u))
     assert "1. **Ben**: coach 5.0 · peers 3.2 · self 10.0 (2 of 2 answered)" in text
     assert "cy" in text and "Explain overfitting." in text
     assert rating_on_ten(3) == 5.5
@@ -120,7 +125,7 @@ def test_the_group_scorecard_ranks_by_the_coach_and_puts_calibration_in_words() 
 def test_a_session_survives_storage_as_json_whole() -> None:
     session = _session("ben", "cy")
     session.start("ana", T0)
-    session.answer("ben", "Randomise by user.", T0, source="voice").answers["ben"].score = 7
+    session.answer("ben", "Randomise by user.", T0, source="voice").answers["ben"].grade = _graded(7)
     session.reveal(T0 + timedelta(minutes=1))
     session.rate("ana", "ben", 4, round_index=0)
     session.leave("cy")

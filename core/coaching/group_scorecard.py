@@ -3,7 +3,7 @@ one 1–10 scale, the calibration gaps in words, and the best answer to each que
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from statistics import fmean
 
@@ -121,13 +121,13 @@ def gap_words(gap: float | None, whom: str) -> str:
     return f"you rate yourself {amount} {'above' if gap > 0 else 'below'} {whom}"
 
 
-def group_card_markdown(card: GroupCard, names: Mapping[str, str]) -> str:
-    """The group scorecard as Markdown; names: user id -> how to show them (the id itself when missing)."""
+def group_card_markdown(card: GroupCard, name: Callable[[str], str]) -> str:
+    """The group scorecard as Markdown; name: how to show a member."""
     lines = [
         f"**Group scorecard**: {card.rounds} question{'s' if card.rounds != 1 else ''}, ranked by the coach's mean"
     ]
     for place, line in enumerate(card.lines, 1):
-        who = names.get(line.user, line.user)
+        who = name(line.user)
         peers = f"{line.peers:.1f}" if line.peers is not None else "–"
         own = f"{line.self_rating:.1f}" if line.self_rating is not None else "–"
         words = "; ".join(
@@ -140,7 +140,7 @@ def group_card_markdown(card: GroupCard, names: Mapping[str, str]) -> str:
     lines.append("")
     lines.append("**Best answers**")
     for best in card.best:
-        who = names.get(best.user, best.user) if best.user else "nobody answered"
+        who = name(best.user) if best.user else "nobody answered"
         score = f" ({best.score}/10)" if best.score is not None else ""
         lines.append(f"Q{best.round_index + 1}. {best.question}\n   {who}{score}")
     return "\n".join(lines)

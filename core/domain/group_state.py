@@ -7,12 +7,20 @@ from datetime import datetime
 from typing import Any
 
 from core.domain.groups import GroupAnswer, GroupSession, Phase, Round
+from core.domain.models import Grade
 
 
 def _time(value: Any) -> datetime | None:
     try:
         return datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
+        return None
+
+
+def _grade(value: Any) -> Grade | None:
+    try:
+        return Grade.from_dict(value) if isinstance(value, dict) else None
+    except (KeyError, TypeError, ValueError):
         return None
 
 
@@ -28,6 +36,7 @@ def session_state(session: GroupSession) -> dict[str, Any]:
         "plan": list(session.plan),
         "members": list(session.members),
         "left": list(session.left),
+        "settled": session.settled,
         "rounds": [
             {
                 "index": r.index,
@@ -40,8 +49,7 @@ def session_state(session: GroupSession) -> dict[str, Any]:
                         "text": a.text,
                         "at": a.at.isoformat(),
                         "source": a.source,
-                        "score": a.score,
-                        "feedback": a.feedback,
+                        "grade": a.grade.to_dict() if a.grade else None,
                     }
                     for user, a in r.answers.items()
                 },
@@ -68,8 +76,7 @@ def session_from_state(
                 text=str(a.get("text", "")),
                 at=_time(a.get("at")) or opened,
                 source=str(a.get("source", "typed")),
-                score=a.get("score") if isinstance(a.get("score"), int) else None,
-                feedback=str(a.get("feedback", "")),
+                grade=_grade(a.get("grade")),
             )
             for user, a in (raw.get("answers") or {}).items()
             if isinstance(a, dict)
@@ -104,4 +111,5 @@ def session_from_state(
         members=_strings(state.get("members")),
         left=_strings(state.get("left")),
         rounds=rounds,
+        settled=bool(state.get("settled")),
     )

@@ -9,11 +9,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from core.domain.models import ConversationRef, Grade
+
 MEMBERS = (2, 10)  # fewest to start, most to join (the session starts by itself when full)
 QUESTIONS = (1, 10, 3)  # fewest, most and default main questions
 MINUTES = (1, 15, 5)  # fewest, most and default minutes per round
 RATINGS = (1, 5)  # a peer or self rating
 RATING_MINUTES = 3  # after a reveal, how long ratings stay open before the next round starts by itself
+DIRECT_CHANNEL = "@direct"  # a conversation's channel meaning "the person's DM with the bot", found by the platform
+
+
+def direct(place: ConversationRef, user: str) -> ConversationRef:
+    """user's private conversation with the bot on place's platform and workspace (their DM, as the platform
+    finds it): where their own scorecard of a group session goes."""
+    return ConversationRef(
+        platform=place.platform, workspace_id=place.workspace_id, channel_id=DIRECT_CHANNEL, thread_id=None,
+        user_id=user,
+    )  # fmt: skip
 
 
 class Phase(StrEnum):
@@ -46,8 +58,12 @@ class GroupAnswer:
     text: str
     at: datetime
     source: str = "typed"  # "typed" | "voice"
-    score: int | None = None
-    feedback: str = ""
+    grade: Grade | None = None
+
+    @property
+    def score(self) -> int | None:
+        """The coach's score, once graded."""
+        return self.grade.score if self.grade else None
 
 
 @dataclass
@@ -85,6 +101,12 @@ class GroupSession:
     members: list[str] = field(default_factory=list)  # in the order they joined; the host first
     left: list[str] = field(default_factory=list)
     rounds: list[Round] = field(default_factory=list)
+    settled: bool = False  # finished, and every member's own interview and scorecard stored
+
+    @property
+    def needs_settling(self) -> bool:
+        """Finished, but the members' own interviews are not stored yet (a worker stopped in between)."""
+        return self.phase is Phase.FINISHED and not self.settled
 
     @property
     def current(self) -> Round | None:
@@ -94,6 +116,8 @@ class GroupSession:
     @property
     def due_at(self) -> datetime | None:
         """When a sweeper must act: the open round's deadline, or the end of the rating window; else None."""
+        if self.needs_settling:
+            return self.created_at  # at once: the sweeper finishes what a stopped worker began
         current = self.current
         if current is None:
             return None

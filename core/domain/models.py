@@ -137,6 +137,7 @@ class Turn:
 RETRY_OF = "retry_of"  # the state key of a second try's link to the answer it tries again
 DAILY = "daily"  # the state key marking a daily question (core/interview/daily.py)
 TAILORED = "tailor"  # the state key of a tailored interview's requirements, claims and own questions
+GROUP = "group"  # the state key of a member's part of a study group's session: the session's id
 
 
 @dataclass

@@ -35,6 +35,11 @@ class ReplyCode(StrEnum):
     ENDED_UNANSWERED = "ended_unanswered"  # the interview ended before any answer: no scorecard
     NOT_AN_ANSWER = "not_an_answer"  # a message carrying only a file that is not a recording
     CANNOT_TRY_AGAIN = "cannot_try_again"  # a question that cannot be tried again, and why (a private note)
+    GROUP_LOBBY = "group_lobby"  # a study group's lobby: Join, Leave, Start, End (group_id names the session)
+    GROUP_QUESTION = "group_question"  # a study group's question: Answer, Skip, End (seq: the round, from 1)
+    GROUP_REVEAL = "group_reveal"  # a round's answers revealed: ratings, Next, End (seq: the round, from 1)
+    GROUP_SCORECARD = "group_scorecard"  # the group scorecard: the session is over
+    GROUP_NOTE = "group_note"  # a join, answer, rating or control taken or refused, and why (a private note)
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class Reply:
     # stored in the outbox, shown only to them (or not at all, where the platform keeps quiet).
     private: bool = False
     owner_id: str | None = None  # with NOT_YOUR_INTERVIEW: the candidate whose interview it is
+    group_id: str | None = None  # a study group's reply: the session its buttons act on
 
     @property
     def is_question(self) -> bool:

@@ -20,6 +20,8 @@ from core.interview.answering import Answers
 from core.interview.commanding import Commands, click_id
 from core.interview.daily import Dailies
 from core.interview.finishing import Finisher
+from core.interview.group_methods import GroupMethods
+from core.interview.groups import Groups
 from core.interview.outbox import Outbox
 from core.interview.parts import Parts
 from core.interview.quotas import Quotas
@@ -32,7 +34,7 @@ from core.settings import Settings
 from core.voice.pipeline import VoicePipeline
 
 
-class InterviewService(StartMethods):
+class InterviewService(StartMethods, GroupMethods):
     """Runs interviews on every platform: starts, answers, voice notes, commands and buttons, and recovery."""
 
     def __init__(
@@ -64,6 +66,7 @@ class InterviewService(StartMethods):
         self._starts = Starts(parts, rng)
         self._dailies = Dailies(parts, self._starts, rng)
         self._tailors = Tailors(parts, self._starts)
+        self._groups = Groups(parts, rng)
         self._commands = Commands(parts)
         self._answers = Answers(parts, self._commands, voice)
         self._closers = [*closers, store.close]

@@ -1,0 +1,134 @@
+"""Study groups through the service, on SQLite and PostgreSQL: the lobby, blind rounds closed by the last answer or
+the clock, reveals graded like solo answers, peer ratings, the host's controls, the scorecards, exactly once."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+
+from core.domain.groups import DIRECT_CHANNEL
+from core.domain.models import ConversationRef, InterviewStatus, utcnow
+from core.domain.replies import ReplyCode, ReplyKind
+from core.interview.service import InterviewService
+from tests.support import make_service, store_of
+
+GOOD = (
+    "First I would state a hypothesis and one primary metric with guardrail metrics, randomise by user, and size the "
+    "sample with a power analysis from the minimum detectable effect. For example, I fixed the duration up front."
+)
+
+
+def _thread() -> ConversationRef:
+    platform = f"grp-{uuid.uuid4().hex[:8]}"  # a platform of its own: the sweeper reads a platform's sessions
+    return ConversationRef(platform=platform, workspace_id="T1", channel_id="C1", thread_id="1.5", user_id="ana")
+
+
+def _as(place: ConversationRef, user: str) -> ConversationRef:
+    return replace(place, user_id=user)
+
+
+def _codes(replies: list) -> list[ReplyCode | None]:
+    return [r.code for r in replies]
+
+
+async def _lobby_of_three(service: InterviewService, place: ConversationRef, **options: int) -> None:
+    lobby = await service.group_open(place, role="data-science", event_id="cmd", **options)
+    assert _codes(lobby) == [ReplyCode.GROUP_LOBBY] and "<@ana>" in lobby[0].text
+    assert await service.group_open(place, role="data-science", event_id="cmd") == []  # a copy: nothing
+    await service.group_join(_as(place, "ben"), event_id="join-ben")
+    joined = await service.group_join(_as(place, "cy"), event_id="join-cy")
+    assert "Members (3 of 10)" in joined[-1].text
+
+
+async def test_a_group_round_is_blind_then_revealed_graded_and_rated(database_url: str) -> None:
+    service = make_service(database_url)
+    place = _thread()
+    try:
+        await _lobby_of_three(service, place, questions=2, minutes=5)
+        refused = await service.group_start(_as(place, "ben"), event_id="start-ben")
+        assert refused[0].private and "Only the host" in refused[0].text
+        asked = await service.group_start(place, event_id="start")
+        assert _codes(asked) == [ReplyCode.GROUP_QUESTION] and asked[0].seq == 1
+        ben = await service.group_answer(_as(place, "ben"), GOOD, event_id="a-ben")
+        assert [r.private for r in ben] == [True] and "Your answer is in" in ben[0].text  # nothing public yet
+        assert await service.group_answer(_as(place, "ben"), GOOD, event_id="a-ben") == []  # a copy: nothing
+        again = await service.group_answer(_as(place, "ben"), "A second try", event_id="a-ben-2")
+        assert "answered this question already" in again[0].text
+        outsider = await service.group_answer(_as(place, "dan"), "Me too", event_id="a-dan")
+        assert "join the next one" in outsider[0].text
+        await service.group_answer(place, "Randomise.", event_id="a-ana")
+        revealed = await service.group_answer(_as(place, "cy"), GOOD, event_id="a-cy")
+        reveal = next(r for r in revealed if r.code is ReplyCode.GROUP_REVEAL)
+        assert "<@ben>: **" in reveal.text and "<@ana>: **" in reveal.text and GOOD[:40] in reveal.text
+        rated = await service.group_rate(_as(place, "ben"), "ana", 2, round_number=1, event_id="r1")
+        assert "You rated that answer 2" in rated[0].text
+        assert await service.group_rate(_as(place, "ben"), "ana", 2, round_number=1, event_id="r1") == []  # a copy
+        await service.group_rate(_as(place, "ben"), "ben", 5, round_number=1, event_id="r2")
+        await service.group_rate(place, "ben", 3, round_number=1, event_id="r3")
+        second = await service.group_control(place, "next", event_id="next-1")
+        assert _codes(second) == [ReplyCode.GROUP_QUESTION] and second[0].seq == 2
+        stale = await service.group_rate(place, "cy", 4, round_number=1, event_id="r4")
+        assert "closed" in stale[0].text
+        ended = await service.group_control(place, "end", event_id="end")
+        card = next(r for r in ended if r.code is ReplyCode.GROUP_SCORECARD)
+        assert "1. **<@ben>**" in card.text and "you rate yourself about" in card.text
+        personal = [r for r in ended if r.kind is ReplyKind.SCORECARD]
+        assert len(personal) == 3 and all(r.scorecard for r in personal)
+        history = await service.history(user_id="ben", platform=place.platform)
+        assert len(history) == 1 and history[0].status is InterviewStatus.COMPLETED
+        mine = await store_of(service).get_interview(history[0].id)
+        assert mine is not None and mine.conv.channel_id == DIRECT_CHANNEL
+        assert [t.answer for t in mine.turns] == [GOOD]  # only ben's own answer; the skipped round 2 is not there
+    finally:
+        await service.close()
+
+
+async def test_the_clock_closes_rounds_on_any_worker_and_finishes_once(database_url: str) -> None:
+    first, second = make_service(database_url), make_service(database_url)
+    place = _thread()
+    try:
+        await _lobby_of_three(first, place, questions=1, minutes=1)
+        await first.group_start(place, event_id="start")
+        await first.group_answer(_as(place, "ben"), GOOD, event_id="a-ben")
+        now = utcnow()
+        assert await second.send_group_deadlines(place.platform, None, now=now) == 0  # not yet
+        later = now + timedelta(minutes=1, seconds=5)
+        sent = [await worker.send_group_deadlines(place.platform, None, now=later) for worker in (first, second)]
+        assert sorted(sent) == [0, 1]  # one reveal, from whichever worker got there first
+        stored = await store_of(first).group_in_thread(place)
+        assert stored is not None
+        played = stored.session.rounds[0]
+        assert played.answers["ben"].score is not None and "ana" not in played.answers
+        done = now + timedelta(minutes=5)
+        await first.send_group_deadlines(place.platform, None, now=done)
+        await second.send_group_deadlines(place.platform, None, now=done)
+        finished = await store_of(first).group_in_thread(place)
+        assert finished is not None and finished.session.settled
+        for user in ("ana", "ben", "cy"):
+            assert len(await first.history(user_id=user, platform=place.platform)) == 1  # one each, not two
+        ana = (await first.history(user_id="ana", platform=place.platform))[0]
+        assert ana.overall_score == 1.0  # "no answer" scores 1
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_bad_starts_and_controls_are_refused_in_words(database_url: str) -> None:
+    service = make_service(database_url)
+    place = _thread()
+    try:
+        assert "you asked for 40" in (service.group_problem("ds", questions=40) or "")
+        assert "1 to 15 minutes" in (service.group_problem("ds", minutes=30) or "")
+        assert "I don't know the role" in (service.group_problem("astronaut") or "")
+        await service.group_open(place, role="ds", event_id="cmd")
+        alone = await service.group_start(place, event_id="start")
+        assert "at least 2 members" in alone[0].text
+        host_leaves = await service.group_leave(place, event_id="leave")
+        assert "press End" in host_leaves[0].text
+        other = await service.group_open(_as(place, "ben"), role="ds", event_id="cmd-2")
+        assert "has a study group already" in other[0].text
+        empty = await service.group_control(place, "end", event_id="end")
+        assert "ended before any answers" in empty[0].text
+    finally:
+        await service.close()
