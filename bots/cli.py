@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bots.bootstrap import build_runtime
 from bots.logs import setup_logging
 from bots.terminal.documents import tailor_request
+from bots.terminal.group_demo import add_group_demo_parser, run_group_demo
 from bots.terminal.readouts import READ_PLATFORMS, add_readout_parsers, run_progress, run_report
 from bots.terminal.render import TerminalStyle, render_history
 from bots.terminal.repl import SAVED_NOTE, LineReader, run_practice
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         "--retry", type=_retry_target, metavar="ID:N", help="answer again the question of answer N of interview ID"
     )
 
+    add_group_demo_parser(sub)
     sub.add_parser("roles", help="list the interview roles")
     sub.add_parser("check", help="try the database, the model, speech, Slack and Discord as configured, and report")
 
@@ -215,6 +217,17 @@ async def _delete_my_data(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _group_demo(settings: Settings, args: argparse.Namespace) -> int:
+    runtime = build_runtime(settings)
+    style = TerminalStyle(
+        color=sys.stdout.isatty() and "NO_COLOR" not in os.environ, width=shutil.get_terminal_size().columns
+    )
+    try:
+        return await run_group_demo(runtime.service, args, style)
+    finally:
+        await runtime.close()
+
+
 def _roles(settings: Settings) -> int:
     catalog = load_catalog(settings.roles_dir)
     for pack in catalog.packs.values():
@@ -252,6 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_discord(settings)
         runner = {
             "practice": _practice,
+            "group-demo": _group_demo,
             "history": _history,
             "report": run_report,
             "progress": run_progress,
