@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.domain.group_state import session_from_state, session_state
-from core.domain.groups import GroupSession
+from core.domain.groups import GroupSession, Phase
 from core.domain.models import ConversationRef, utcnow
 from core.ports import DuplicateEvent
 from core.ports.groups import Addressed, GroupExists, StoredGroup
@@ -146,6 +146,27 @@ class GroupMethods:
                 raise DuplicateEvent(f"event {event_id} was processed already") from err
             raise
         return True
+
+    @in_db_thread
+    def answering_group_of(self, platform: str, workspace_id: str, user_id: str) -> StoredGroup | None:
+        """The session with a question open that user_id is a member of (the newest, should there be two)."""
+        query = (
+            select(GROUPS)
+            .join(GROUP_MEMBERS, GROUP_MEMBERS.c.group_id == GROUPS.c.id)
+            .where(
+                GROUP_MEMBERS.c.user_id == user_id,
+                GROUPS.c.platform == platform,
+                GROUPS.c.workspace_id == workspace_id,
+                GROUPS.c.phase == Phase.ANSWERING.value,
+            )
+            .order_by(GROUPS.c.updated_at.desc())
+        )
+        with self.engine.begin() as conn:
+            for row in conn.execute(query):
+                stored = _stored(row)
+                if stored.session.is_member(user_id):
+                    return stored
+        return None
 
     @in_db_thread
     def due_groups(self, platform: str, *, now: datetime, limit: int = 50) -> list[str]:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 from core.domain.groups import DIRECT_CHANNEL
 from core.domain.models import ConversationRef, InterviewStatus, utcnow
 from core.domain.replies import ReplyCode, ReplyKind
 from core.interview.service import InterviewService
+from tests.fakes.openai_server import FakeOpenAI
 from tests.support import make_service, store_of
+from tests.voice_support import AUDIO, SPOKEN, voice_service
 
 GOOD = (
     "First I would state a hypothesis and one primary metric with guardrail metrics, randomise by user, and size the "
@@ -132,3 +135,28 @@ async def test_bad_starts_and_controls_are_refused_in_words(database_url: str) -
         assert "ended before any answers" in empty[0].text
     finally:
         await service.close()
+
+
+async def test_a_voice_note_by_dm_answers_the_open_question_once_and_is_shown_back_privately(tmp_path: Path) -> None:
+    async with FakeOpenAI(transcript_text=SPOKEN) as fake:
+        service = voice_service(tmp_path, fake)
+        place = _thread()
+        dm = ConversationRef(
+            platform=place.platform, workspace_id="T1", channel_id="D-ben", thread_id=None, user_id="ben"
+        )
+        audio = (AUDIO / "voice-message.ogg").read_bytes()
+        try:
+            assert await service.group_voice(dm, audio, filename="v.ogg", event_id="v0") is None  # no round open
+            await _lobby_of_three(service, place, questions=1)
+            await service.group_start(place, event_id="start")
+            heard = await service.group_voice(dm, audio, filename="v.ogg", event_id="v1")
+            assert heard is not None and all(r.private for r in heard)
+            assert "k-means" in heard[0].text and "Your answer is in" in heard[1].text
+            assert await service.group_voice(dm, audio, filename="v.ogg", event_id="v1") == []  # a copy
+            assert len(fake.transcriptions) == 1
+            stored = await store_of(service).group_in_thread(place)
+            assert stored is not None and stored.session.rounds[0].answers["ben"].source == "voice"
+            second = await service.group_voice(dm, audio, filename="v.ogg", event_id="v2")
+            assert second is not None and "in already" in second[0].text and len(fake.transcriptions) == 1
+        finally:
+            await service.close()

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from core.domain.models import ConversationRef, utcnow
 from core.domain.replies import Reply
+from core.interview.group_voice import GroupVoice
 from core.interview.groups import Groups
-from core.ports import ReplySender
+from core.ports import FetchAudio, ReplySender
 from core.ports.groups import Addressed
 
 
@@ -16,6 +17,7 @@ class GroupMethods:
     """Study groups (InterviewService extends it; the sending is the service's)."""
 
     _groups: Groups
+    _group_voice: GroupVoice
 
     async def _send(self, conv: ConversationRef, replies: list[Reply], sender: ReplySender | None) -> list[Reply]:
         raise NotImplementedError  # InterviewService's: through the outbox and the platform's sender
@@ -87,6 +89,17 @@ class GroupMethods:
         """The host's controls: "skip" the open question, "next" after a reveal, "end" the session now."""
         act = {"skip": self._groups.skip, "next": self._groups.next, "end": self._groups.end}[action]
         return await self._deliver(await act(place, place.user_id, event_id=event_id), sender)
+
+    async def group_voice(
+        self, member: ConversationRef, audio: bytes | FetchAudio, *, filename: str, duration_s: float | None = None,
+        event_id: str | None = None, sender: ReplySender | None = None,
+    ) -> list[Reply] | None:  # fmt: skip
+        """A voice note member sent by DM: their answer to the open question of a study group they are in (shown
+        back privately, then taken); None when no question of theirs is open, for the DM's usual handling."""
+        taken = await self._group_voice.answer(
+            member, audio, filename=filename, duration_s=duration_s, event_id=event_id
+        )
+        return None if taken is None else await self._deliver(taken, sender)
 
     async def send_group_deadlines(
         self, platform: str, sender: ReplySender | None, *, now: datetime | None = None

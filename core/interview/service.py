@@ -21,6 +21,7 @@ from core.interview.commanding import Commands, click_id
 from core.interview.daily import Dailies
 from core.interview.finishing import Finisher
 from core.interview.group_methods import GroupMethods
+from core.interview.group_voice import GroupVoice
 from core.interview.groups import Groups
 from core.interview.outbox import Outbox
 from core.interview.parts import Parts
@@ -67,6 +68,7 @@ class InterviewService(StartMethods, GroupMethods):
         self._dailies = Dailies(parts, self._starts, rng)
         self._tailors = Tailors(parts, self._starts)
         self._groups = Groups(parts, rng)
+        self._group_voice = GroupVoice(parts, self._groups, voice)
         self._commands = Commands(parts)
         self._answers = Answers(parts, self._commands, voice)
         self._closers = [*closers, store.close]

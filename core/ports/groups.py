@@ -52,5 +52,8 @@ class GroupStore(Protocol):
         """Store session in place of stored if it is still at stored's version, with its replies and event_id
         claimed; False when another change came first (nothing stored), DuplicateEvent for an event seen."""
 
+    async def answering_group_of(self, platform: str, workspace_id: str, user_id: str) -> StoredGroup | None:
+        """The session with a question open that user_id is a member of, or None."""
+
     async def due_groups(self, platform: str, *, now: datetime, limit: int = 50) -> list[str]:
         """The ids of the platform's sessions with a deadline passed by now, the longest waiting first."""
