@@ -25,7 +25,7 @@ from bots.slack.tailor_form import (
     read_form,
     tailor_view,
 )
-from bots.slack.threads import Invocation, NewThread, ThreadStarts, nowhere
+from bots.slack.threads import Begin, Invocation, NewThread, ThreadStarts, nowhere
 from bots.slack.uploads import SharedFile, TailorMessage, shared_file, tailor_message
 from core.domain.models import ConversationRef
 from core.domain.replies import Reply
@@ -118,7 +118,7 @@ class TailoredStarts:
                 return ROLE_BLOCK, problem
         return POSTING_BLOCK, problem
 
-    def _begin(self, request: TailorRequest) -> Callable[[ConversationRef, SlackReplies], Awaitable[list[Reply]]]:
+    def _begin(self, request: TailorRequest) -> Begin:
         async def begin(conv: ConversationRef, sender: SlackReplies) -> list[Reply]:
             return await self.service.tailor(conv, request, sender=sender)
 

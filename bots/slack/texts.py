@@ -58,9 +58,9 @@ OPEN_HERE = (
 )
 TAILORED_TITLE = "Tailored"  # the parent line's role until the posting has named it
 TAILOR_HOW = (
-    "To tailor an interview to a job posting, upload the posting here (a PDF, Word or text file) with the word "
-    "`tailor` in the same message; `tailor resume` with your résumé as well, or alone with `tailor resume ROLE`, "
-    "and `tailor ROLE` to choose the role yourself. Or type `/mock-interview tailor` to paste the posting."
+    "To tailor an interview to a job posting, upload it here (a PDF, Word or text file) with the word `tailor` in "
+    "the same message. Add your résumé as a second file (or send it alone with `tailor resume ROLE`), and name a "
+    "role to choose it yourself: `tailor data-science`. Or type `/mock-interview tailor` to paste the posting."
 )
 TAILOR_FAILED = "Something went wrong on my side while reading your files. Please send them again in a moment."
 NO_FORM = "I couldn't open the form just now. Please type `/mock-interview tailor` again."
