@@ -92,6 +92,12 @@ class SlackHarness:
         status, _ = await self.post(interactivity_body(payload), content_type=FORM)
         return status
 
+    async def submit(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any] | None]:
+        """Deliver a view_submission payload; the HTTP status and the acknowledgement's JSON (None when it is empty,
+        which closes the modal)."""
+        status, text = await self.post(interactivity_body(payload), content_type=FORM)
+        return status, json.loads(text) if text.strip() else None
+
     def parent(self, channel: str, user: str) -> dict[str, Any]:
         """The newest parent message the app posted for user in channel."""
         return [m for m in self.fake.messages.get(channel, []) if "thread_ts" not in m and f"<@{user}>" in m["text"]][

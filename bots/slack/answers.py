@@ -1,5 +1,5 @@
-"""Answers in interview threads and to the daily question in the DM (text and audio clips), `daily` commands and
-stray messages in the DM, and the Hint / Skip / End / Retry buttons."""
+"""Answers in interview threads and to the daily question in the DM (text and audio clips), `daily` and `tailor`
+messages and stray ones in the DM, and the Hint / Skip / End / Retry buttons."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from bots.slack.inbound import (
     thread_conv,
 )
 from bots.slack.replies import Origin, Respond, SlackReplies, one_client
+from bots.slack.tailoring import TailoredStarts
 from core.domain.commands import Command, Press
 from core.domain.models import ConversationRef
 from core.interview.service import InterviewService
@@ -36,9 +37,10 @@ log = logging.getLogger(__name__)
 class ThreadAnswers:
     """Turns thread messages and button clicks into service calls; the service posts what comes of them."""
 
-    def __init__(self, service: InterviewService, downloader: FileDownloader) -> None:
+    def __init__(self, service: InterviewService, downloader: FileDownloader, tailored: TailoredStarts) -> None:
         self.service = service
         self.downloader = downloader
+        self.tailored = tailored
 
     # --- messages -------------------------------------------------------------------------------------
 
@@ -52,10 +54,14 @@ class ThreadAnswers:
         conv = thread_conv(message)
         origin = Origin(team, message.channel_id, message.ts, message.user_id, message.thread_ts)
         sender = SlackReplies(one_client(client), self.service, origin=origin)
+        token = context.get("bot_token") or ""
         try:
-            if isinstance(message, DirectMessage) and not await self._answers_in_dm(message, conv, client, sender):
-                return
-            await self._answer(message, conv, client=client, token=context.get("bot_token") or "", sender=sender)
+            if isinstance(message, DirectMessage):
+                if await self.tailored.on_dm(event, message, client=client, token=token, sender=sender):
+                    return
+                if not await self._answers_in_dm(message, conv, client, sender):
+                    return
+            await self._answer(message, conv, client=client, token=token, sender=sender)
         except Exception:
             log.exception("answer failed")
             await self.service.note(conv, texts.FAILED, event_id=None, sender=sender, problem=True)

@@ -29,6 +29,9 @@ from bots.slack.installs import ThreadedInstallationStore, ThreadedStateStore, o
 from bots.slack.recovery import Sweeper, add_inbox
 from bots.slack.replies import ClientFor
 from bots.slack.scope import add_team_scope
+from bots.slack.tailor_form import CALLBACK_ID as TAILOR_FORM
+from bots.slack.tailoring import TailoredStarts
+from bots.slack.threads import ThreadStarts
 from core.interview.service import InterviewService
 from core.settings import Settings
 
@@ -194,8 +197,10 @@ def _clients(app: AsyncApp, settings: Settings, *, oauth: bool, session: aiohttp
 
 def _register(bot: SlackBot) -> None:
     erasure = DataErasure(bot.service)
-    commands = SlashCommands(bot.service, erasure)
-    answers = ThreadAnswers(bot.service, bot.downloader)
+    threads = ThreadStarts(bot.service)
+    tailored = TailoredStarts(bot.service, threads, bot.downloader)
+    commands = SlashCommands(bot.service, erasure, threads, tailored)
+    answers = ThreadAnswers(bot.service, bot.downloader, tailored)
     app = bot.app
 
     @app.command(COMMAND)
@@ -228,6 +233,11 @@ def _register(bot: SlackBot) -> None:
         await ack()
         with bot.working():
             await commands.start_from_home(body, client=client)
+
+    @app.view(TAILOR_FORM)
+    async def _tailor_form(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        with bot.working():  # acknowledged inside: a problem is shown in the form, with the acknowledgement
+            await tailored.on_submission(body, ack=ack, client=client)
 
     @app.action(re.compile("^" + re.escape(ERASE_PREFIX)))
     async def _erase_button(ack: Any, body: dict[str, Any], respond: Any) -> None:

@@ -1,10 +1,9 @@
-"""`/mock-interview`: start an interview in a new thread, or help, roles, history, report, end and delete-my-data."""
+"""`/mock-interview`: start an interview in a new thread, or help, roles, history, report, end, tailor (a form) and
+delete-my-data."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -16,59 +15,39 @@ from bots.slack.daily import change_daily
 from bots.slack.erasure import DataErasure
 from bots.slack.home import dm_channel_of, parse_start
 from bots.slack.inbound import DELETE_MY_DATA, PLATFORM, BadCommand, StartRequest, SubCommand, parse_command_text
-from bots.slack.replies import Respond, SlackReplies, one_client, parent_metadata, update_parent
+from bots.slack.replies import Respond, SlackReplies, one_client
+from bots.slack.tailoring import TailoredStarts
+from bots.slack.threads import Invocation, NewThread, ThreadStarts, nowhere
 from core.domain import messages
 from core.domain.commands import Command
 from core.domain.daily import USAGE as DAILY_USAGE
 from core.domain.daily import DailyProblem, parse_daily
 from core.domain.models import ConversationRef
-from core.domain.replies import ReplyCode
+from core.domain.replies import Reply
 from core.domain.roles import UnknownRole
 from core.interview.progress import progress_markdown
 from core.interview.reading import InterviewNotFound
 from core.interview.service import InterviewService
-from core.interview.starting import Gate
 
 log = logging.getLogger(__name__)
-
-STARTED_STATUS = "reply in this thread to answer :thread:"
-
-
-@dataclass(frozen=True)
-class Invocation:
-    """Where and by whom the command was given, and how to answer them privately."""
-
-    team: str
-    channel: str
-    user: str
-    client: AsyncWebClient
-    tell: Callable[[str], Awaitable[None]]
-    respond: Respond  # for private answers with blocks
-    event_id: str | None  # the command's own id: a Socket Mode reconnect can deliver it twice
-
-    @property
-    def place(self) -> ConversationRef:
-        """The channel the command was given in, as the person who gave it."""
-        return ConversationRef(PLATFORM, self.team, self.channel, None, self.user)
-
-
-async def _nowhere(**_: Any) -> None:
-    """respond() of a command that came without a response_url: there is nowhere to answer privately."""
-    log.info("cannot answer a slash command that has no response_url")
 
 
 class SlashCommands:
     """Handles `/mock-interview` after it was acknowledged."""
 
-    def __init__(self, service: InterviewService, erasure: DataErasure) -> None:
+    def __init__(
+        self, service: InterviewService, erasure: DataErasure, threads: ThreadStarts, tailored: TailoredStarts
+    ) -> None:
         self.service = service
         self.erasure = erasure
+        self.threads = threads
+        self.tailored = tailored
 
     async def handle(self, command: dict[str, Any], *, client: AsyncWebClient, respond: Respond | None) -> None:
         """Act on one slash command (already acknowledged), answering privately where nobody else needs to see."""
         trigger = command.get("trigger_id")
         parsed = parse_command_text(command.get("text") or "")
-        respond = respond or _nowhere  # bolt gives no respond() without a response_url
+        respond = respond or nowhere  # bolt gives no respond() without a response_url
 
         async def tell(text: str) -> None:
             await respond(text=text, response_type="ephemeral", replace_original=False)
@@ -81,6 +60,7 @@ class SlashCommands:
             tell,
             respond,
             f"command:{trigger}" if trigger else None,
+            trigger,
         )
         if not (at.team and at.channel and at.user):
             # Slack always sends these; without them an interview would be stored under empty ids.
@@ -120,7 +100,7 @@ class SlashCommands:
             await client.chat_postMessage(channel=channel, text=text)
 
         trigger = body.get("trigger_id")
-        at = Invocation(team, channel, user, client, tell, _nowhere, f"home:{trigger}" if trigger else None)
+        at = Invocation(team, channel, user, client, tell, nowhere, f"home:{trigger}" if trigger else None)
         await self.start(StartRequest(role), at)
 
     async def _first(self, at: Invocation) -> bool:
@@ -128,8 +108,8 @@ class SlashCommands:
         return at.event_id is None or await self.service.claim_event(PLATFORM, at.event_id)
 
     async def start(self, request: StartRequest, at: Invocation) -> None:
-        """Post the parent message and run the new interview in its thread: one start at a time per person and
-        channel, and one open interview each in a channel (the service's gate decides)."""
+        """`/mock-interview ROLE` (or a Start click): the interview in a new thread, unless the role, the count or
+        the review schedule stops it (said privately, once)."""
         problem = self.service.start_problem(request.role)
         if problem is None and request.review:
             problem = await self.service.review_refusal(platform=PLATFORM, user_id=at.user, role=request.role)
@@ -137,66 +117,19 @@ class SlashCommands:
             if await self._first(at):
                 await at.tell(render.defuse(problem))
             return
-        gate = await self.service.open_start(at.place, event_id=at.event_id, one_per_channel=True)
-        try:
-            if gate.verdict is Gate.BUSY:  # the same person's other command, sent together with this one
-                await at.tell(texts.STARTING)
-            elif gate.verdict is Gate.ALREADY_OPEN:
-                await at.tell(texts.already_open(render.defuse(gate.role_title or "mock")))
-            elif gate.verdict is Gate.OPEN:
-                await self._start_in_thread(request, at)
-        finally:
-            await self.service.close_start(gate)
 
-    async def _start_in_thread(self, request: StartRequest, at: Invocation) -> None:
-        role_title = self.service.catalog.resolve(request.role).title
-        thread_ts = await self._post_parent(at, role_title=role_title)
-        if thread_ts is None:
-            await at.tell(texts.CANNOT_POST)
-            return
-        conv = ConversationRef(PLATFORM, at.team, at.channel, thread_ts, at.user)
-
-        async def announce() -> None:  # the "setting up" line, updated before the interview's first message
-            await update_parent(
-                at.client, conv, role_title=role_title, status="reply in this thread to answer :thread:"
+        async def begin(conv: ConversationRef, sender: SlackReplies) -> list[Reply]:
+            return await self.service.start(
+                conv,
+                role=request.role,
+                questions=request.questions,
+                level=request.level,
+                language=request.language,
+                sender=sender,
+                review=request.review,
             )
 
-        replies = await self.service.start(
-            conv,
-            role=request.role,
-            questions=request.questions,
-            level=request.level,
-            language=request.language,
-            sender=SlackReplies(one_client(at.client), self.service, on_started=announce),
-            review=request.review,
-        )
-        if not any(r.code is ReplyCode.STARTED for r in replies):
-            await update_parent(at.client, conv, role_title=role_title, status="could not start")
-
-    async def _post_parent(self, at: Invocation, *, role_title: str) -> str | None:
-        """Post the line the interview thread hangs from; its ts, or None where the app cannot post."""
-        text = render.parent_text(user_id=at.user, role_title=role_title, status=":hourglass_flowing_sand: setting up…")
-        for attempt in (1, 2):
-            try:
-                parent = await at.client.chat_postMessage(
-                    channel=at.channel, text=text, metadata=parent_metadata(at.user)
-                )
-                return str(parent["ts"])
-            except SlackApiError as exc:
-                error = exc.response.get("error")
-                log.info("cannot post the parent message: %s", error)
-                if attempt == 2 or error != "not_in_channel" or not await self._join(at):
-                    return None
-        return None
-
-    async def _join(self, at: Invocation) -> bool:
-        """Join a public channel: Slack only sends the app the answers in threads of channels it is a member of."""
-        try:
-            await at.client.conversations_join(channel=at.channel)
-            return True
-        except SlackApiError as exc:  # private channels cannot be joined: someone has to /invite the app
-            log.info("cannot join the channel: %s", exc.response.get("error"))
-            return False
+        await self.threads.start_in_thread(at, NewThread(begin, self.service.catalog.resolve(request.role).title))
 
     async def end(self, at: Invocation) -> None:
         """`end`: finish the person's open interview in this channel, scorecard in its thread."""
@@ -210,7 +143,7 @@ class SlashCommands:
             await at.tell(texts.ENDED)
 
     async def sub_command(self, command: SubCommand, at: Invocation) -> None:
-        """help, roles, history, progress, report, daily and delete-my-data."""
+        """help, roles, history, progress, report, daily, tailor and delete-my-data."""
         if command.name == "help":
             await at.tell(texts.SLACK_HELP)
         elif command.name == "roles":
@@ -227,6 +160,8 @@ class SlashCommands:
         elif command.name == "daily":
             parsed = parse_daily(f"daily {command.arg}") or DailyProblem(DAILY_USAGE)
             await change_daily(self.service, parsed, client=at.client, place=at.place, tell=at.tell)
+        elif command.name == "tailor":
+            await self.tailored.open_form(command.arg, at)
         elif command.name == DELETE_MY_DATA:
             await self.erasure.ask(team=at.team, user=at.user, respond=at.respond)
 

@@ -1,5 +1,5 @@
-"""Downloading a voice clip from Slack: the bot token in the header (only to Slack), a size cap, and Slack's
-login-page trap."""
+"""Downloading a file from Slack (a voice clip, a job posting or résumé): the bot token in the header (only to
+Slack), a size cap, and Slack's login-page trap."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ FOREIGN_HOST = (
 
 
 class DownloadFailed(Exception):
-    """The clip could not be fetched; the message is safe to show (it never contains the token)."""
+    """The file could not be fetched; the message is safe to show (it never contains the token)."""
 
 
 class TooLarge(DownloadFailed):
-    """The clip is bigger than we accept."""
+    """The file is bigger than we accept."""
 
 
 class ForeignHost(DownloadFailed):
@@ -67,9 +67,9 @@ class FileDownloader:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         return self._session
 
-    async def fetch(self, url: str, *, token: str, limit: int) -> bytes:
+    async def fetch(self, url: str, *, token: str, limit: int, what: str = "audio file") -> bytes:
         """The file's bytes; ForeignHost for a link outside Slack (nothing is requested), TooLarge past limit bytes,
-        DownloadFailed when Slack does not hand it over."""
+        DownloadFailed when Slack does not hand it over (what names the file in those messages)."""
         if not token_may_go_to(url, api_url=self._api_url):
             # The link comes from the event, which anyone in the channel shapes: never hand the token to its host.
             log.warning("refused to download a file from %s: not Slack's file host", _origin(url) or "a non-URL")
@@ -79,20 +79,20 @@ class FileDownloader:
         try:
             async with self._client().get(url, headers=headers) as response:
                 if response.status != 200:
-                    raise DownloadFailed(f"Slack answered {response.status} for the audio file.")
+                    raise DownloadFailed(f"Slack answered {response.status} for the {what}.")
                 # Without a valid token Slack answers 200 with its sign-in page instead of the file.
                 if response.content_type == "text/html":
-                    raise DownloadFailed("Slack did not let me read the audio file.")
+                    raise DownloadFailed(f"Slack did not let me read the {what}.")
                 if response.content_length is not None and response.content_length > limit:
-                    raise TooLarge(f"The clip is {response.content_length:,} bytes; the limit is {limit:,}.")
+                    raise TooLarge(f"The {what} is {response.content_length:,} bytes; the limit is {limit:,}.")
                 data = bytearray()
                 async for chunk in response.content.iter_chunked(CHUNK):
                     data.extend(chunk)
                     if len(data) > limit:
-                        raise TooLarge(f"The clip is over the {limit:,}-byte limit.")
+                        raise TooLarge(f"The {what} is over the {limit:,}-byte limit.")
                 return bytes(data)
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise DownloadFailed(f"The audio file could not be downloaded ({type(exc).__name__}).") from None
+            raise DownloadFailed(f"The {what} could not be downloaded ({type(exc).__name__}).") from None
 
     async def close(self) -> None:
         """Release the HTTP session."""

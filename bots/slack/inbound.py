@@ -46,8 +46,8 @@ class StartRequest:
 
 @dataclass(frozen=True)
 class SubCommand:
-    """`/mock-interview help | roles | history | end | delete-my-data | report ID | progress [ROLE] | daily ...` (arg:
-    the id, the role, or the daily command's words)."""
+    """`/mock-interview help | roles | history | end | delete-my-data | report ID | progress [ROLE] | daily ... |
+    tailor [ROLE]` (arg: the id, the role, or the daily command's words)."""
 
     name: str
     arg: str = ""
@@ -64,8 +64,8 @@ SlashCommand = StartRequest | SubCommand | BadCommand
 
 USAGE = (
     "Start an interview with `/mock-interview ROLE`, for example `/mock-interview data-science questions=3 "
-    "level=senior`. Also: `/mock-interview review ROLE`, `daily on [HH:MM]`, `roles`, `history`, `progress`, "
-    "`report ID`, `end`, `delete-my-data`, `help`."
+    "level=senior`. Also: `/mock-interview tailor` (to a job posting), `review ROLE`, `daily on [HH:MM]`, `roles`, "
+    "`history`, `progress`, `report ID`, `end`, `delete-my-data`, `help`."
 )
 
 
@@ -77,8 +77,8 @@ def parse_command_text(text: str) -> SlashCommand:
     head = tokens[0].lower()
     if head in ("help", "roles", "history", "end", DELETE_MY_DATA) and len(tokens) == 1:
         return SubCommand(head)
-    if head == "daily":
-        return SubCommand("daily", " ".join(tokens[1:]))
+    if head in ("daily", "tailor"):
+        return SubCommand(head, " ".join(tokens[1:]))
     if head == "progress" and len(tokens) <= 2:
         return SubCommand("progress", tokens[1] if len(tokens) == 2 else "")
     if head == "report":
@@ -192,7 +192,9 @@ def classify_message(event: dict[str, Any], *, team_id: str, bot_user_id: str | 
             return Ignored("top-level channel message")
         kind, thread_ts = DirectMessage, None
     parent = event.get("parent_user_id")
-    if parent is not None and bot_user_id is not None and parent != bot_user_id:
+    # In the person's DM with the app a thread may hang from their own message: a file sent with `tailor`.
+    own_dm_thread = event.get("channel_type") == "im" and parent == user
+    if parent is not None and bot_user_id is not None and parent != bot_user_id and not own_dm_thread:
         return Ignored("someone else's thread")
     files = [f for f in event.get("files") or [] if isinstance(f, dict)]
     audio = next((clip for clip in map(audio_clip, files) if clip is not None), None)

@@ -63,7 +63,7 @@ class SlackReplies:
         origin: Origin | None = None,
         respond: Respond | None = None,
         on_start: Callable[[], Awaitable[None]] | None = None,
-        on_started: Callable[[], Awaitable[None]] | None = None,
+        on_started: Callable[[Reply], Awaitable[None]] | None = None,
     ) -> None:
         self._clients = clients
         self._service = service
@@ -84,7 +84,7 @@ class SlackReplies:
         posted = await self._posted_parts(client, item) if item.taken_over else {}
         conv, reply = item.conv, texts.in_thread(item.reply)
         if reply.code is ReplyCode.STARTED and self._on_started is not None:
-            await self._on_started()
+            await self._on_started(reply)
         first: str | None = None
         for part, message in enumerate(render.reply_messages(reply)):
             ts = posted.get(part)
@@ -180,7 +180,9 @@ async def update_parent(client: AsyncWebClient, conv: ConversationRef, *, role_t
             metadata=parent_metadata(conv.user_id),
         )
     except SlackApiError as exc:
-        log.warning("could not update the parent message: %s", exc.response.get("error"))
+        error = exc.response.get("error")
+        # A thread under the person's own message (a file sent with `tailor` in the DM) has no line of ours.
+        (log.info if error == "cant_update_message" else log.warning)("could not update the parent message: %s", error)
 
 
 def parent_metadata(owner: str) -> dict[str, Any]:

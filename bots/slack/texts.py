@@ -9,7 +9,8 @@ from core.domain.replies import Reply, ReplyCode
 
 DM_NUDGE = (
     "Hi! Start a mock interview with `/mock-interview ROLE` (try `/mock-interview roles`). "
-    "During an interview, answer by replying in its thread. Type `daily on` for one question a day, here."
+    "During an interview, answer by replying in its thread. Type `daily on` for one question a day, here. "
+    "To practise for a job posting, upload it here with the word `tailor`."
 )
 SLACK_HELP = (
     "*Mock Interview Coach*\n"
@@ -19,6 +20,9 @@ SLACK_HELP = (
     "(after 1 day, then 3, then 7, until you score 8).\n"
     "• `/mock-interview daily on [ROLE] [HH:MM]` sends you one question a day in our messages, at that time in "
     "your time zone; `daily off` stops it.\n"
+    "• `/mock-interview tailor [ROLE]` opens a form to paste a job posting into: the questions are aimed at what it "
+    "asks for. For a longer posting, a PDF or Word file, or your résumé, upload it in our messages with the word "
+    "`tailor` (`tailor resume` for a résumé, `tailor ROLE` to name the role).\n"
     "• Answer by replying in that thread, in text or with an audio clip.\n"
     "• Under each question: *Hint*, *Skip* and *End interview*. In the thread you can also type "
     "`hint`, `skip`, `repeat`, `pause`, `resume`, `retry` or `end`.\n"
@@ -48,6 +52,19 @@ NO_PLACE = (
     "Please type `/mock-interview` again in a channel I'm in, or in a DM with me."
 )
 NOTHING_OPEN = "You have no open interview in this channel."
+OPEN_HERE = (
+    "You already have an interview open in this channel: answer in its thread, or finish it with "
+    "`/mock-interview end` first."
+)
+TAILORED_TITLE = "Tailored"  # the parent line's role until the posting has named it
+TAILOR_HOW = (
+    "To tailor an interview to a job posting, upload it here (a PDF, Word or text file) with the word `tailor` in "
+    "the same message. Add your résumé as a second file (or send it alone with `tailor resume ROLE`), and name a "
+    "role to choose it yourself: `tailor data-science`. Or type `/mock-interview tailor` to paste the posting."
+)
+TAILOR_FAILED = "Something went wrong on my side while reading your files. Please send them again in a moment."
+NO_FORM = "I couldn't open the form just now. Please type `/mock-interview tailor` again."
+FOREIGN_FILE = "That file's link points outside Slack, so I didn't open it. Upload the file here in Slack."
 ENDED = "Your interview is finished: the scorecard is in its thread."
 
 
@@ -93,3 +110,18 @@ def in_thread(reply: Reply) -> Reply:
     if reply.code is ReplyCode.NOT_AN_ANSWER:
         return replace(reply, text=NOT_AN_ANSWER)
     return reply
+
+
+def file_too_large(name: str, size: int | None, limit: int) -> str:
+    """A file sent with `tailor` that is far too large to download (name is defused here)."""
+    shown = f" is {size / 2**20:.1f} MB" if size else " is over the limit"
+    return (
+        f"{defuse(name)}{shown}: far too large for a job posting or a résumé (I download files of up to "
+        f"{limit // 2**20} MB). Send a PDF, Word or text file of a few pages, or paste the posting with "
+        "`/mock-interview tailor`."
+    )
+
+
+def file_unavailable(name: str, why: str) -> str:
+    """A file sent with `tailor` that could not be downloaded (why is safe to show; name is defused here)."""
+    return f"I couldn't download {defuse(name)}: {why} Please upload it again."

@@ -197,3 +197,86 @@ def home_click(view: dict[str, Any], action_id: str, *, user: str) -> dict[str, 
         "view": {"id": "V0HOME", **view},
         "actions": [{**button, "block_id": "b", "action_ts": _ts()}],
     }
+
+
+def view_submission(view: dict[str, Any], values: dict[str, Any], *, user: str, team: str = TEAM_ID) -> dict[str, Any]:
+    """A view_submission payload for a modal the fake opened, its fields filled with values (by block id: text, an
+    option's value, or a number); refuses what Slack's client would not submit (a required field left empty, text
+    over max_length, a number out of range)."""
+    state: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element, value = block["element"], values.get(block["block_id"])
+        if value in (None, "") and not block.get("optional"):
+            raise ValueError(f"Slack does not submit a form with {block['block_id']} empty")
+        state[block["block_id"]] = {element["action_id"]: _field_state(element, value)}
+    return {
+        "type": "view_submission",
+        "team": {"id": team, "domain": "fake"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team},
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "trigger_id": f"{next(_counter)}.1234567890.{uuid.uuid4().hex[:24]}",
+        "view": {**view, "state": {"values": state}},
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+
+
+def _field_state(element: dict[str, Any], value: Any) -> dict[str, Any]:
+    """One input's entry in view.state.values, as Slack sends it."""
+    kind = element["type"]
+    if kind == "static_select":
+        chosen = next((o for o in element["options"] if o["value"] == value), None)
+        if value is not None and chosen is None:
+            raise ValueError(f"{value!r} is not one of the options")
+        return {"type": kind, "selected_option": chosen}
+    if kind == "number_input" and value is not None:
+        low, high = int(element.get("min_value", "-999999")), int(element.get("max_value", "999999"))
+        if not low <= int(value) <= high:
+            raise ValueError(f"Slack's client refuses {value} outside {low}..{high}")
+        return {"type": kind, "value": str(value)}
+    if kind == "plain_text_input" and value is not None and len(value) > element.get("max_length", 3000):
+        raise ValueError("Slack's client stops typing at max_length")
+    return {"type": kind, "value": value}
+
+
+def document_file(name: str, *, mimetype: str, filetype: str, user: str) -> dict[str, Any]:
+    """The file object of a document uploaded in Slack (before the fake adds its URLs and size)."""
+    return {
+        "id": f"F0DOC{next(_counter):05d}",
+        "created": 1_790_000_000,
+        "timestamp": 1_790_000_000,
+        "name": name,
+        "title": name,
+        "mimetype": mimetype,
+        "filetype": filetype,
+        "pretty_type": filetype.upper(),
+        "user": user,
+        "user_team": TEAM_ID,
+        "editable": False,
+        "mode": "hosted",
+        "is_external": False,
+        "is_public": False,
+    }
+
+
+def file_share_dm(text: str, files: list[dict[str, Any]], *, user: str, channel: str) -> dict[str, Any]:
+    """A `message` event of files uploaded at the top of the person's DM with the app, with text typed beside them."""
+    ts = _ts()
+    return {
+        "type": "message",
+        "subtype": "file_share",
+        "text": text,
+        "files": files,
+        "upload": False,
+        "user": user,
+        "display_as_bot": False,
+        "ts": ts,
+        "team": TEAM_ID,
+        "channel": channel,
+        "event_ts": ts,
+        "channel_type": "im",
+    }

@@ -3,7 +3,7 @@
 Speaks Slack's HTTP protocol (POST /api/<method>, form or JSON bodies, `{"ok": ...}` answers, 429 with
 Retry-After), records every call, and keeps the messages it was sent so threads can be read back. The Socket Mode
 side lives in tests/fakes/slack_socket.py. Run alone with `python -m tests.fakes.slack_server --port 0`.
-The Web API methods live in slack_web_api.py, files and response_url in slack_files.py.
+The Web API methods live in slack_web_api.py, modals in slack_views.py, files and response_url in slack_files.py.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from aiohttp import web
 
 from tests.fakes.slack_files import FileRoutesMixin, StoredFile
 from tests.fakes.slack_ids import APP_TOKEN, BOT_ID, BOT_TOKEN, BOT_USER_ID, TEAM_ID
+from tests.fakes.slack_views import ViewsMixin
 from tests.fakes.slack_web_api import WebApiMethodsMixin
 
 __all__ = ["APP_TOKEN", "BOT_ID", "BOT_TOKEN", "BOT_USER_ID", "TEAM_ID", "Call", "FakeSlack", "main"]
@@ -36,7 +37,7 @@ class Call:
 
 
 @dataclass
-class FakeSlack(WebApiMethodsMixin, FileRoutesMixin):
+class FakeSlack(WebApiMethodsMixin, ViewsMixin, FileRoutesMixin):
     """The fake Web API server; `base_url` is what SLACK_API_URL should be set to."""
 
     host: str = "127.0.0.1"
@@ -49,6 +50,8 @@ class FakeSlack(WebApiMethodsMixin, FileRoutesMixin):
     uploads: dict[str, bytes] = field(default_factory=dict)
     upload_info: dict[str, dict[str, str]] = field(default_factory=dict)
     home_views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)  # modals opened with views.open, by view id
+    used_triggers: set[str] = field(default_factory=set)
     responses: list[dict[str, Any]] = field(default_factory=list)  # what was posted to response_url
     downloads: list[dict[str, Any]] = field(default_factory=list)
     unreachable_channels: set[str] = field(default_factory=set)  # private: not_in_channel, and cannot be joined
@@ -93,6 +96,11 @@ class FakeSlack(WebApiMethodsMixin, FileRoutesMixin):
         arrived = asyncio.Event()
         self._holds[method] = (after_doing_it, arrived)
         return arrived
+
+    def said(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Keep a person's message (a `message` event the test delivers) in its channel, as Slack has it there."""
+        self.messages.setdefault(event["channel"], []).append(event)
+        return event
 
     def calls_to(self, method: str) -> list[Call]:
         """The recorded calls of one method, in order."""

@@ -101,9 +101,11 @@ class WebApiMethodsMixin:
         return {"ok": True, "channel": {"id": channel, "is_member": True}}
 
     async def api_chat_update(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
-        """chat.update of a stored message."""
+        """chat.update of a message the app posted."""
         channel, ts = params.get("channel", ""), params.get("ts")
         for message in self.messages.get(channel, []):
+            if message["ts"] == ts and message.get("user") != BOT_USER_ID:
+                return {"ok": False, "error": "cant_update_message"}  # a person's message: only they can edit it
             if message["ts"] == ts:
                 message["text"] = params.get("text", message["text"])
                 if "blocks" in params:
@@ -114,7 +116,9 @@ class WebApiMethodsMixin:
         return {"ok": False, "error": "message_not_found"}
 
     async def api_chat_postEphemeral(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
-        """chat.postEphemeral (recorded only: nobody else sees it)."""
+        """chat.postEphemeral (recorded only: nobody else sees it); not_in_channel where the app cannot post."""
+        if params.get("channel") in self.unreachable_channels:
+            return {"ok": False, "error": "not_in_channel"}
         return {"ok": True, "message_ts": self._next_ts()}
 
     async def api_reactions_add(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
