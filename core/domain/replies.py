@@ -173,6 +173,8 @@ def reply_from_data(data: dict[str, Any]) -> Reply:
                 "strengths": tuple(card.get("strengths") or ()),
                 "focus_next": tuple(card.get("focus_next") or ()),
                 "try_again": tuple(int(seq) for seq in card.get("try_again") or ()),
+                "fit": tuple(card.get("fit") or ()),
+                "unreached": tuple(card.get("unreached") or ()),
             }
         )
     known = {f.name for f in dataclasses.fields(Reply)}
