@@ -1,4 +1,5 @@
-"""The Discord rows of the duplicate matrix: a DM answer, a DM voice note, a button press, the slash command."""
+"""The Discord rows of the duplicate matrix: a DM answer, a DM voice note, a button press, the slash command, the
+tailoring form sent back, and a job posting sent with `tailor` in a DM."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from tests.duplicate_support import (
 )
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
+from tests.tailoring_support import make_pdf
 
 VOICE_NOTE = Path(__file__).parent / "fixtures" / "audio" / "voice-message.ogg"
 ANSWER = "I would listen to both sides first, agree on the facts, then follow the policy and write it down."
+HR_POSTING = "HR Business Partner\nRecruitment, onboarding, performance management, employment law."
 
 
 def has_buttons(message: dict[str, Any]) -> bool:
@@ -123,9 +126,55 @@ async def discord_slash_command(bots: MatrixBots, wire: str, timing: str) -> Non
     assert len(await interviews_of(bots.discord.service, user["id"], "discord")) == 1
 
 
+async def discord_tailor_form(bots: MatrixBots, wire: str, timing: str) -> None:
+    """The tailoring form sent back in a server channel: one thread, one question in it, one interview."""
+    fake, channel = bots.discord.fake, bots.guild_channel
+    user = p.user("candidate")
+    shown = await fake.slash_command(user, channel, {"role": "hr", "tailor": True})
+    modal = await fake.wait_until(lambda: fake.modal_shown(shown))
+    threads = len(fake.threads())
+
+    async def replied() -> None:
+        await fake.wait_until(
+            lambda: any(has_buttons(m) for t in fake.threads()[threads:] for m in everything_in(fake, t["id"]))
+        )
+
+    values = {"posting": HR_POSTING, "questions": "1"}
+    await discord_four_times(
+        bots, lambda: fake.submit_modal(user, channel, modal, values), wire=wire, timing=timing, replied=replied
+    )
+    await discord_quiet(bots)
+    [thread] = fake.threads()[threads:]
+    assert sum(has_buttons(m) for m in everything_in(fake, thread["id"])) == 1
+    [interview] = await interviews_of(bots.discord.service, user["id"], "discord")
+    assert interview.tailoring
+
+
+async def discord_dm_tailor_file(bots: MatrixBots, wire: str, timing: str) -> None:
+    """A job posting sent with `tailor hr` in a DM: one tailored intro and question there, one interview."""
+    fake = bots.discord.fake
+    user = p.user("candidate")
+    dm = fake.open_dm(user)
+    posting = [("posting.pdf", make_pdf([HR_POSTING]), "application/pdf")]
+    await discord_four_times(
+        bots,
+        lambda: fake.file_message(user, dm, "tailor hr", posting),
+        wire=wire,
+        timing=timing,
+        replied=question_after(fake, dm["id"], 0),
+    )
+    await discord_quiet(bots)
+    said = everything_in(fake, dm["id"])
+    assert sum(has_buttons(m) for m in said) == 1 and sum("tailored to" in m["content"] for m in said) == 1
+    [interview] = await interviews_of(bots.discord.service, user["id"], "discord")
+    assert interview.tailoring
+
+
 DISCORD_ROWS = {
     "dm-answer": discord_dm_answer,
     "dm-voice-note": discord_voice_note,
     "hint-button": discord_hint_button,
     "slash-command": discord_slash_command,
+    "tailor-form": discord_tailor_form,
+    "dm-tailor-file": discord_dm_tailor_file,
 }

@@ -1,4 +1,5 @@
-"""Messages in DMs and in interview threads: typed answers, voice messages, and `start`/`roles`/`help` in DMs."""
+"""Messages in DMs and in interview threads: typed answers, voice messages, and `start`/`roles`/`help`/`daily`/`tailor`
+in DMs."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from bots.discord.inbound import (
 from bots.discord.progress import progress_messages
 from bots.discord.render import erase_confirmation, history_message, report_message
 from bots.discord.replies import DiscordReplies, fixed
+from bots.discord.tailor_dm import answer_tailor
 from core.domain import messages
 from core.domain.models import ConversationRef
 from core.interview.reading import InterviewNotFound
@@ -141,6 +143,10 @@ async def _handle(
     )
     try:
         async with typing(message.channel):
+            if in_dm and await answer_tailor(
+                message, conv=conv, event_id=event_id, service=service, session=session, sender=sender
+            ):
+                return
             daily = await service.daily_words(conv, intent.text) if in_dm and isinstance(intent, Answer) else None
             if daily is not None:
                 await answer_daily(daily, conv=conv, event_id=event_id, service=service, sender=sender)

@@ -19,6 +19,7 @@ from bots.discord.invite import invite_url
 from bots.discord.replies import DiscordReplies, fixed
 from bots.discord.slash import mock_interview
 from bots.discord.sweeper import DiscordSweeper
+from bots.discord.tailor_form import is_form_submission, on_form_submission
 from core.domain.commands import Command, Press
 from core.domain.models import ConversationRef
 from core.interview.service import InterviewService
@@ -106,6 +107,11 @@ class InterviewBotMixin(_ClientBase):
         await handle_message(
             message, service=self.service, session=self.session, bot_user_id=me.id, in_flight=self.in_flight
         )
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """A tailoring form sent back (slash commands and buttons have handlers of their own)."""
+        if is_form_submission(interaction):
+            await on_form_submission(interaction, self.service)
 
     async def on_command_button(self, interaction: discord.Interaction[Any], command: str, owner_id: int) -> None:
         """A Hint / Skip / Repeat / End / Retry click: the service decides (only the candidate's count, each click

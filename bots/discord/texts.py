@@ -12,7 +12,8 @@ DM_HELP = (
     "`start swe 5 senior`, or use `/mock-interview`. Type `roles` to see the roles, `history` for your past "
     "interviews, `progress` for your scores over time and weakest topics, and `report <id>` for one of them whole. "
     "`review <role>` asks again the questions you answered worst, when they are due; "
-    "`daily on [role] [08:00] [tz=Europe/Berlin]` sends you one question a day here (`daily off` stops it).\n"
+    "`daily on [role] [08:00] [tz=Europe/Berlin]` sends you one question a day here (`daily off` stops it). "
+    "To practise for a particular job, attach its posting (PDF, Word or text) to a message saying `tailor`.\n"
     "Answer each question by typing, or record a **voice message**: I transcribe it and show you what I heard.\n"
     "Instead of answering you can type or press:\n"
     "• `hint`: a nudge (counts as a question–response pair)\n"
@@ -89,3 +90,47 @@ def thread_started(*, candidate_mention: str, role_title: str, thread_mention: s
 
 PROGRESS_SENT = "I sent your progress to you by DM."
 NOT_YOUR_SCORECARD = "That is someone else's scorecard: only they can try its questions again."
+
+
+# The tailoring form (/mock-interview tailor:True). Discord's limits: a title or a label of 45 characters, a
+# description or a placeholder of 100, a typed value of 4,000.
+TAILOR_FORM_TITLE = "Interview tailored to a job posting"
+POSTING_LABEL = "Job posting"
+POSTING_DESCRIPTION = "Up to 4,000 characters. Longer, or a PDF/Word file? DM it to me with the message: tailor"
+POSTING_PLACEHOLDER = "Paste the job description: the title, what you'd do, what they ask for"
+RESUME_LABEL = "Your résumé (optional)"
+RESUME_DESCRIPTION = "For questions on your own projects. As a file: DM it to me with the message: tailor resume"
+RESUME_PLACEHOLDER = "Paste your résumé (emails, links, phone numbers and addresses are taken out first)"
+QUESTIONS_LABEL = "Number of main questions (optional)"
+TAILORED = "Tailored"  # the thread's name and the channel's line for a tailored interview: Tailored interview · Ada
+
+ROLE_NEEDED = (
+    "Choose a role (start typing to see them), or set `tailor: True` to paste a job posting and get an interview "
+    "tailored to it."
+)
+NO_REVIEW_WHEN_TAILORED = (
+    "`review` asks again the questions you answered worst, and `tailor` asks new ones for a job posting: use one "
+    "or the other."
+)
+QUESTIONS_NOT_A_NUMBER = "The number of questions must be a whole number, like 3, or left empty. Nothing started."
+TAILOR_HOW = (
+    "To tailor an interview to a job, attach its posting (PDF, Word, .txt or .md) to a message that says `tailor`. "
+    "Add your résumé as a second file for questions on your own projects, or send it alone with "
+    "`tailor resume ROLE`; `tailor ROLE` picks the role yourself. To paste the posting instead, use "
+    f"`{COMMAND} tailor:True`."
+)
+DOCUMENT_DOWNLOAD_FAILED = "I couldn't download your file from Discord. Please send it again with `tailor`."
+DOCUMENT_NOT_FROM_DISCORD = "I only read files stored on Discord: attach the file to your message instead."
+
+
+def questions_placeholder(default: int, most: int) -> str:
+    """The hint in the form's question count box."""
+    return f"1 to {most}; {default} if left empty"
+
+
+def document_too_large(size: int) -> str:
+    """A file sent with `tailor` that is far larger than any posting or résumé; it was not downloaded."""
+    return (
+        f"That file is {size / 1_048_576:.1f} MB: far too large for a job posting or a résumé. Save it without "
+        f"images, or paste the text with `{COMMAND} tailor:True`."
+    )

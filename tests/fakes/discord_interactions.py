@@ -1,4 +1,5 @@
-"""The interactions half of the fake Discord: slash commands, autocomplete and button presses, and their answers.
+"""The interactions half of the fake Discord: slash commands, autocomplete, button presses and modal submissions,
+and their answers (a modal among them).
 
 Discord's rules kept here: an interaction is answered once (a second answer is 400, code 40060), and the first
 follow-up after a deferred answer edits the "thinking…" message instead of posting a new one.
@@ -10,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes import discord_modals
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_http import json_response as _json
 from tests.fakes.discord_http import public as _public
@@ -98,6 +100,19 @@ class InteractionsMixin:
         self.interactions[payload["token"]]["original"] = message["id"]
         return await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=channel.get("guild_id"))
 
+    def modal_shown(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        """The modal the bot answered an interaction with (callback type 9), if it did."""
+        shown = (c["data"] for c in self.callbacks if c["interaction"] == event["d"]["id"] and c["type"] == 9)
+        return next(shown, None)
+
+    async def submit_modal(
+        self, user: dict[str, Any], channel: dict[str, Any], modal: dict[str, Any], values: dict[str, str]
+    ) -> dict[str, Any]:
+        """A user fills in a modal and sends it: INTERACTION_CREATE (type 5) with the typed values by custom id."""
+        data = {"custom_id": modal["custom_id"], "components": discord_modals.submission(modal, values)}
+        payload = self._interaction(5, user, channel, data)
+        return await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=channel.get("guild_id"))
+
     async def _callback(self, request: web.Request) -> web.Response:
         state = self.interactions.get(request.match_info["token"])
         if state is None or state["payload"]["id"] != request.match_info["interaction"]:
@@ -107,6 +122,10 @@ class InteractionsMixin:
             return _json(body, status=400)
         body = request[BODY] or {}
         kind, data = int(body.get("type", 0)), body.get("data") or {}
+        if kind == 9 and (problems := discord_modals.modal_problems(data)):
+            return _json({"code": 50035, "message": "Invalid Form Body", "errors": problems}, status=400)
+        if kind == 9 and state["payload"]["type"] == 5:
+            return _json({"code": 50035, "message": "A modal cannot answer a modal submission"}, status=400)
         state["acknowledged"] = True
         self.callbacks.append({"interaction": state["payload"]["id"], "type": kind, "data": data})
         payload = state["payload"]
@@ -123,7 +142,7 @@ class InteractionsMixin:
                 response_message_ephemeral=ephemeral,
             )
             result["resource"] = {"type": kind, "message": _public(message)}
-        elif kind == 8:
+        elif kind in (8, 9):
             result["resource"] = {"type": kind}
         return _json(result)
 

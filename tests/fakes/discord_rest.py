@@ -31,6 +31,7 @@ class RestRoutesMixin:
     commands: list[dict[str, Any]]
     thread_members: list[tuple[str, str]]
     cdn: dict[str, bytes]
+    cdn_types: dict[str, str]
     cdn_redirects: dict[str, str]
     cdn_requests: list[str]
     closed_dms: set[str]  # users who accept no DM from the bot
@@ -221,4 +222,4 @@ class RestRoutesMixin:
         data = self.cdn.get(request.match_info["path"])
         if data is None:
             return web.Response(status=404, text="Not Found")
-        return web.Response(body=data, content_type="audio/ogg")
+        return web.Response(body=data, content_type=self.cdn_types.get(request.match_info["path"], "audio/ogg"))

@@ -46,6 +46,7 @@ class FakeDiscord(RestRoutesMixin, InteractionsMixin):
         self.interactions: dict[str, dict[str, Any]] = {}  # by token: the interaction and its response state
         self.callbacks: list[dict[str, Any]] = []
         self.cdn: dict[str, bytes] = {}
+        self.cdn_types: dict[str, str] = {}  # CDN path -> the Content-Type it is served with
         self.cdn_redirects: dict[str, str] = {}  # CDN path -> where a 302 sends the client instead
         self.cdn_requests: list[str] = []  # paths downloaded from the CDN
         self.rate_limits: list[RateLimit] = []
@@ -153,6 +154,7 @@ class FakeDiscord(RestRoutesMixin, InteractionsMixin):
         attachment = p.attachment("", filename=filename, size=len(data), content_type=content_type)
         path = f"{channel_id}/{attachment['id']}/{filename}"
         self.cdn[path] = data
+        self.cdn_types[path] = content_type
         url = f"{self.base}/attachments/{path}?ex=6762f1a0&is=6761a020&hm=fakesignature"
         return p.attachment(url, filename=filename, size=len(data), content_type=content_type, duration_s=duration_s)
 
@@ -185,6 +187,16 @@ class FakeDiscord(RestRoutesMixin, InteractionsMixin):
             channel["id"], audio, filename="voice-message.ogg", content_type="audio/ogg", duration_s=seconds
         )
         return await self.user_message(author, channel, "", attachments=[attachment], flags=p.VOICE_MESSAGE_FLAG)
+
+    async def file_message(
+        self, author: dict[str, Any], channel: dict[str, Any], content: str, files: list[tuple[str, bytes, str]]
+    ) -> dict[str, Any]:
+        """A user posts a message with files attached, each (filename, bytes, content type), served by the CDN."""
+        attachments = [
+            self.upload(channel["id"], data, filename=name, content_type=kind, duration_s=None)
+            for name, data, kind in files
+        ]
+        return await self.user_message(author, channel, content, attachments=attachments)
 
     # -- reading what happened ------------------------------------------------------------------------------------
 
