@@ -96,6 +96,7 @@ async def interview_from_a_pdf(h: SlackHarness) -> None:
     before = len(h.thread(dm, thread_ts))
     assert await h.event(reply) == 200
     await h.wait_thread(dm, thread_ts, after=before)
+    await h.service.drain()  # the grade is computed in the background, after the next question is posted
     turn = (await open_interview(h, conv)).turns[0]
     assert turn.answer == ANSWER and turn.grade is not None
 
