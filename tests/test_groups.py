@@ -137,6 +137,26 @@ async def test_bad_starts_and_controls_are_refused_in_words(database_url: str) -
         await service.close()
 
 
+async def test_a_button_or_form_of_an_earlier_question_does_not_act_on_the_latest(database_url: str) -> None:
+    service = make_service(database_url)
+    place = _thread()
+    try:
+        assert not await service.group_here(place)
+        await _lobby_of_three(service, place, questions=2)
+        assert await service.group_here(_as(place, "passer-by"))  # whoever asks: the thread holds a group
+        await service.group_start(place, event_id="start")
+        await service.group_control(place, "skip", event_id="skip-1", round_number=1)  # question 2 opens
+        late = await service.group_answer(_as(place, "ben"), GOOD, event_id="late", round_number=1)
+        assert [r.private for r in late] == [True] and "was not taken" in late[0].text
+        assert await service.group_answer(_as(place, "ben"), GOOD, event_id="late", round_number=1) == []  # a copy
+        stale = await service.group_control(place, "skip", event_id="skip-again", round_number=1)
+        assert "moved on" in stale[0].text
+        taken = await service.group_answer(_as(place, "ben"), GOOD, event_id="on-time", round_number=2)
+        assert "Your answer is in" in taken[0].text
+    finally:
+        await service.close()
+
+
 async def test_a_voice_note_by_dm_answers_the_open_question_once_and_is_shown_back_privately(tmp_path: Path) -> None:
     async with FakeOpenAI(transcript_text=SPOKEN) as fake:
         service = voice_service(tmp_path, fake)

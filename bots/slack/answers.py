@@ -1,5 +1,6 @@
-"""Answers in interview threads and to the daily question in the DM (text and audio clips), `daily` and `tailor`
-messages and stray ones in the DM, and the Hint / Skip / End / Retry buttons."""
+"""Answers in interview threads and to the daily question in the DM (text and audio clips), voice notes answering a
+study group's question by DM, `daily` and `tailor` messages and stray ones in the DM, messages in study groups'
+threads (nobody's answer), and the Hint / Skip / End / Retry buttons."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bots.slack import render, texts
 from bots.slack.again import is_try_again
 from bots.slack.daily import change_daily
 from bots.slack.files import DownloadFailed, FileDownloader, TooLarge
+from bots.slack.groups import StudyGroups
 from bots.slack.inbound import (
     PLATFORM,
     AudioClip,
@@ -37,10 +39,13 @@ log = logging.getLogger(__name__)
 class ThreadAnswers:
     """Turns thread messages and button clicks into service calls; the service posts what comes of them."""
 
-    def __init__(self, service: InterviewService, downloader: FileDownloader, tailored: TailoredStarts) -> None:
+    def __init__(
+        self, service: InterviewService, downloader: FileDownloader, tailored: TailoredStarts, groups: StudyGroups
+    ) -> None:
         self.service = service
         self.downloader = downloader
         self.tailored = tailored
+        self.groups = groups
 
     # --- messages -------------------------------------------------------------------------------------
 
@@ -57,15 +62,36 @@ class ThreadAnswers:
         token = context.get("bot_token") or ""
         try:
             if isinstance(message, DirectMessage):
+                if await self._group_voice(message, conv, client=client, token=token, sender=sender):
+                    return
                 if await self.tailored.on_dm(event, message, client=client, token=token, sender=sender):
                     return
                 if not await self._answers_in_dm(message, conv, client, sender):
                     return
+            elif await self.groups.in_group_thread(message, conv, sender):
+                return
             await self._answer(message, conv, client=client, token=token, sender=sender)
         except Exception:
             log.exception("answer failed")
             await self.service.note(conv, texts.FAILED, event_id=None, sender=sender, problem=True)
             await self.service.claim_event(PLATFORM, message.message_key)  # given up on: not retried by a sweeper
+
+    async def _group_voice(
+        self, message: DirectMessage, conv: ConversationRef, *, client: AsyncWebClient, token: str, sender: SlackReplies
+    ) -> bool:
+        """Whether a voice note in the DM answered the open question of a study group its sender is in."""
+        if message.audio is None:
+            return False
+        fetch = self._fetcher(message.audio, client=client, token=token)
+        taken = await self.service.group_voice(
+            conv,
+            fetch,
+            filename=message.audio.name,
+            duration_s=message.audio.duration_s,
+            event_id=message.message_key,
+            sender=sender,
+        )
+        return taken is not None
 
     async def _answers_in_dm(
         self, message: DirectMessage, conv: ConversationRef, client: AsyncWebClient, sender: SlackReplies

@@ -23,6 +23,8 @@ from bots.slack.commands import SlashCommands
 from bots.slack.erasure import DataErasure
 from bots.slack.files import FileDownloader
 from bots.slack.gate import Refused, admit, refusal_logged
+from bots.slack.group_inbound import ANSWER_FORM, GROUP_PREFIX
+from bots.slack.groups import StudyGroups
 from bots.slack.home import HOME_PREFIX, publish_home
 from bots.slack.inbound import ACTION_PREFIX, ERASE_PREFIX
 from bots.slack.installs import ThreadedInstallationStore, ThreadedStateStore, one_workspace
@@ -199,8 +201,9 @@ def _register(bot: SlackBot) -> None:
     erasure = DataErasure(bot.service)
     threads = ThreadStarts(bot.service)
     tailored = TailoredStarts(bot.service, threads, bot.downloader)
-    commands = SlashCommands(bot.service, erasure, threads, tailored)
-    answers = ThreadAnswers(bot.service, bot.downloader, tailored)
+    groups = StudyGroups(threads)
+    commands = SlashCommands(bot.service, erasure, threads, tailored, groups)
+    answers = ThreadAnswers(bot.service, bot.downloader, tailored, groups)
     app = bot.app
 
     @app.command(COMMAND)
@@ -238,6 +241,17 @@ def _register(bot: SlackBot) -> None:
     async def _tailor_form(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         with bot.working():  # acknowledged inside: a problem is shown in the form, with the acknowledgement
             await tailored.on_submission(body, ack=ack, client=client)
+
+    @app.action(re.compile("^" + re.escape(GROUP_PREFIX)))
+    async def _group_action(ack: Any, body: dict[str, Any], client: AsyncWebClient, respond: Any) -> None:
+        await ack()
+        with bot.working():
+            await groups.on_action(body, client=client, respond=respond)
+
+    @app.view(ANSWER_FORM)
+    async def _group_answer(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        with bot.working():  # acknowledged inside, first: the form closes while the answer is taken
+            await groups.on_submission(body, ack=ack, client=client)
 
     @app.action(re.compile("^" + re.escape(ERASE_PREFIX)))
     async def _erase_button(ack: Any, body: dict[str, Any], respond: Any) -> None:

@@ -1,5 +1,5 @@
-"""`/mock-interview`: start an interview in a new thread, or help, roles, history, report, end, tailor (a form) and
-delete-my-data."""
+"""`/mock-interview`: start an interview in a new thread, or help, roles, history, report, end, tailor (a form), group
+(a study group in a new thread) and delete-my-data."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bots.slack import render, texts
 from bots.slack.chart import share_progress_chart
 from bots.slack.daily import change_daily
 from bots.slack.erasure import DataErasure
+from bots.slack.groups import StudyGroups
 from bots.slack.home import dm_channel_of, parse_start
 from bots.slack.inbound import DELETE_MY_DATA, PLATFORM, BadCommand, StartRequest, SubCommand, parse_command_text
 from bots.slack.replies import Respond, SlackReplies, one_client
@@ -36,12 +37,18 @@ class SlashCommands:
     """Handles `/mock-interview` after it was acknowledged."""
 
     def __init__(
-        self, service: InterviewService, erasure: DataErasure, threads: ThreadStarts, tailored: TailoredStarts
+        self,
+        service: InterviewService,
+        erasure: DataErasure,
+        threads: ThreadStarts,
+        tailored: TailoredStarts,
+        groups: StudyGroups,
     ) -> None:
         self.service = service
         self.erasure = erasure
         self.threads = threads
         self.tailored = tailored
+        self.groups = groups
 
     async def handle(self, command: dict[str, Any], *, client: AsyncWebClient, respond: Respond | None) -> None:
         """Act on one slash command (already acknowledged), answering privately where nobody else needs to see."""
@@ -143,7 +150,7 @@ class SlashCommands:
             await at.tell(texts.ENDED)
 
     async def sub_command(self, command: SubCommand, at: Invocation) -> None:
-        """help, roles, history, progress, report, daily, tailor and delete-my-data."""
+        """help, roles, history, progress, report, daily, tailor, group and delete-my-data."""
         if command.name == "help":
             await at.tell(texts.SLACK_HELP)
         elif command.name == "roles":
@@ -162,6 +169,8 @@ class SlashCommands:
             await change_daily(self.service, parsed, client=at.client, place=at.place, tell=at.tell)
         elif command.name == "tailor":
             await self.tailored.open_form(command.arg, at)
+        elif command.name == "group":
+            await self.groups.open(command.arg, at)
         elif command.name == DELETE_MY_DATA:
             await self.erasure.ask(team=at.team, user=at.user, respond=at.respond)
 

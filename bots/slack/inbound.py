@@ -47,7 +47,7 @@ class StartRequest:
 @dataclass(frozen=True)
 class SubCommand:
     """`/mock-interview help | roles | history | end | delete-my-data | report ID | progress [ROLE] | daily ... |
-    tailor [ROLE]` (arg: the id, the role, or the daily command's words)."""
+    tailor [ROLE] | group ROLE ...` (arg: the id, the role, or the daily or group command's words)."""
 
     name: str
     arg: str = ""
@@ -64,8 +64,8 @@ SlashCommand = StartRequest | SubCommand | BadCommand
 
 USAGE = (
     "Start an interview with `/mock-interview ROLE`, for example `/mock-interview data-science questions=3 "
-    "level=senior`. Also: `/mock-interview tailor` (to a job posting), `review ROLE`, `daily on [HH:MM]`, `roles`, "
-    "`history`, `progress`, `report ID`, `end`, `delete-my-data`, `help`."
+    "level=senior`. Also: `/mock-interview tailor` (to a job posting), `group ROLE` (a study group), `review ROLE`, "
+    "`daily on [HH:MM]`, `roles`, `history`, `progress`, `report ID`, `end`, `delete-my-data`, `help`."
 )
 
 
@@ -77,7 +77,7 @@ def parse_command_text(text: str) -> SlashCommand:
     head = tokens[0].lower()
     if head in ("help", "roles", "history", "end", DELETE_MY_DATA) and len(tokens) == 1:
         return SubCommand(head)
-    if head in ("daily", "tailor"):
+    if head in ("daily", "tailor", "group"):
         return SubCommand(head, " ".join(tokens[1:]))
     if head == "progress" and len(tokens) <= 2:
         return SubCommand("progress", tokens[1] if len(tokens) == 2 else "")

@@ -4,7 +4,8 @@ Slack delivers an event once it is acknowledged, never again; bolt acknowledges 
 person's thread message is kept (service.keep_event) by a middleware before the acknowledgement. The sweeper, in
 every worker, takes over what a dead worker left: kept events never handled (dispatched again), interviews left
 mid-turn (their move made, their answers graded) and replies stored but never marked sent (posted, unless the
-thread shows they landed). It also sends the daily questions that are due (core/interview/daily.py).
+thread shows they landed). It also sends the daily questions that are due (core/interview/daily.py) and keeps study
+groups' time: a round whose deadline passed is closed, a rating window that ran out moves on.
 """
 
 from __future__ import annotations
@@ -67,11 +68,13 @@ class Sweeper:
         await self._periodic.stop()
 
     async def sweep(self) -> None:
-        """One pass: stalled events, interviews left mid-turn, the daily questions due, replies never marked sent."""
+        """One pass: stalled events, interviews left mid-turn, the daily questions due, study groups' deadlines,
+        replies never marked sent."""
         for body in await self._service.stalled_events(PLATFORM):
             log.info("handling an event its worker did not finish")
             # Socket Mode requests skip the signature check: this body was checked when it first arrived.
             await self._app.async_dispatch(AsyncBoltRequest(body=body, mode="socket_mode"))
         await self._service.recover(PLATFORM, self._replies)
         await self._service.send_daily(PLATFORM, self._replies)
+        await self._service.send_group_deadlines(PLATFORM, self._replies)
         await self._service.redeliver(PLATFORM, self._replies)

@@ -1,9 +1,10 @@
-"""Slack's ReplySender: replies posted into interview threads (each tagged with its outbox item, so a worker that
-takes one over after a crash posts only what is not in the thread yet), private notes as ephemeral messages, and a
-reaction on the message being worked on."""
+"""Slack's ReplySender: replies posted into interview and study group threads (each tagged with its outbox item, so a
+worker that takes one over after a crash posts only what is not in the thread yet) or a person's DM with the app,
+private notes as ephemeral messages, and a reaction on the message being worked on."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -14,8 +15,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render, texts
 from bots.slack.chart import has_chart, share_chart
+from bots.slack.group_render import group_messages, is_group_reply
 from bots.slack.home import publish_home
 from core.coaching.scorecard import format_score
+from core.domain.groups import DIRECT_CHANNEL
 from core.domain.models import ConversationRef
 from core.domain.replies import Reply, ReplyCode, ReplyKind
 from core.interview.service import InterviewService
@@ -86,11 +89,14 @@ class SlackReplies:
         if reply.code is ReplyCode.STARTED and self._on_started is not None:
             await self._on_started(reply)
         first: str | None = None
-        for part, message in enumerate(render.reply_messages(reply)):
+        messages = group_messages(reply) if is_group_reply(reply) else render.reply_messages(reply)
+        for part, message in enumerate(messages):
             ts = posted.get(part)
             if ts is None:
                 response = await client.chat_postMessage(
-                    channel=conv.channel_id,
+                    # A person's DM (their own scorecard of a study group): Slack takes their user id as the
+                    # channel and posts in their DM with the app, as daily.py does, with no im:write scope.
+                    channel=conv.user_id if conv.channel_id == DIRECT_CHANNEL else conv.channel_id,
                     thread_ts=conv.thread_id,
                     text=message.text,
                     blocks=message.blocks,
@@ -99,6 +105,8 @@ class SlackReplies:
                     unfurl_media=False,
                 )
                 ts = response.get("ts")
+                if conv.channel_id == DIRECT_CHANNEL:  # the DM's own id, for the rest (and a chart's upload)
+                    conv = dataclasses.replace(conv, channel_id=str(response.get("channel") or conv.user_id))
             first = first or ts
         card = reply.scorecard if reply.kind is ReplyKind.SCORECARD else None
         if card is not None and CHART_PART not in posted:

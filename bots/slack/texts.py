@@ -26,6 +26,8 @@ SLACK_HELP = (
     "• Answer by replying in that thread, in text or with an audio clip.\n"
     "• Under each question: *Hint*, *Skip* and *End interview*. In the thread you can also type "
     "`hint`, `skip`, `repeat`, `pause`, `resume`, `retry` or `end`.\n"
+    "• `/mock-interview group ROLE [questions=N] [minutes=M]` in a channel opens a study group in a thread: "
+    "members join, answer each question privately, see the answers together and rate them.\n"
     "• `/mock-interview roles` lists the roles, `history` your interviews, `progress [ROLE]` your scores over time "
     "and weakest topics, `report ID` one whole, "
     "`end` finishes your open interview in this channel.\n"
@@ -66,6 +68,18 @@ TAILOR_FAILED = "Something went wrong on my side while reading your files. Pleas
 NO_FORM = "I couldn't open the form just now. Please type `/mock-interview tailor` again."
 FOREIGN_FILE = "That file's link points outside Slack, so I didn't open it. Upload the file here in Slack."
 ENDED = "Your interview is finished: the scorecard is in its thread."
+GROUP_IN_CHANNEL = "A study group runs in a channel's thread: type `/mock-interview group ROLE` in a channel."
+GROUP_THREAD = (
+    "This thread is a study group: messages here are not answers. Answer with the *Answer* button under the question "
+    "(it stays hidden until the round closes), or send me a voice note in our messages. Not a member? Press *Join* "
+    "under the next group's lobby."
+)
+NO_ANSWER_FORM = "I couldn't open the answer form just now. Please press *Answer* again."
+
+
+def group_parent(host: str, role_title: str) -> str:
+    """The channel line a study group's thread hangs from (role_title already defused)."""
+    return f":busts_in_silhouette: {mention(host)} opened a *{role_title}* study group · join in the thread"
 
 
 def outsider_note(owner: str) -> str:

@@ -84,7 +84,10 @@ class ThreadStarts:
 
     async def _begin_in_thread(self, at: Invocation, new: NewThread) -> None:
         shown = new.role_title or texts.TAILORED_TITLE
-        thread_ts = new.under or await self._post_parent(at, role_title=shown)
+        status = ":hourglass_flowing_sand: setting up…"
+        thread_ts = new.under or await self.post_parent(
+            at, render.parent_text(user_id=at.user, role_title=shown, status=status)
+        )
         if thread_ts is None:
             await at.tell(texts.CANNOT_POST)
             return
@@ -100,9 +103,9 @@ class ThreadStarts:
         if not new.under and not any(r.code is ReplyCode.STARTED for r in replies):
             await update_parent(at.client, conv, role_title=shown, status="could not start")
 
-    async def _post_parent(self, at: Invocation, *, role_title: str) -> str | None:
-        """Post the line the interview thread hangs from; its ts, or None where the app cannot post."""
-        text = render.parent_text(user_id=at.user, role_title=role_title, status=":hourglass_flowing_sand: setting up…")
+    async def post_parent(self, at: Invocation, text: str) -> str | None:
+        """Post the line a thread (an interview's, a study group's) hangs from; its ts, or None where the app cannot
+        post (a public channel the app is not in is joined first)."""
         for attempt in (1, 2):
             try:
                 parent = await at.client.chat_postMessage(

@@ -8,9 +8,13 @@ from datetime import datetime
 from core.domain.models import ConversationRef, utcnow
 from core.domain.replies import Reply
 from core.interview.group_voice import GroupVoice
-from core.interview.groups import Groups
+from core.interview.groups import Groups, refused
+from core.interview.parts import Parts
 from core.ports import FetchAudio, ReplySender
 from core.ports.groups import Addressed
+
+_CLOSED = "That question has closed, so this answer was not taken: answer the latest question instead."
+_MOVED_ON = "That button is under a question that has moved on: use the buttons under the latest one."
 
 
 class GroupMethods:
@@ -18,6 +22,7 @@ class GroupMethods:
 
     _groups: Groups
     _group_voice: GroupVoice
+    _parts: Parts
 
     async def _send(self, conv: ConversationRef, replies: list[Reply], sender: ReplySender | None) -> list[Reply]:
         raise NotImplementedError  # InterviewService's: through the outbox and the platform's sender
@@ -38,6 +43,10 @@ class GroupMethods:
         """What is wrong with a study group asked for (the role, questions 1–10, minutes 1–15), or None. For
         platforms that open a thread first: ask before, so no thread opens for nothing."""
         return self._groups.problem(role, questions, minutes)
+
+    async def group_here(self, place: ConversationRef) -> bool:
+        """Whether place's thread holds a study group: its messages are nobody's interview answers."""
+        return await self._parts.store.group_in_thread(place) is not None
 
     async def group_open(
         self, place: ConversationRef, *, role: str, questions: int | None = None, minutes: int | None = None,
@@ -67,9 +76,12 @@ class GroupMethods:
 
     async def group_answer(
         self, place: ConversationRef, text: str, *, source: str = "typed", event_id: str | None = None,
-        sender: ReplySender | None = None,
+        sender: ReplySender | None = None, round_number: int | None = None,
     ) -> list[Reply]:  # fmt: skip
-        """place's user answers the open question privately; the last expected answer reveals them all."""
+        """place's user answers the open question privately; the last expected answer reveals them all.
+        round_number: the question the answer was written for (a form opened under it), refused once another is."""
+        if (stale := await self._moved_on(place, round_number, event_id, _CLOSED)) is not None:
+            return await self._deliver(stale, sender)
         answered = await self._groups.answer(place, place.user_id, text, source=source, event_id=event_id)
         return await self._deliver(answered, sender)
 
@@ -84,11 +96,29 @@ class GroupMethods:
         return await self._deliver(rating, sender)
 
     async def group_control(
-        self, place: ConversationRef, action: str, *, event_id: str | None = None, sender: ReplySender | None = None
-    ) -> list[Reply]:
-        """The host's controls: "skip" the open question, "next" after a reveal, "end" the session now."""
+        self, place: ConversationRef, action: str, *, event_id: str | None = None, sender: ReplySender | None = None,
+        round_number: int | None = None,
+    ) -> list[Reply]:  # fmt: skip
+        """The host's controls: "skip" the open question, "next" after a reveal, "end" the session now.
+        round_number: the question the button was under, refused once another is the latest."""
+        if (stale := await self._moved_on(place, round_number, event_id, _MOVED_ON)) is not None:
+            return await self._deliver(stale, sender)
         act = {"skip": self._groups.skip, "next": self._groups.next, "end": self._groups.end}[action]
         return await self._deliver(await act(place, place.user_id, event_id=event_id), sender)
+
+    async def _moved_on(
+        self, place: ConversationRef, round_number: int | None, event_id: str | None, words: str
+    ) -> list[Addressed] | None:
+        """A refusal (said once per event) when round_number is no longer the session's latest question; None when
+        it is, or when none was given. A button or form is for the question it came with: a Skip under question 1,
+        or an answer written to it, must not act on question 2."""
+        if round_number is None:
+            return None
+        stored = await self._parts.store.group_in_thread(place)
+        if stored is None or len(stored.session.rounds) == round_number:
+            return None  # the change itself refuses what the session's state does not allow
+        claimed = event_id is None or await self._parts.store.claim_event(place.platform, event_id)
+        return [(place, refused(words))] if claimed else []
 
     async def group_voice(
         self, member: ConversationRef, audio: bytes | FetchAudio, *, filename: str, duration_s: float | None = None,
