@@ -84,11 +84,15 @@ class GroupMethods:
         return await self._deliver(rating, sender)
 
     async def group_control(
-        self, place: ConversationRef, action: str, *, event_id: str | None = None, sender: ReplySender | None = None
-    ) -> list[Reply]:
-        """The host's controls: "skip" the open question, "next" after a reveal, "end" the session now."""
-        act = {"skip": self._groups.skip, "next": self._groups.next, "end": self._groups.end}[action]
-        return await self._deliver(await act(place, place.user_id, event_id=event_id), sender)
+        self, place: ConversationRef, action: str, *, round_number: int | None = None, event_id: str | None = None,
+        sender: ReplySender | None = None,
+    ) -> list[Reply]:  # fmt: skip
+        """The host's controls: "skip" the open question, "next" after a reveal, "end" the session now; with
+        round_number (the round the control was shown under), a skip or next for a round gone by is refused."""
+        if action == "end":
+            return await self._deliver(await self._groups.end(place, place.user_id, event_id=event_id), sender)
+        act = {"skip": self._groups.skip, "next": self._groups.next}[action]
+        return await self._deliver(await act(place, place.user_id, event_id=event_id, at=round_number or 0), sender)
 
     async def group_voice(
         self, member: ConversationRef, audio: bytes | FetchAudio, *, filename: str, duration_s: float | None = None,
