@@ -24,7 +24,8 @@ DM_HELP = (
     "Type `delete my data` (or use `/mock-interview delete-my-data`) to erase your interviews for good; "
     "I ask you to confirm first.\n"
     f"In a server, `{COMMAND}` opens a thread for the interview, public so a study group can follow along, "
-    "or private with `private: True`."
+    "or private with `private: True`; `group: True` opens a study group there instead, whose members answer each "
+    "question privately, then see every answer scored and rate each other."
 )
 
 NO_INTERVIEW_DM = (
