@@ -149,18 +149,20 @@ class GroupMethods:
 
     @in_db_thread
     def answering_group_of(self, platform: str, workspace_id: str, user_id: str) -> StoredGroup | None:
-        """The session with a question open that user_id is a member of (the newest, should there be two)."""
+        """The session with a question open that user_id is a member of (the newest, should there be two); an empty
+        workspace_id (a DM that belongs to no workspace, as Discord's) looks in every workspace of the platform."""
         query = (
             select(GROUPS)
             .join(GROUP_MEMBERS, GROUP_MEMBERS.c.group_id == GROUPS.c.id)
             .where(
                 GROUP_MEMBERS.c.user_id == user_id,
                 GROUPS.c.platform == platform,
-                GROUPS.c.workspace_id == workspace_id,
                 GROUPS.c.phase == Phase.ANSWERING.value,
             )
             .order_by(GROUPS.c.updated_at.desc())
         )
+        if workspace_id:
+            query = query.where(GROUPS.c.workspace_id == workspace_id)
         with self.engine.begin() as conn:
             for row in conn.execute(query):
                 stored = _stored(row)

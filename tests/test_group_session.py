@@ -138,3 +138,16 @@ def test_a_session_survives_storage_as_json_whole() -> None:
                "answers": {"x": "no dict"}, "ratings": {"y": {"z": "5"}}}]}  # fmt: skip
     read = session_from_state(damaged, id="g", host="ana", role="ds", phase="rating", created_at=T0)
     assert len(read.rounds) == 1 and read.rounds[0].answers == {} and read.rounds[0].ratings == {"y": {}}
+
+
+def test_a_skip_or_next_shown_under_a_round_gone_by_is_refused() -> None:
+    session = _session("ben", planned=3)
+    session.start("ana", T0)
+    session.control("ana", 1)  # under the open question: fine
+    session.skip("ana")
+    session.next_round(T0)
+    with pytest.raises(GroupRefusal, match="moved on"):
+        session.control("ana", 1)  # a second click on question 1's Skip must not skip question 2
+    with pytest.raises(GroupRefusal, match="Only the host"):
+        session.control("ben", 2)
+    session.control("ana", 0)  # no round given: whichever is current

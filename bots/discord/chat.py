@@ -13,6 +13,7 @@ import discord
 from bots.discord import texts
 from bots.discord.daily import answer_daily
 from bots.discord.download import DownloadFailed, ForeignHost, Origin, TooLarge, allowed_origins, download
+from bots.discord.group_clicks import DirectReplies, routed
 from bots.discord.inbound import (
     PLATFORM,
     Answer,
@@ -114,15 +115,21 @@ async def handle_message(
     session: aiohttp.ClientSession,
     bot_user_id: int,
     in_flight: InFlight,
+    client: discord.Client,
 ) -> None:
     """Answer one message if it is the candidate's, exactly once however often Discord delivers it."""
     with in_flight.hold(message.id) as first:
         if first:
-            await _handle(message, service=service, session=session, bot_user_id=bot_user_id)
+            await _handle(message, service=service, session=session, bot_user_id=bot_user_id, client=client)
 
 
 async def _handle(
-    message: discord.Message, *, service: InterviewService, session: aiohttp.ClientSession, bot_user_id: int
+    message: discord.Message,
+    *,
+    service: InterviewService,
+    session: aiohttp.ClientSession,
+    bot_user_id: int,
+    client: discord.Client,
 ) -> None:
     conv = await conversation_of(message, service=service, bot_user_id=bot_user_id)
     if conv is None:
@@ -145,6 +152,12 @@ async def _handle(
         async with typing(message.channel):
             if in_dm and await answer_tailor(
                 message, conv=conv, event_id=event_id, service=service, session=session, sender=sender
+            ):
+                return
+            if (
+                in_dm
+                and isinstance(intent, VoiceAnswer)
+                and await _group_voice(intent, conv, event_id, service, session, client)
             ):
                 return
             daily = await service.daily_words(conv, intent.text) if in_dm and isinstance(intent, Answer) else None
@@ -224,6 +237,21 @@ async def _send_own(
             return
         message = report_message(str(report.document), interview_id=report.interview_id)
     await sender.post_own(conv, [message])
+
+
+async def _group_voice(
+    intent: VoiceAnswer, conv: ConversationRef, event_id: str, service: InterviewService,
+    session: aiohttp.ClientSession, client: discord.Client,
+) -> bool:  # fmt: skip
+    """A voice message by DM answering the sender's open study-group question: True when it was that (its notes,
+    "I heard …" among them, are messages of the DM; a reveal it brings goes to the group's thread)."""
+    note = intent.note
+    fetch = _fetcher(note, session, allowed_origins(service.settings.discord_api_url))
+    sender = DirectReplies(routed(client), conv)
+    taken = await service.group_voice(
+        conv, fetch, filename=note.filename, duration_s=note.duration_s, event_id=event_id, sender=sender
+    )
+    return taken is not None
 
 
 def _fetcher(note: AudioNote, session: aiohttp.ClientSession, allowed: frozenset[Origin]) -> FetchAudio:

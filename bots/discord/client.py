@@ -10,10 +10,11 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bots.discord import erase, texts
+from bots.discord import erase, group_clicks, texts
 from bots.discord.buttons import CommandButton, EraseButton, TryAgainButton
 from bots.discord.chat import InFlight, handle_message
 from bots.discord.delivery import NO_PINGS
+from bots.discord.group_buttons import GroupButton, GroupRating
 from bots.discord.inbound import dm_conv, thread_conv
 from bots.discord.invite import invite_url
 from bots.discord.replies import DiscordReplies, fixed
@@ -82,7 +83,7 @@ class InterviewBotMixin(_ClientBase):
 
     async def setup_hook(self) -> None:
         """Register the buttons, open the download session and publish the slash command."""
-        self.add_dynamic_items(CommandButton, EraseButton, TryAgainButton)
+        self.add_dynamic_items(CommandButton, EraseButton, TryAgainButton, GroupButton, GroupRating)
         self.session = aiohttp.ClientSession()
         self.sweeper.start()
         if self.sync_commands:
@@ -105,13 +106,33 @@ class InterviewBotMixin(_ClientBase):
         if me is None or self.session is None:
             return
         await handle_message(
-            message, service=self.service, session=self.session, bot_user_id=me.id, in_flight=self.in_flight
+            message,
+            service=self.service,
+            session=self.session,
+            bot_user_id=me.id,
+            in_flight=self.in_flight,
+            client=self,
         )
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """A tailoring form sent back (slash commands and buttons have handlers of their own)."""
+        """A tailoring form or a study group's answer form sent back (slash commands and buttons have handlers of
+        their own)."""
         if is_form_submission(interaction):
             await on_form_submission(interaction, self.service)
+        elif group_clicks.is_answer_form(interaction):
+            await group_clicks.on_answer_form(interaction, self.service)
+
+    async def on_group_button(
+        self, interaction: discord.Interaction[Any], action: str, group_id: str, round_number: int
+    ) -> None:
+        """A study group's button (Join, Leave, Start, Answer, Skip, Next, End): the service decides."""
+        await group_clicks.on_button(interaction, self.service, action, group_id, round_number)
+
+    async def on_group_rating(
+        self, interaction: discord.Interaction[Any], group_id: str, round_number: int, member: str, value: int
+    ) -> None:
+        """A rating chosen under a study group's reveal."""
+        await group_clicks.on_rating(interaction, self.service, round_number, member, value)
 
     async def on_command_button(self, interaction: discord.Interaction[Any], command: str, owner_id: int) -> None:
         """A Hint / Skip / Repeat / End / Retry click: the service decides (only the candidate's count, each click

@@ -9,6 +9,7 @@ from typing import Any
 import discord
 
 from bots.discord.buttons import controls_view
+from bots.discord.group_buttons import group_view
 from bots.discord.render import CONTENT_LIMIT, OutMessage
 
 # Nothing the bot sends pings anybody: user text is echoed (transcripts, scorecards) and must stay inert.
@@ -44,7 +45,10 @@ def message_kwargs(out: OutMessage, *, candidate_id: int) -> dict[str, Any]:
     if out.file is not None:
         name, data = out.file
         kwargs["file"] = discord.File(io.BytesIO(data if isinstance(data, bytes) else data.encode()), filename=name)
-    view = controls_view(out.buttons, user_id=candidate_id, try_again=out.try_again)
+    if out.group is not None:
+        view = group_view(out.group)
+    else:
+        view = controls_view(out.buttons, user_id=candidate_id, try_again=out.try_again)
     if view is not None:
         kwargs["view"] = view
     return kwargs

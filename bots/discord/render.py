@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from discord.utils import escape_mentions
 
+from bots.discord.group_render import GROUP_CODES, GroupControls, group_controls, group_text
 from core.coaching.scorecard import band, format_score
 from core.domain.commands import Command
 from core.domain.models import InterviewSummary
@@ -36,6 +37,7 @@ HEADER_DESCRIPTION_LIMIT = 3500
 QUESTION_BUTTONS: tuple[str, ...] = (Command.HINT, Command.SKIP, Command.REPEAT, Command.END)
 # Under the request to erase a person's data: "Delete my data" (danger) and "Cancel".
 ERASE_BUTTONS = ("erase", "keep")
+MORE_RATINGS = "Rate the other answers above:"  # over a big group's further rating selects
 _ANSWER_PREVIEW = 280
 _QUESTION_PREVIEW = 300
 _KIND_LABEL = {"question": "Question", "follow_up": "Follow-up", "hint": "Hint"}
@@ -53,6 +55,7 @@ class OutMessage:
     buttons: tuple[str, ...] = ()
     file: tuple[str, str | bytes] | None = None  # (filename, text or bytes) sent as an attachment
     try_again: tuple[tuple[str, int, str], ...] = ()  # (interview id, seq, label): "Try again" buttons
+    group: GroupControls | None = None  # a study group's buttons and rating selects
 
 
 def defuse(text: str) -> str:
@@ -64,12 +67,24 @@ def render_reply(reply: Reply) -> list[OutMessage]:
     """One reply as one or more messages; buttons go on the last piece."""
     if reply.kind is ReplyKind.SCORECARD and reply.scorecard is not None:
         return scorecard_messages(reply.scorecard)
+    if reply.code in GROUP_CODES:
+        return group_messages(reply)
     text = defuse(reply.text)
     if reply.kind is ReplyKind.ERROR:
         text = f"⚠️ {text}"
     buttons = QUESTION_BUTTONS if reply.is_question else tuple(a for a in reply.actions if a)
     pieces = split_text(text, CONTENT_LIMIT)
     return [OutMessage(content=p, buttons=buttons if i == len(pieces) - 1 else ()) for i, p in enumerate(pieces)]
+
+
+def group_messages(reply: Reply) -> list[OutMessage]:
+    """A study group's message: its controls under the last piece, and a big group's further rating selects in
+    messages of their own."""
+    out = [OutMessage(content=piece) for piece in split_text(group_text(reply), CONTENT_LIMIT)]
+    controls = group_controls(reply)
+    if out and controls:
+        out[-1] = dataclasses.replace(out[-1], group=controls[0])
+    return out + [OutMessage(content=MORE_RATINGS, group=more) for more in controls[1:]]
 
 
 def with_chart(messages: list[OutMessage], png: bytes, *, name: str) -> list[OutMessage]:

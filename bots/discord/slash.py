@@ -1,5 +1,6 @@
-"""`/mock-interview role:<choice> questions:<n> private:<bool> tailor:<bool>`: a thread in a server, or the DM it is
-used in; with tailor:True, a form for a job posting first."""
+"""`/mock-interview role:<choice> questions:<n> private:<bool> tailor:<bool> group:<bool> minutes:<n>`: a thread in a
+server, or the DM it is used in; with tailor:True, a form for a job posting first; with group:True, a study group's
+thread."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from discord import app_commands
 
 from bots.discord import erase, texts
 from bots.discord.delivery import NO_PINGS, message_kwargs
+from bots.discord.group_clicks import open_group
 from bots.discord.inbound import PLATFORM, PROGRESS, command_choices, is_delete_request
 from bots.discord.opening import start_where_used
 from bots.discord.progress import progress_messages
@@ -35,6 +37,8 @@ def _service(interaction: discord.Interaction[Any]) -> InterviewService:
     level="The seniority to interview at",
     review="Ask again the questions you answered worst, when they are due (1, 3, then 7 days later)",
     tailor="Paste a job posting (and your résumé) in a form: questions for that job; the role becomes optional",
+    group="Open a study group in a thread: members join, answer each question privately, then see and rate them all",
+    minutes="Study group only: minutes to answer each question (default 5)",
 )
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
 @app_commands.allowed_installs(guilds=True, users=False)
@@ -46,6 +50,8 @@ async def mock_interview(
     level: Optional[Literal["junior", "mid", "senior"]] = None,  # noqa: UP045
     review: bool = False,
     tailor: bool = False,
+    group: bool = False,
+    minutes: Optional[app_commands.Range[int, 1, 15]] = None,  # noqa: UP045
 ) -> None:
     """Start an interview: a thread in a server channel, or right here in a DM; or ask to delete one's data."""
     service = _service(interaction)
@@ -54,6 +60,9 @@ async def mock_interview(
         return
     if role is not None and role.strip().lower() == PROGRESS:
         await _send_progress(interaction, service)
+        return
+    if group:
+        await _open_group(interaction, service, role=role, questions=questions, minutes=minutes, alone=tailor or review)
         return
     if tailor:
         await show_form(interaction, service, role=role, questions=questions, private=private, review=review)
@@ -80,6 +89,19 @@ async def mock_interview(
 @mock_interview.autocomplete("role")
 async def _role_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=n, value=v) for n, v in command_choices(_service(interaction).catalog, current)]
+
+
+async def _open_group(
+    interaction: discord.Interaction[Any], service: InterviewService, *, role: str | None, questions: int | None,
+    minutes: int | None, alone: bool,
+) -> None:  # fmt: skip
+    """`/mock-interview group:True`: a study group's thread, or a private word on what is missing."""
+    problem = texts.GROUP_NOT_TAILORED if alone else texts.GROUP_ROLE_NEEDED if role is None else None
+    if problem is not None:
+        await interaction.response.send_message(problem, ephemeral=True)
+        return
+    assert role is not None
+    await open_group(interaction, service, role=role, questions=questions, minutes=minutes)
 
 
 async def _send_progress(interaction: discord.Interaction[Any], service: InterviewService) -> None:

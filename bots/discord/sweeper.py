@@ -1,5 +1,5 @@
-"""Carrying on after a crash on Discord, and the daily questions: interviews left mid-turn, replies stored but never
-marked sent, and the daily questions due.
+"""Carrying on after a crash on Discord, the daily questions and study groups' clocks: interviews left mid-turn,
+replies stored but never marked sent, the daily questions due, and study-group rounds whose time is up.
 
 Every worker sweeps every few seconds; what a stopped worker held longer than MOCK_INTERVIEW_RECOVER_AFTER is taken
 over by one of them. Discord has no message metadata to look a reply up by, so a reply posted in the instant between
@@ -8,15 +8,12 @@ Discord accepting it and the database recording it could be posted again; every 
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 
-from bots.discord.delivery import Sender
+from bots.discord.group_clicks import routed
 from bots.discord.inbound import PLATFORM
 from bots.discord.replies import DiscordReplies
 from bots.periodic import sweeper
-from core.domain.models import ConversationRef
 from core.interview.service import InterviewService
 
 
@@ -26,7 +23,7 @@ class DiscordSweeper:
     def __init__(self, client: discord.Client, service: InterviewService) -> None:
         self._client = client
         self._service = service
-        self._replies = DiscordReplies(self._sender_for)
+        self._replies = DiscordReplies(routed(client))
         self._periodic = sweeper("discord-sweeper", service, self.sweep)
 
     def start(self) -> None:
@@ -38,14 +35,9 @@ class DiscordSweeper:
         await self._periodic.stop()
 
     async def sweep(self) -> None:
-        """One pass: interviews left mid-turn, the daily questions due, then replies never marked sent."""
+        """One pass: interviews left mid-turn, the daily questions and study groups' deadlines due, then replies never
+        marked sent."""
         await self._service.recover(PLATFORM, self._replies)
         await self._service.send_daily(PLATFORM, self._replies)
+        await self._service.send_group_deadlines(PLATFORM, self._replies)
         await self._service.redeliver(PLATFORM, self._replies)
-
-    async def _sender_for(self, conv: ConversationRef) -> Sender:
-        """Sending into the interview's thread, or the DM channel."""
-        channel_id = int(conv.thread_id or conv.channel_id)
-        channel: Any = self._client.get_channel(channel_id) or await self._client.fetch_channel(channel_id)
-        send: Sender = channel.send
-        return send

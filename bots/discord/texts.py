@@ -24,7 +24,8 @@ DM_HELP = (
     "Type `delete my data` (or use `/mock-interview delete-my-data`) to erase your interviews for good; "
     "I ask you to confirm first.\n"
     f"In a server, `{COMMAND}` opens a thread for the interview, public so a study group can follow along, "
-    "or private with `private: True`."
+    "or private with `private: True`; `group: True` opens a study group there instead, whose members answer each "
+    "question privately, then see every answer scored and rate each other."
 )
 
 NO_INTERVIEW_DM = (
@@ -134,3 +135,34 @@ def document_too_large(size: int) -> str:
         f"That file is {size / 1_048_576:.1f} MB: far too large for a job posting or a résumé. Save it without "
         f"images, or paste the text with `{COMMAND} tailor:True`."
     )
+
+
+# Study groups (/mock-interview group:True). Discord's limits: a modal title or label of 45 characters, a
+# placeholder of 100, a thread name of 100.
+GROUP_ANSWER_LABEL = "Your answer (hidden until the reveal)"
+GROUP_ANSWER_PLACEHOLDER = "Type your answer; or close this and send me a voice message by DM instead"
+GROUP_ONLY_IN_SERVER = f"Study groups run in a server: use `{COMMAND} group:True` in a text channel."
+GROUP_ONLY_IN_THREAD = "Study group buttons work in the study group's thread."
+GROUP_ROLE_NEEDED = "Choose the role whose questions the study group practises (start typing to see them)."
+GROUP_NOT_TAILORED = "A study group asks a role's questions: `group` and `tailor` (or `review`) do not go together."
+
+
+def group_form_title(round_number: int) -> str:
+    """The answer form's title."""
+    return f"Your answer to question {round_number}"
+
+
+def rate_placeholder(number: int) -> str:
+    """The words in a rating select before anything is chosen: which numbered answer of the reveal it rates."""
+    return f"Rate answer {number} from 1 to 5" if number else "Rate this answer from 1 to 5"
+
+
+def group_thread_name(*, role_title: str, host: str) -> str:
+    """A study group's thread title, within Discord's 100 characters."""
+    name = f"{role_title} study group · {host}"
+    return name if len(name) <= 100 else name[:99] + "…"
+
+
+def group_started(*, host_mention: str, role_title: str, thread_mention: str) -> str:
+    """The answer to /mock-interview group:True: where the study group is."""
+    return f"{host_mention} opened a **{role_title}** study group: {thread_mention}. Press **Join** there to take part!"

@@ -214,6 +214,14 @@ class GroupSession:
             raise GroupRefusal(f"A rating is from {RATINGS[0]} to {RATINGS[1]}.")
         current.ratings.setdefault(rater, {})[rated] = value
 
+    def control(self, by: str, at: int) -> None:
+        """Whether the host may Skip or move on from round at (from 1; 0: whichever is current): a control under
+        a question that has moved on is refused, so a second click never skips or cuts short the next one."""
+        self._host_only(by)
+        current = self.current
+        if at and (current is None or current.index != at - 1):
+            raise GroupRefusal("That question has moved on: use the buttons under the latest one.")
+
     def skip(self, by: str) -> None:
         """The host skips the open round: it is not graded or counted."""
         self._host_only(by)

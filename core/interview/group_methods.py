@@ -14,7 +14,6 @@ from core.ports import FetchAudio, ReplySender
 from core.ports.groups import Addressed
 
 _CLOSED = "That question has closed, so this answer was not taken: answer the latest question instead."
-_MOVED_ON = "That button is under a question that has moved on: use the buttons under the latest one."
 
 
 class GroupMethods:
@@ -96,15 +95,15 @@ class GroupMethods:
         return await self._deliver(rating, sender)
 
     async def group_control(
-        self, place: ConversationRef, action: str, *, event_id: str | None = None, sender: ReplySender | None = None,
-        round_number: int | None = None,
+        self, place: ConversationRef, action: str, *, round_number: int | None = None, event_id: str | None = None,
+        sender: ReplySender | None = None,
     ) -> list[Reply]:  # fmt: skip
-        """The host's controls: "skip" the open question, "next" after a reveal, "end" the session now.
-        round_number: the question the button was under, refused once another is the latest."""
-        if (stale := await self._moved_on(place, round_number, event_id, _MOVED_ON)) is not None:
-            return await self._deliver(stale, sender)
-        act = {"skip": self._groups.skip, "next": self._groups.next, "end": self._groups.end}[action]
-        return await self._deliver(await act(place, place.user_id, event_id=event_id), sender)
+        """The host's controls: "skip" the open question, "next" after a reveal, "end" the session now; with
+        round_number (the round the control was shown under), a skip or next for a round gone by is refused."""
+        if action == "end":
+            return await self._deliver(await self._groups.end(place, place.user_id, event_id=event_id), sender)
+        act = {"skip": self._groups.skip, "next": self._groups.next}[action]
+        return await self._deliver(await act(place, place.user_id, event_id=event_id, at=round_number or 0), sender)
 
     async def _moved_on(
         self, place: ConversationRef, round_number: int | None, event_id: str | None, words: str

@@ -146,10 +146,11 @@ class Groups:
         whose = "your own answer" if rater == rated else "that answer"
         return await self._change(place, change, event_id=event_id, confirm=f"You rated {whose} {value}.")
 
-    async def skip(self, place: ConversationRef, by: str, *, event_id: str | None) -> list[Addressed]:
-        """The host skips the open question: it counts for nobody, and the next one comes."""
+    async def skip(self, place: ConversationRef, by: str, *, event_id: str | None, at: int = 0) -> list[Addressed]:
+        """The host skips the open question (round at, when given): it counts for nobody, and the next one comes."""
 
         async def change(session: GroupSession, now: datetime) -> list[Addressed]:
+            session.control(by, at)
             session.skip(by)
             played = session.rounds[-1]
             note = keyed(
@@ -159,12 +160,11 @@ class Groups:
 
         return await self._change(place, change, event_id=event_id)
 
-    async def next(self, place: ConversationRef, by: str, *, event_id: str | None) -> list[Addressed]:
-        """The host moves on from a reveal: the next question, or the end."""
+    async def next(self, place: ConversationRef, by: str, *, event_id: str | None, at: int = 0) -> list[Addressed]:
+        """The host moves on from a reveal (of round at, when given): the next question, or the end."""
 
         async def change(session: GroupSession, now: datetime) -> list[Addressed]:
-            if by != session.host:
-                raise GroupRefusal("Only the host of this session can do that.")
+            session.control(by, at)
             return await self._next(place, session, now)
 
         return await self._change(place, change, event_id=event_id)

@@ -53,7 +53,8 @@ class GroupStore(Protocol):
         claimed; False when another change came first (nothing stored), DuplicateEvent for an event seen."""
 
     async def answering_group_of(self, platform: str, workspace_id: str, user_id: str) -> StoredGroup | None:
-        """The session with a question open that user_id is a member of, or None."""
+        """The session with a question open that user_id is a member of, or None; an empty workspace_id (a DM that
+        belongs to no workspace, as Discord's) matches any of the platform's."""
 
     async def due_groups(self, platform: str, *, now: datetime, limit: int = 50) -> list[str]:
         """The ids of the platform's sessions with a deadline passed by now, the longest waiting first."""

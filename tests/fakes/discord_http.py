@@ -52,4 +52,8 @@ def snowflakes_as_strings(reference: dict[str, Any] | None) -> dict[str, Any] | 
 
 def public(message: dict[str, Any]) -> dict[str, Any]:
     """A stored message as the API returns it (without the fake's own bookkeeping)."""
-    return {k: v for k, v in message.items() if k not in ("allowed_mentions", "ephemeral", "loading", "files")}
+    return {
+        k: v
+        for k, v in message.items()
+        if k not in ("allowed_mentions", "ephemeral", "loading", "files", "answers_interaction")
+    }

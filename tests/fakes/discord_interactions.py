@@ -100,6 +100,16 @@ class InteractionsMixin:
         self.interactions[payload["token"]]["original"] = message["id"]
         return await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=channel.get("guild_id"))
 
+    async def choose(
+        self, user: dict[str, Any], message: dict[str, Any], custom_id: str, values: list[str]
+    ) -> dict[str, Any]:
+        """A user picks in a select menu on one of the bot's messages: INTERACTION_CREATE (type 3, a string select)."""
+        channel = self.channels[message["channel_id"]]
+        data = {"custom_id": custom_id, "component_type": 3, "values": values}
+        payload = self._interaction(3, user, channel, data, message=_public(message))
+        self.interactions[payload["token"]]["original"] = message["id"]
+        return await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=channel.get("guild_id"))
+
     def modal_shown(self, event: dict[str, Any]) -> dict[str, Any] | None:
         """The modal the bot answered an interaction with (callback type 9), if it did."""
         shown = (c["data"] for c in self.callbacks if c["interaction"] == event["d"]["id"] and c["type"] == 9)
@@ -135,6 +145,7 @@ class InteractionsMixin:
             message = self._store_message(payload["channel_id"], data, webhook_id=self.application_id)
             message["ephemeral"] = ephemeral
             message["loading"] = kind == 5
+            message["answers_interaction"] = payload["id"]
             state["original"] = message["id"]
             result["interaction"].update(
                 response_message_id=message["id"],
@@ -163,6 +174,7 @@ class InteractionsMixin:
         ephemeral = bool(int(body.get("flags") or 0) & p.EPHEMERAL_FLAG)
         message = self._store_message(state["payload"]["channel_id"], body, webhook_id=self.application_id)
         message["ephemeral"] = ephemeral
+        message["answers_interaction"] = state["payload"]["id"]  # for tests: which interaction it followed up
         return _json(_public(message))
 
     async def _edit_webhook_message(self, request: web.Request) -> web.Response:

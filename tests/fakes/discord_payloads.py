@@ -245,7 +245,12 @@ def check_message_body(body: dict[str, Any]) -> tuple[int, dict[str, Any]] | Non
     if len(rows) > 5 or any(len(row.get("components") or []) > 5 for row in rows):
         errors.update(_form_error("components", "BASE_TYPE_MAX_LENGTH", "Too many components."))
     for row in rows:
-        for item in row.get("components") or []:
+        inner = row.get("components") or []
+        if any(item.get("type") == 3 for item in inner) and len(inner) > 1:
+            errors.update(_form_error("components", "COMPONENT_LAYOUT_WIDTH_EXCEEDED", "A select fills its row."))
+        if any(item.get("type") == 3 and not 1 <= len(item.get("options") or []) <= 25 for item in inner):
+            errors.update(_form_error("components", "BASE_TYPE_BAD_LENGTH", "A select has 1 to 25 options."))
+        for item in inner:
             if len(item.get("custom_id") or "") > 100 or len(item.get("label") or "") > 80:
                 errors.update(_form_error("components", "BASE_TYPE_MAX_LENGTH", "Component field too long."))
     if errors:
