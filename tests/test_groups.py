@@ -3,6 +3,7 @@ the clock, reveals graded like solo answers, peer ratings, the host's controls, 
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import replace
 from datetime import timedelta
@@ -178,5 +179,44 @@ async def test_a_voice_note_by_dm_answers_the_open_question_once_and_is_shown_ba
             assert stored is not None and stored.session.rounds[0].answers["ben"].source == "voice"
             second = await service.group_voice(dm, audio, filename="v.ogg", event_id="v2")
             assert second is not None and "in already" in second[0].text and len(fake.transcriptions) == 1
+        finally:
+            await service.close()
+
+
+async def test_a_session_a_stopped_worker_finished_is_settled_by_the_sweeper(database_url: str) -> None:
+    service = make_service(database_url)
+    place = _thread()
+    try:
+        await _lobby_of_three(service, place, questions=1)
+        await service.group_start(place, event_id="start")
+        for user in ("ana", "ben", "cy"):
+            await service.group_answer(_as(place, user), GOOD, event_id=f"a-{user}")
+        stored = await store_of(service).group_in_thread(place)
+        assert stored is not None
+        finished = copy.deepcopy(stored.session)
+        finished.next_round(utcnow())  # the last round: finished, as a worker stores it before it settles
+        assert await store_of(service).save_group(stored, finished, [], lease_s=30, event_id=None)
+        assert await service.history(user_id="ben", platform=place.platform) == []  # the worker stopped here
+        await service.send_group_deadlines(place.platform, None)
+        assert len(await service.history(user_id="ben", platform=place.platform)) == 1
+        settled = await store_of(service).group_in_thread(place)
+        assert settled is not None and settled.session.settled
+    finally:
+        await service.close()
+
+
+async def test_the_model_s_grades_of_a_session_count_in_the_budget_when_it_ends(tmp_path: Path) -> None:
+    async with FakeOpenAI() as fake:
+        service = voice_service(tmp_path, fake)
+        place = _thread()
+        try:
+            await _lobby_of_three(service, place, questions=1)
+            await service.group_start(place, event_id="start")
+            for user in ("ana", "ben", "cy"):
+                await service.group_answer(_as(place, user), GOOD, event_id=f"a-{user}")
+            await service.group_control(place, "end", event_id="end")
+            [ben] = await service.history(user_id="ben", platform=place.platform)
+            totals = await store_of(service).usage_totals(ben.id)
+            assert totals.calls == 1 and totals.prompt_tokens > 0
         finally:
             await service.close()

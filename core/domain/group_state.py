@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from core.domain.groups import GroupAnswer, GroupSession, Phase, Round
-from core.domain.models import Grade
+from core.domain.models import Grade, Usage, utcnow
 
 
 def _time(value: Any) -> datetime | None:
@@ -22,6 +22,31 @@ def _grade(value: Any) -> Grade | None:
         return Grade.from_dict(value) if isinstance(value, dict) else None
     except (KeyError, TypeError, ValueError):
         return None
+
+
+_USAGE_COUNTS = ("prompt_tokens", "cached_tokens", "completion_tokens", "latency_ms")
+
+
+def _usage_data(usage: Usage | None) -> dict[str, Any] | None:
+    if usage is None:
+        return None
+    counts = {name: getattr(usage, name) for name in _USAGE_COUNTS}
+    return {"purpose": usage.purpose, "model": usage.model, "created_at": usage.created_at.isoformat(), **counts}
+
+
+def _usage(value: Any) -> Usage | None:
+    if not isinstance(value, dict) or not isinstance(value.get("model"), str):
+        return None
+    count = {name: v if isinstance(v := value.get(name), int) else 0 for name in _USAGE_COUNTS}
+    return Usage(
+        purpose=str(value.get("purpose", "grader")),
+        model=value["model"],
+        prompt_tokens=count["prompt_tokens"],
+        cached_tokens=count["cached_tokens"],
+        completion_tokens=count["completion_tokens"],
+        latency_ms=count["latency_ms"],
+        created_at=_time(value.get("created_at")) or utcnow(),
+    )
 
 
 def _strings(value: Any) -> list[str]:
@@ -50,6 +75,7 @@ def session_state(session: GroupSession) -> dict[str, Any]:
                         "at": a.at.isoformat(),
                         "source": a.source,
                         "grade": a.grade.to_dict() if a.grade else None,
+                        "usage": _usage_data(a.usage),
                     }
                     for user, a in r.answers.items()
                 },
@@ -77,6 +103,7 @@ def session_from_state(
                 at=_time(a.get("at")) or opened,
                 source=str(a.get("source", "typed")),
                 grade=_grade(a.get("grade")),
+                usage=_usage(a.get("usage")),
             )
             for user, a in (raw.get("answers") or {}).items()
             if isinstance(a, dict)

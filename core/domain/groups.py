@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from core.domain.models import ConversationRef, Grade
+from core.domain.models import ConversationRef, Grade, Usage
 
 MEMBERS = (2, 10)  # fewest to start, most to join (the session starts by itself when full)
 QUESTIONS = (1, 10, 3)  # fewest, most and default main questions
@@ -59,6 +59,7 @@ class GroupAnswer:
     at: datetime
     source: str = "typed"  # "typed" | "voice"
     grade: Grade | None = None
+    usage: Usage | None = None  # the grade's model call, recorded with the member's own interview at the end
 
     @property
     def score(self) -> int | None:

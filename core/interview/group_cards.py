@@ -75,6 +75,10 @@ class GroupCards:
                 )  # fmt: skip
             except DuplicateEvent:
                 continue
+            for played in rounds:  # the grades' model calls count in the day's budget from now on
+                answer = played.answers.get(user)
+                if answer is not None and answer.usage is not None:
+                    await self._parts.store.record_usage(interview.id, answer.usage)
             stored += [(interview.conv, reply) for reply in replies]
         return stored
 

@@ -190,8 +190,8 @@ class Groups:
                 session: GroupSession, at: datetime, place: ConversationRef = stored.place
             ) -> list[Addressed]:
                 due = session.due_at
-                if due is None or due > at:
-                    return []  # another worker acted on it a moment ago
+                if due is None or due > at or session.needs_settling:
+                    return []  # another worker acted on it a moment ago; or only settling is left (after the save)
                 if session.phase is Phase.ANSWERING:
                     return await self._reveal(place, session, at)
                 return await self._next(place, session, at)
@@ -280,13 +280,12 @@ class Groups:
         answer = played.answers[user]
         request = self._cards.grade_request(session, played, answer.text)
         try:
-            grade, _ = await coach.grader.grade(request)
+            grade, answer.usage = await coach.grader.grade(request)  # counted in the budget when the session ends
         except ModelError as exc:
             log.warning("group %s: a grade failed (%s); the built-in coach grades it", session.id, type(exc).__name__)
-            grade, _ = await self._parts.coaches.builtin.grader.grade(request)
+            grade, answer.usage = await self._parts.coaches.builtin.grader.grade(request)
             coach = self._parts.coaches.builtin
-        grade = coach.credit(apply_grade_rules(grade, answer=answer.text, kind=TurnKind.QUESTION))
-        answer.grade = grade
+        answer.grade = coach.credit(apply_grade_rules(grade, answer=answer.text, kind=TurnKind.QUESTION))
 
     async def _finished(self, place: ConversationRef, session: GroupSession) -> list[Addressed]:
         if session.phase is Phase.ENDED:
