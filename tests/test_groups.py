@@ -3,6 +3,7 @@ the clock, reveals graded like solo answers, peer ratings, the host's controls, 
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import uuid
 from dataclasses import replace
@@ -220,3 +221,18 @@ async def test_the_model_s_grades_of_a_session_count_in_the_budget_when_it_ends(
             assert totals.calls == 1 and totals.prompt_tokens > 0
         finally:
             await service.close()
+
+
+async def test_nine_members_pressing_join_at_once_are_all_taken_and_the_tenth_starts_it(database_url: str) -> None:
+    service = make_service(database_url)
+    place = _thread()
+    try:
+        await service.group_open(place, role="ds", questions=1, event_id="cmd")
+        joined = await asyncio.gather(
+            *(service.group_join(_as(place, f"m{i}"), event_id=f"join-{i}") for i in range(1, 10))
+        )
+        assert not any("busy" in r.text for replies in joined for r in replies)
+        stored = await store_of(service).group_in_thread(place)
+        assert stored is not None and len(stored.session.members) == 10 and stored.session.rounds
+    finally:
+        await service.close()

@@ -30,7 +30,9 @@ from core.ports.groups import Addressed, GroupExists
 
 log = logging.getLogger(__name__)
 
-_ATTEMPTS = 8  # compare-and-set tries before a change gives up (each lost try means another change went in)
+# Compare-and-set tries before a change gives up: ten members pressing Join at once on as many workers need up to
+# ten, each lost try meaning another change went in; a random pause that grows with each try spreads them out.
+_ATTEMPTS = 24
 Change = Callable[[GroupSession, datetime], Awaitable[list[Addressed]]]
 
 
@@ -208,9 +210,9 @@ class Groups:
         """Read the session of place's thread, apply change to a copy and store it by compare-and-set; a refusal
         is a private note (its event claimed, so a copy of it says nothing)."""
         store = self._parts.store
-        for _ in range(_ATTEMPTS):
-            stored = await store.group_in_thread(place)
-            if stored is None:
+        for attempt in range(_ATTEMPTS):
+            await asyncio.sleep(self._rng.uniform(0, 0.005 * attempt))
+            if (stored := await store.group_in_thread(place)) is None:
                 return [(place, refused("There is no study group in this thread."))]
             session = copy.deepcopy(stored.session)
             try:
