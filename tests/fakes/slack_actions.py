@@ -4,11 +4,9 @@ messages sent at the top of a person's DM with the app, exactly as Slack sends t
 from __future__ import annotations
 
 import itertools
-import uuid
 from typing import Any
 
-from tests.fakes.slack_payloads import APP_ID, thread_reply
-from tests.fakes.slack_server import TEAM_ID
+from tests.fakes.slack_payloads import action_payload, thread_reply
 
 _counter = itertools.count(1)
 
@@ -23,39 +21,17 @@ def select_action(
     select = next(e for e in found if e["action_id"] == action_id and e["type"] == "static_select")
     option = next(o for o in select["options"] if o["value"] == value)
     block = next(b for b in message["blocks"] if b.get("accessory") is select or select in b.get("elements", []))
-    return {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
-        "api_app_id": APP_ID,
-        "token": "legacy-verification-token",
-        "container": {
-            "type": "message",
-            "message_ts": message["ts"],
-            "channel_id": channel,
-            "is_ephemeral": False,
-            "thread_ts": message.get("thread_ts"),
-        },
-        "trigger_id": f"{next(_counter)}.1234567890.{uuid.uuid4().hex[:24]}",
-        "team": {"id": TEAM_ID, "domain": "fake"},
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "channel": {"id": channel, "name": "practice"},
-        "message": message,
-        "state": {
-            "values": {block.get("block_id", "b"): {action_id: {"type": "static_select", "selected_option": option}}}
-        },
-        "response_url": response_url,
-        "actions": [
-            {
-                "type": "static_select",
-                "action_id": action_id,
-                "block_id": block.get("block_id", "b"),
-                "selected_option": option,
-                "placeholder": select.get("placeholder"),
-                "action_ts": f"{1_790_100_000 + next(_counter)}.000200",
-            }
-        ],
+    block_id = block.get("block_id", "b")
+    action = {
+        "type": "static_select",
+        "action_id": action_id,
+        "block_id": block_id,
+        "selected_option": option,
+        "placeholder": select.get("placeholder"),
+        "action_ts": f"{1_790_100_000 + next(_counter)}.000200",
     }
+    state = {block_id: {action_id: {"type": "static_select", "selected_option": option}}}
+    return action_payload(message, action, state, user=user, channel=channel, response_url=response_url)
 
 
 def dm_message(text: str, *, user: str, channel: str, files: list[dict[str, Any]] | None = None) -> dict[str, Any]:

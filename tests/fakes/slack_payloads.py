@@ -147,6 +147,20 @@ def block_actions(
     button = next(
         e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == action_id
     )
+    action = {**button, "block_id": "mi", "action_ts": _ts()}
+    return action_payload(message, action, {}, user=user, channel=channel, response_url=response_url)
+
+
+def action_payload(
+    message: dict[str, Any],
+    action: dict[str, Any],
+    state: dict[str, Any],
+    *,
+    user: str,
+    channel: str,
+    response_url: str,
+) -> dict[str, Any]:
+    """A block_actions payload of one action taken on message (as the fake stored it), with the blocks' state."""
     return {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
@@ -165,9 +179,9 @@ def block_actions(
         "is_enterprise_install": False,
         "channel": {"id": channel, "name": "practice"},
         "message": message,
-        "state": {"values": {}},
+        "state": {"values": state},
         "response_url": response_url,
-        "actions": [{**button, "block_id": "mi", "action_ts": _ts()}],
+        "actions": [action],
     }
 
 
