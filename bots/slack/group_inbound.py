@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bots.slack.views import submission
+
 GROUP_PREFIX = "mi-group:"  # "mi-group:<action>", or "mi-group:rate:<member>" for a rating select
 ANSWER_FORM = "mi-group-answer"  # the Answer modal's callback_id
 ANSWER_BLOCK = "answer"
@@ -136,20 +138,15 @@ def answer_view(*, channel: str, thread_ts: str, round_number: int, heading: str
 
 def read_answer(body: dict[str, Any]) -> AnswerForm | None:
     """The answer a view_submission of the Answer form carries, or None for any other submission."""
-    view = body.get("view") or {}
-    user = str((body.get("user") or {}).get("id") or "")
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+    sent = submission(body)
+    if sent is None or sent.callback_id != ANSWER_FORM:
         return None
-    if view.get("callback_id") != ANSWER_FORM or not isinstance(meta, dict) or not user or not view.get("id"):
-        return None
+    meta = sent.meta
     channel, thread, number = str(meta.get("channel") or ""), str(meta.get("thread") or ""), meta.get("round")
     if not channel or not thread or not isinstance(number, int):
         return None
-    found = ((view.get("state") or {}).get("values") or {}).get(ANSWER_BLOCK) or {}
-    text = (found.get(ANSWER_BLOCK) or {}).get("value")
-    return AnswerForm(channel, thread, number, user, str(view["id"]), text if isinstance(text, str) else "")
+    text = (sent.values.get(ANSWER_BLOCK) or {}).get(ANSWER_BLOCK, {}).get("value")
+    return AnswerForm(channel, thread, number, sent.user, sent.view_id, text if isinstance(text, str) else "")
 
 
 def _plain(text: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bots.slack.views import submission
 from core.domain.tailoring import TailorRequest
 
 CALLBACK_ID = "mi-tailor"
@@ -84,17 +85,13 @@ def tailor_view(
 def read_form(body: dict[str, Any]) -> TailorForm | None:
     """The start a view_submission of the form asks for; None for a submission that is not the form's, or that
     does not say where it was asked from."""
-    view = body.get("view") or {}
-    user = str((body.get("user") or {}).get("id") or "")
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+    sent = submission(body)
+    if sent is None or sent.callback_id != CALLBACK_ID:
         return None
-    meta = meta if isinstance(meta, dict) else {}
-    channel, asked_by = str(meta.get("channel") or ""), str(meta.get("user") or user)
-    if view.get("callback_id") != CALLBACK_ID or not channel or not user or asked_by != user or not view.get("id"):
+    channel, asked_by = str(sent.meta.get("channel") or ""), str(sent.meta.get("user") or sent.user)
+    if not channel or asked_by != sent.user:
         return None
-    values = (view.get("state") or {}).get("values") or {}
+    values = sent.values
     posting = _value(values, POSTING_BLOCK).get("value")
     role = (_value(values, ROLE_BLOCK).get("selected_option") or {}).get("value")
     count = str(_value(values, QUESTIONS_BLOCK).get("value") or "").strip()
@@ -103,7 +100,7 @@ def read_form(body: dict[str, Any]) -> TailorForm | None:
         role=role if isinstance(role, str) and role else None,
         questions=int(count) if count.isdigit() else None,
     )
-    return TailorForm(channel, user, str(view["id"]), request)
+    return TailorForm(channel, sent.user, sent.view_id, request)
 
 
 def form_errors(block: str, problem: str) -> dict[str, Any]:
