@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-
-import docx
-from docx.table import Table
+from typing import TYPE_CHECKING
 
 from core.tailoring import problems
 from core.tailoring.sniffing import Kind
+
+if TYPE_CHECKING:
+    from docx.table import Table
 
 # A .docx is a ZIP of XML. Its text part is small; a part that unpacks past this is a decompression bomb, refused
 # before python-docx (and lxml) would expand it in memory.
@@ -18,6 +19,9 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 def docx_text(data: bytes, name: str) -> str:
     """The text of a .docx file's body, tables as rows of cells; DocumentProblem when it cannot be read."""
+    import docx  # here, not at the top: every CLI command would load it (0.13 s) to read no Word file
+    from docx.table import Table
+
     _check_unpacked_size(data, name)
     try:
         document = docx.Document(io.BytesIO(data))

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import io
 import logging
-
-from pypdf import PdfReader
+from typing import TYPE_CHECKING
 
 from core.tailoring import problems
 from core.tailoring.sniffing import Kind
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 
 def pdf_text(data: bytes, name: str, *, char_budget: int) -> tuple[str, int]:
     """The text of a PDF's pages and its page count; DocumentProblem when it cannot be read.
 
     Extraction stops once char_budget characters are in hand: the rest would be cut anyway."""
+    from pypdf import PdfReader  # here, not at the top: every CLI command would load it (0.2 s) to read no PDF
+
     try:
         reader = PdfReader(io.BytesIO(data))
         _open_encrypted(reader, name)
