@@ -19,7 +19,7 @@ from core.coaching.coach import Coach
 from core.coaching.rules import apply_grade_rules
 from core.domain import group_messages as say
 from core.domain import messages
-from core.domain.groups import QUESTIONS, GroupRefusal, GroupSession, Phase, Round
+from core.domain.groups import MINUTES, QUESTIONS, GroupRefusal, GroupSession, Phase, Round
 from core.domain.models import ConversationRef, TurnKind, utcnow
 from core.domain.replies import Reply, ReplyCode, info, keyed, private_note
 from core.domain.roles import RolePack, UnknownRole
@@ -58,8 +58,8 @@ class Groups:
         most = min(QUESTIONS[1], len(pack.questions))
         if questions is not None and not QUESTIONS[0] <= questions <= most:
             return f"A study group has 1 to {most} questions; you asked for {questions}."
-        if minutes is not None and not 1 <= minutes <= 15:
-            return f"A round lasts 1 to 15 minutes; you asked for {minutes}."
+        if minutes is not None and not MINUTES[0] <= minutes <= MINUTES[1]:
+            return f"A round lasts {MINUTES[0]} to {MINUTES[1]} minutes; you asked for {minutes}."
         return None
 
     async def open(
@@ -72,8 +72,8 @@ class Groups:
         count = questions or QUESTIONS[2]
         plan = [q.id for q in self._rng.sample(list(pack.questions), count)]
         session = GroupSession(
-            id=str(uuid.uuid4()), host=place.user_id, role=pack.id, planned=count, minutes=minutes or 5, plan=plan,
-            created_at=utcnow(),
+            id=str(uuid.uuid4()), host=place.user_id, role=pack.id, planned=count, plan=plan,
+            minutes=minutes or MINUTES[2], created_at=utcnow(),
         )  # fmt: skip
         session.join(place.user_id)
         lobby = [(place, self._lobby(session, pack))]
