@@ -13,7 +13,19 @@ import pytest
 
 from bots.discord import texts
 from core.domain.models import utcnow
-from tests.discord_group_support import CARD, LOBBY, QUESTION, REVEAL, answer, dm_of, latest, open_group, press, selects
+from tests.discord_group_support import (
+    CARD,
+    LOBBY,
+    QUESTION,
+    REVEAL,
+    answer,
+    dm_of,
+    latest,
+    open_group,
+    press,
+    selects,
+    told_once,
+)
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_harness import RunningBot, running_bot
 from tests.fakes.discord_server import FakeDiscord
@@ -48,7 +60,8 @@ async def bot(database_url: str) -> AsyncIterator[RunningBot]:
 async def test_the_deadline_closes_the_round_and_the_sweeper_posts_the_reveal_then_the_end(bot: RunningBot) -> None:
     fake, host, bea = bot.fake, p.user("host"), p.user("bea")
     thread, question = await _started(fake, host, bea)
-    await answer(fake, host, thread, question, TYPED)
+    # The deadline below must find the answer stored: wait for the bot to say so before moving the clock.
+    assert "Your answer is in" in await told_once(fake, await answer(fake, host, thread, question, TYPED))
     assert await bot.service.send_group_deadlines("discord", None, now=utcnow() + timedelta(seconds=30)) == 0
     # Past the minute: the round closes without bea; nothing is sent here, the bot's sweeper sends it.
     assert await bot.service.send_group_deadlines("discord", None, now=utcnow() + timedelta(minutes=2)) == 1
