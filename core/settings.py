@@ -84,7 +84,11 @@ class Settings(BaseSettings):
 
     # Discord.
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    # Shards: the total over all processes (a number or `auto`; DISCORD_SHARDS is its older name), and the ids this
+    # process opens (`0,1`, `2-3`); bots/discord/shards.py reads and checks them.
+    discord_shard_count: str | None = Field(default=None, validation_alias="DISCORD_SHARD_COUNT")
     discord_shards: str | None = Field(default=None, validation_alias="DISCORD_SHARDS")
+    discord_shard_ids: str | None = Field(default=None, validation_alias="DISCORD_SHARD_IDS")
     discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")
     discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
 

@@ -18,6 +18,7 @@ from bots.discord.group_buttons import GroupButton, GroupRating
 from bots.discord.inbound import dm_conv, thread_conv
 from bots.discord.invite import invite_url
 from bots.discord.replies import DiscordReplies, fixed
+from bots.discord.shards import ShardPlan
 from bots.discord.slash import mock_interview
 from bots.discord.sweeper import DiscordSweeper
 from bots.discord.tailor_form import is_form_submission, on_form_submission
@@ -87,7 +88,8 @@ class InterviewBotMixin(_ClientBase):
         self.session = aiohttp.ClientSession()
         self.sweeper.start()
         if self.sync_commands:
-            # A bulk overwrite is idempotent: every start (and every process) publishes the same definition.
+            # A bulk overwrite is idempotent, so every start publishes the definition; of several shard processes only
+            # the one holding shard 0 does (create_bot), since Discord rate-limits command updates per application.
             await self.tree.sync()
 
     async def on_ready(self) -> None:
@@ -197,11 +199,20 @@ class InterviewBot(InterviewBotMixin, discord.Client):
 
 
 class ShardedInterviewBot(InterviewBotMixin, discord.AutoShardedClient):
-    """Several shards in one process (DISCORD_SHARDS); the database is the only state they share."""
+    """Several shards in this process (all of DISCORD_SHARD_COUNT, or its DISCORD_SHARD_IDS); the database is the only
+    state they share, with each other and with other processes."""
 
     def __init__(
-        self, service: InterviewService, *, shard_count: int | None, sync_commands: bool = True, **options: Any
+        self,
+        service: InterviewService,
+        *,
+        shard_count: int | None,
+        shard_ids: list[int] | None = None,
+        sync_commands: bool = True,
+        **options: Any,
     ) -> None:
+        if shard_ids is not None:  # discord.py takes a list or no shard_ids at all (every shard of the count)
+            options["shard_ids"] = shard_ids
         super().__init__(
             intents=bot_intents(),
             max_messages=None,
@@ -212,13 +223,13 @@ class ShardedInterviewBot(InterviewBotMixin, discord.AutoShardedClient):
         self._setup_interview_bot(service, sync_commands=sync_commands)
 
 
-def create_bot(service: InterviewService, *, shards: str | None) -> discord.Client:
-    """The client for DISCORD_SHARDS: unset -> one connection; a number or `auto` -> AutoShardedClient."""
+def create_bot(service: InterviewService, plan: ShardPlan) -> discord.Client:
+    """The client for a shard plan: one plain connection, or an AutoShardedClient opening the plan's shards."""
     # The bot never joins voice channels (voice messages are plain attachments), so discord.py's warnings about
     # missing voice-channel libraries would only mislead whoever reads the log.
     discord.VoiceClient.warn_nacl = False
     discord.VoiceClient.warn_dave = False
-    if shards is None:
+    if not plan.sharded:
         return InterviewBot(service)
-    count = None if shards.strip().lower() == "auto" else int(shards)
-    return ShardedInterviewBot(service, shard_count=count)
+    ids = list(plan.ids) if plan.ids is not None else None  # discord.py indexes it and wants a list
+    return ShardedInterviewBot(service, shard_count=plan.count, shard_ids=ids, sync_commands=plan.holds_shard_0)

@@ -16,6 +16,7 @@ from discord.http import Route
 
 from bots.bootstrap import build_runtime
 from bots.discord.client import create_bot
+from bots.discord.shards import ShardSettingsError, shard_plan
 from core.interview.service import InterviewService
 from core.settings import Settings
 
@@ -39,10 +40,10 @@ def check_settings(settings: Settings) -> str | None:
         return MISSING_TOKEN
     if any(c.isspace() for c in token) or token.lower().startswith("bot "):
         return "DISCORD_TOKEN must be the bare bot token (no “Bot ” prefix, no spaces)."
-    shards = settings.discord_shards
-    if shards is not None and shards.strip().lower() != "auto":
-        if not shards.strip().isdigit() or int(shards) < 1:
-            return f"DISCORD_SHARDS must be a number of shards (1 or more) or `auto`, not “{shards}”."
+    try:
+        shard_plan(settings)
+    except ShardSettingsError as problem:
+        return str(problem)
     if settings.discord_api_url and yarl.URL(settings.discord_api_url).scheme not in ("http", "https"):
         return "DISCORD_API_URL must be an http(s) URL such as https://discord.com/api/v10."
     if settings.discord_gateway_url and yarl.URL(settings.discord_gateway_url).scheme not in ("ws", "wss"):
@@ -71,7 +72,7 @@ def discord_endpoints(settings: Settings) -> Iterator[None]:
 async def serve(settings: Settings, service: InterviewService, *, stop: asyncio.Event | None = None) -> int:
     """Run the bot on service until stop is set or the connection ends for good; the process exit code."""
     assert settings.discord_token is not None  # check_settings ran first
-    bot = create_bot(service, shards=settings.discord_shards)
+    bot = create_bot(service, shard_plan(settings))
     stop = stop or asyncio.Event()
     with discord_endpoints(settings):
         runner = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()))

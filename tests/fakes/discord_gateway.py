@@ -58,6 +58,7 @@ class FakeGateway:
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
         self.replayed: list[dict[str, Any]] = []  # events sent again on RESUME
+        self.dropped: list[dict[str, Any]] = []  # events of a shard no session had opened
         self.connect_queries: list[dict[str, str]] = []
         self.heartbeats = 0
         self.resume_overlap = 0  # events before the client's seq replayed on RESUME: at-least-once delivery
@@ -101,6 +102,9 @@ class FakeGateway:
             await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return None
         shard_id, shard_count = data.get("shard") or (0, 1)
+        if not 0 <= shard_id < shard_count:
+            await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return None
         session = Session(uuid.uuid4().hex, (shard_id, shard_count), intents, socket=conn)
         self.sessions[session.session_id] = session
         guilds = [g for g in self.server.guilds.values() if self.shard_of(g["id"], shard_count) == shard_id]
@@ -162,17 +166,29 @@ class FakeGateway:
 
     def session_for(self, guild_id: str | None) -> Session:
         """The session that carries events of this guild (or of DMs): a live one, else one waiting to be resumed."""
+        session = self._carrier(guild_id)
+        if session is None:
+            raise AssertionError(f"no gateway session for guild {guild_id}")
+        return session
+
+    def _carrier(self, guild_id: str | None) -> Session | None:
         # Discord keeps dispatching into a session whose client is reconnecting and replays it all on RESUME, so a
         # REST call made meanwhile (a thread created, a message sent) still succeeds and its event is not lost.
         waiting = [s for s in self.sessions.values() if s.socket is None]
         for session in [*self.live_sessions(), *reversed(waiting)]:
             if self.shard_of(guild_id, session.shard[1]) == session.shard[0]:
                 return session
-        raise AssertionError(f"no gateway session for guild {guild_id}")
+        return None
 
     async def dispatch(self, name: str, data: dict[str, Any], *, guild_id: str | None = None) -> dict[str, Any]:
         """Send an event on the shard that owns guild_id; returns the event with its sequence number."""
-        session = self.session_for(guild_id)
+        session = self._carrier(guild_id)
+        if session is None:
+            # No process opened that shard: Discord delivers the event to nobody, and the REST call behind it
+            # (a message the bot sent there) still succeeds.
+            event = {"op": DISPATCH, "t": name, "s": None, "d": data}
+            self.dropped.append(event)
+            return event
         await self._send_event(session, name, data)
         return session.events[-1]
 
