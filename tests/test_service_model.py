@@ -144,6 +144,27 @@ async def test_the_grader_prefix_is_one_cache_sized_text_for_every_role_and_answ
         await service.close()
 
 
+async def test_a_second_try_ends_after_its_answer_without_asking_the_interviewer(
+    tmp_path: Path, fake: FakeOpenAI
+) -> None:
+    service = model_service(tmp_path, fake)
+    conv = conv_for(f"u-{uuid.uuid4().hex[:6]}")
+    try:
+        await service.start(conv, role="law", questions=1)
+        first = await service.answer(conv, LONG_ANSWER)
+        card = first[-1].scorecard
+        assert card is not None
+        await service.try_again(conv, card.interview_id, 1)
+        moves_before = len(_chat_requests(fake, "interviewer_move"))
+        replies = await service.answer(conv, LONG_ANSWER)
+        assert replies[-1].kind is ReplyKind.SCORECARD
+        # No follow-up is allowed and no question is left: only the end remains, so no move is asked for.
+        assert len(_chat_requests(fake, "interviewer_move")) == moves_before
+        assert _chat_requests(fake, "answer_grade")  # the answer is still graded by the model
+    finally:
+        await service.close()
+
+
 async def test_answers_reach_the_grader_delimited_as_data(tmp_path: Path, fake: FakeOpenAI) -> None:
     service = model_service(tmp_path, fake)
     conv = conv_for(f"u-{uuid.uuid4().hex[:6]}")
