@@ -1,11 +1,17 @@
-"""Token cost of one 25-pair interview: our prompts against the naive approach, on the same transcript.
+"""Token cost and bill of one 25-pair interview: our prompts against the naive approach, on the same transcript.
 
     python -m bench.tokens [--json]
 
 Ours: the interview runs through InterviewService against the fake OpenAI server, which counts tokens the way it
-always does (4 characters a token, cached = the prefix shared with an earlier prompt, in 128-token steps from 1,024).
-Naive: the same transcript replayed as the web app did it: every turn resends the system prompt and the whole
-conversation so far, and one final call grades every answer. Both are measured by the same fake server.
+always does (4 characters a token, cached = the prefix shared with any of its recent prompts, in 128-token steps
+from 1,024, as OpenAI caches). Naive: the same transcript replayed as the web app did it: every turn resends the
+system prompt and the whole conversation so far, and one final call grades every answer. Each approach runs on a
+fake server of its own, so neither finds the other's prompts in the cache.
+
+The bill is in input-token equivalents: uncached prompt tokens count 1, cached ones 0.25 (OpenAI's gpt-4.1 family
+bills cached input at a quarter of the price). `billed` and `billed_ratio` count input only, as the issue that asked
+for them did; output is billed apart at 4 input tokens a token there, so `billed_with_output` adds the completion
+tokens at that rate (the fake's replies are of plausible length, not a model's, so read that figure more loosely).
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from core.domain.roles import load_catalog
 from core.settings import Settings
 from tests.fakes.openai_server import FakeOpenAI
 
+CACHED_RATE = 0.25  # a cached input token costs a quarter of an uncached one
+OUTPUT_RATE = 4.0  # an output token costs four uncached input tokens
 ROLE = "data-science"
 PAIRS = 25
 FOLLOW_UP = "What trade-offs did you weigh there, and what would you do differently next time?"
@@ -129,18 +137,27 @@ async def _naive(fake: FakeOpenAI, interview: Interview, pack_system: str) -> di
     return totals
 
 
+def billed(prompt: int, cached: int, completion: int = 0) -> float:
+    """Input-token equivalents: uncached prompt tokens at 1, cached at CACHED_RATE, completion at OUTPUT_RATE."""
+    return prompt - cached + CACHED_RATE * cached + OUTPUT_RATE * completion
+
+
 async def run() -> dict[str, Any]:
     """Run both approaches and return the figures."""
     async with FakeOpenAI() as fake:
         with tempfile.TemporaryDirectory() as folder:
             interview, usage = await _our_interview(fake, f"sqlite:///{Path(folder) / 'tokens.db'}")
-        ours = {
-            "prompt": usage.prompt_tokens,
-            "cached": usage.cached_tokens,
-            "completion": usage.completion_tokens,
-            "calls": usage.calls,
-        }
+    ours = {
+        "prompt": usage.prompt_tokens,
+        "cached": usage.cached_tokens,
+        "completion": usage.completion_tokens,
+        "calls": usage.calls,
+    }
+    async with FakeOpenAI() as fake:  # a cache of its own: the naive prompts find none of ours
         naive = await _naive(fake, interview, system_prompt(load_catalog().resolve(ROLE)))
+    ours_billed, naive_billed = billed(ours["prompt"], ours["cached"]), billed(naive["prompt"], naive["cached"])
+    ours_total = billed(ours["prompt"], ours["cached"], ours["completion"])
+    naive_total = billed(naive["prompt"], naive["cached"], naive["completion"])
     return {
         "pairs": len(interview.turns),
         "ours_prompt_tokens": ours["prompt"],
@@ -153,6 +170,12 @@ async def run() -> dict[str, Any]:
         "naive_calls": naive["calls"],
         "ratio": round(ours["prompt"] / naive["prompt"], 3),
         "uncached_ratio": round((ours["prompt"] - ours["cached"]) / (naive["prompt"] - naive["cached"]), 3),
+        "ours_billed": round(ours_billed),
+        "naive_billed": round(naive_billed),
+        "billed_ratio": round(ours_billed / naive_billed, 3),
+        "ours_billed_with_output": round(ours_total),
+        "naive_billed_with_output": round(naive_total),
+        "billed_with_output_ratio": round(ours_total / naive_total, 3),
     }
 
 

@@ -83,8 +83,11 @@ async def test_a_model_interview_generates_questions_grades_every_answer_and_rec
         # 1 opening + 4 moves + 4 grades + 1 summary; the last move is the plan's end, decided by the model too.
         assert usage.calls == len(fake.requests) == 10
         assert usage.prompt_tokens > 0 and usage.completion_tokens > 0
-        # Every prompt stays under the 1,024 tokens a provider needs before it caches anything.
-        assert usage.cached_tokens == 0 and max(_prompt_tokens(r["body"]) for r in fake.requests) < 1024
+        # The interviewer's prompts stay under the 1,024 tokens a provider needs before it caches anything (a
+        # prefix padded to that size costs more than it saves); the grader's pass it, and its fixed prefix is cached.
+        moves, grades = _chat_requests(fake, "interviewer_move"), _chat_requests(fake, "answer_grade")
+        assert max(map(_prompt_tokens, moves)) < 1024 < min(map(_prompt_tokens, grades))
+        assert usage.cached_tokens >= 1024 and usage.cached_tokens % 128 == 0
     finally:
         await service.close()
 
@@ -110,6 +113,54 @@ async def test_the_interviewer_prefix_is_byte_stable_and_history_is_not_resent(
         # The per-turn message stays small however long the interview gets.
         sizes = [len(m["messages"][-1]["content"]) for m in moves[RECENT_EXCHANGES + 1 :]]
         assert max(sizes) < 2 * min(sizes)
+    finally:
+        await service.close()
+
+
+async def test_the_grader_prefix_is_one_cache_sized_text_for_every_role_and_answer(
+    tmp_path: Path, fake: FakeOpenAI
+) -> None:
+    service = model_service(tmp_path, fake)
+    try:
+        for n, role in enumerate(("law", "data-science")):
+            conv = conv_for(f"u-{uuid.uuid4().hex[:6]}")
+            await service.start(conv, role=role, questions=2)
+            for part in "ab":
+                await service.answer(conv, f"Answer {n}{part}: {LONG_ANSWER}")
+                await service.drain()  # graded before the next answer, as a candidate's pace allows
+        grades = _chat_requests(fake, "answer_grade")
+        assert len(grades) == 4
+        systems = {g["messages"][0]["content"] for g in grades}
+        assert len(systems) == 1  # byte-identical: no role, level, question or answer in it
+        # Cached from 1,024 tokens on; real tokenizers give about 4.1 characters a token on this text, so a 3% margin
+        # over the fake's 4 keeps it past the threshold at a provider too.
+        assert len(systems.pop()) >= 4 * 1024 * 1.03
+        cached = [r["usage"]["prompt_tokens_details"]["cached_tokens"] for r in fake.requests if r["usage"]]
+        assert sum(cached) >= 3 * 1024  # every grade after the first finds the prefix cached
+        # Each grade still sees one answer only: a fresh context, nothing from earlier answers.
+        for grade in grades:
+            assert grade["messages"][-1]["content"].count("<candidate_answer>") == 1
+    finally:
+        await service.close()
+
+
+async def test_a_second_try_ends_after_its_answer_without_asking_the_interviewer(
+    tmp_path: Path, fake: FakeOpenAI
+) -> None:
+    service = model_service(tmp_path, fake)
+    conv = conv_for(f"u-{uuid.uuid4().hex[:6]}")
+    try:
+        await service.start(conv, role="law", questions=1)
+        first = await service.answer(conv, LONG_ANSWER)
+        card = first[-1].scorecard
+        assert card is not None
+        await service.try_again(conv, card.interview_id, 1)
+        moves_before = len(_chat_requests(fake, "interviewer_move"))
+        replies = await service.answer(conv, LONG_ANSWER)
+        assert replies[-1].kind is ReplyKind.SCORECARD
+        # No follow-up is allowed and no question is left: only the end remains, so no move is asked for.
+        assert len(_chat_requests(fake, "interviewer_move")) == moves_before
+        assert _chat_requests(fake, "answer_grade")  # the answer is still graded by the model
     finally:
         await service.close()
 

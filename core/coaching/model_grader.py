@@ -1,7 +1,7 @@
 """The model grader: one structured call per answer, with the answer delimited as data.
 
 The model judges each criterion of core.coaching.criteria after quoting the answer; our rule there, not the model,
-turns the levels into the score.
+turns the levels into the score. The instructions come first and never change, so providers cache them.
 """
 
 from __future__ import annotations
@@ -162,6 +162,10 @@ class ModelGrader:
             # Closing tags inside the answer must not end the data block early.
             answer=answer.replace("</candidate_answer>", "</ candidate_answer>"),
         )
+        # The system prompt is one text for every role, interview and answer, and just past the 1,024 tokens from
+        # which providers cache a prefix: every grade after the first pays a quarter for it, so its worked examples
+        # cost less than they would uncached at half the length. Everything about this answer comes after it, so
+        # each grade is still made in a fresh context (bench/tokens.py measures the bill).
         messages = [{"role": "system", "content": render("grader_system")}, {"role": "user", "content": user}]
         result = await self._chat.complete_json(
             purpose="grader",

@@ -160,7 +160,11 @@ class ModelInterviewer:
         self._max_pairs = max_pairs
 
     async def next_move(self, ctx: MoveContext) -> tuple[Move, Usage | None]:
-        """Ask the model for the next move."""
+        """Ask the model for the next move, unless the plan and the rules leave only the end."""
+        if ctx.instruction is Instruction.AFTER_ANSWER and not ctx.allow_follow_up and ctx.next_question is None:
+            # coerce_move would end it whatever the model said, and the note it would write is read by no later
+            # turn: a daily question or a second try ends without paying for a call.
+            return Move(Action.END, ""), None
         messages = [
             {"role": "system", "content": system_prompt(ctx.pack)},
             {"role": "user", "content": turn_prompt(ctx, max_pairs=self._max_pairs)},
