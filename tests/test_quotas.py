@@ -199,16 +199,17 @@ async def test_tokens_since_counts_one_workspace_from_its_start_time(store: SqlI
             "grader", "m", prompt_tokens=prompt, cached_tokens=prompt // 2, completion_tokens=completion, created_at=at
         )
 
-    await store.record_usage(here.id, usage(100, 20, midnight))  # counted from 00:00 exactly
+    await store.record_usage(here.id, usage(200, 20, midnight))  # counted from 00:00 exactly
     await store.record_usage(here.id, usage(1000, 1000, midnight - timedelta(seconds=1)))  # yesterday
-    await store.record_usage(neighbour.id, usage(3, 4, midnight + timedelta(hours=1)))
+    await store.record_usage(neighbour.id, usage(8, 4, midnight + timedelta(hours=1)))
     await store.record_usage(elsewhere.id, usage(5000, 0, midnight))
     await store.record_usage(other_platform.id, usage(7000, 0, midnight))
 
     total = await store.tokens_since(platform=platform, workspace_id=workspace, user_id=None, since=midnight)
-    assert total == 100 + 20 + 3 + 4  # cached tokens are part of the prompt, not added again
+    # Cached tokens are part of the prompt and count a quarter, as providers bill them: half of each prompt is cached.
+    assert total == (200 - 100 + 25 + 20) + (8 - 4 + 1 + 4)
     mine = await store.tokens_since(platform=platform, workspace_id=workspace, user_id=user, since=midnight)
-    assert mine == 120
+    assert mine == 145
     assert await store.tokens_since(platform=platform, workspace_id=fresh("T"), user_id=None, since=midnight) == 0
 
 
