@@ -43,13 +43,14 @@ test: $(STAMP) $(LOCAL_VOICE) system-tools
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## The benchmarks (about 15 minutes; PostgreSQL at 127.0.0.1:5432 for the load figures): figures, not pass/fail.
+## The benchmarks (about 25 minutes; PostgreSQL at 127.0.0.1:5432 for the load and scale-out figures): figures, not pass/fail.
 ## bench/RESULTS.md holds the last run's numbers. Each also runs alone: python -m bench.<name> [--json].
 bench: $(STAMP) $(LOCAL_VOICE)
 	$(BIN)/python -m bench.tokens
 	$(BIN)/python -m bench.scorecard
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.slack
+	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.grading
 	$(BIN)/python -m bench.local_speech
 	$(BIN)/python -m bench.charts
