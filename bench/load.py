@@ -38,7 +38,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.common import percentile, start_fake_model
-from bots.bootstrap import build_runtime
+from bots.bootstrap import build_runtime, event_loop_name, run_event_loop
 from core.domain.models import ConversationRef
 from core.ports import ChatModel, ChatResult
 from core.settings import Settings
@@ -147,6 +147,7 @@ async def _scenario(args: argparse.Namespace) -> dict[str, Any]:
     lag = [lag * 1000 for at, lag in samples.lag if window_started <= at <= window_ended]
     return {
         "interviews": args.one,
+        "loop": event_loop_name(),
         "turns": len(overhead),
         "turns_per_s": round(len(overhead) / (window_ended - window_started), 1),
         "overhead_p50_ms": round(percentile(overhead, 50), 2),
@@ -215,7 +216,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:
         args.think = tuple(args.think)
-        print(json.dumps(asyncio.run(_scenario(args))))
+        # Each scenario runs on the loop the bots run on: uvloop unless MOCK_INTERVIEW_UVLOOP=0.
+        print(json.dumps(run_event_loop(_scenario(args), uvloop=Settings().uvloop)))
         return
     fake, args.fake_url = start_fake_model(tuple(args.latency))
     rows = []
