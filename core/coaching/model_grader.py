@@ -12,7 +12,7 @@ from typing import Any
 
 from core.coaching.criteria import Criterion, combine, counted_level, parse_level, parse_number
 from core.coaching.flow import GradeRequest
-from core.coaching.injection import INJECTION_NOTE, screen_answer, screen_suspects
+from core.coaching.injection import INJECTION_NOTE, screen_suspects
 from core.coaching.offline import grade_offline
 from core.coaching.prompts import render
 from core.coaching.rules import clamp_score
@@ -125,7 +125,7 @@ class ModelGrader:
         interviewer, and the lower score stands: injected text can never lift a grade.
         """
         first, usage = await self._grade_once(request, request.answer)
-        screened = screen_answer(request.answer)
+        screened = request.screened
         if "injection" in first.flags and not screened.found:
             # The model saw something no pattern knows: leave out every sentence that speaks of grading.
             screened = screen_suspects(request.answer)
