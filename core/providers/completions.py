@@ -20,6 +20,12 @@ import openai
 import orjson
 
 _PATH = "/chat/completions"
+# The request options, built once: bearer auth as the SDK's own create() asks; the rest given as "not given", which
+# is what the SDK would otherwise deep-copy from its defaults on every call.
+_OPTIONS: Any = {
+    "security": {"bearer_auth": True},
+    **dict.fromkeys(("headers", "max_retries", "timeout", "post_parser"), openai.NOT_GIVEN),
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ def request_body(
 async def post_completion(client: openai.AsyncOpenAI, body: bytes) -> httpx2.Response:
     """POST body to the client's chat completions; raises the SDK's errors (APIStatusError and the rest)."""
     # cast_to=httpx2.Response: the SDK hands the response back as it came, without building a model of it.
-    return await client.post(_PATH, cast_to=httpx2.Response, content=body, options={"security": {"bearer_auth": True}})
+    return await client.post(_PATH, cast_to=httpx2.Response, content=body, options=_OPTIONS)
 
 
 def read_reply(response: httpx2.Response) -> Reply:
