@@ -20,6 +20,7 @@ import openai
 import orjson
 
 _PATH = "/chat/completions"
+_MAX_COUNT = 2**31 - 1  # more tokens than any model takes, and than the usage table's integer columns hold
 # The request options, built once: bearer auth as the SDK's own create() asks; the rest given as "not given", which
 # is what the SDK would otherwise deep-copy from its defaults on every call.
 _OPTIONS: Any = {
@@ -57,7 +58,10 @@ def request_body(
         body["temperature"] = temperature
     if max_tokens is not None:
         body["max_tokens"] = max_tokens
-    return orjson.dumps(body)
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # orjson.JSONEncodeError: a lone surrogate in some text, which \u escapes still carry
+        return json.dumps(body, separators=(",", ":")).encode()
 
 
 async def post_completion(client: openai.AsyncOpenAI, body: bytes) -> httpx2.Response:
@@ -105,8 +109,8 @@ def _mapping(value: object) -> Mapping[str, Any]:
 
 
 def _count(value: object) -> int:
-    """A token count as the server gave it: a whole number of at least 0, else 0 (never a crash)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+    """A token count as the server gave it, if it is a number from 0 to _MAX_COUNT; else 0 (never a crash)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= _MAX_COUNT:
         return 0
     return int(value)
 
