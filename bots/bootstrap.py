@@ -146,7 +146,7 @@ def build_runtime(
 
 
 def run_event_loop(main: Coroutine[Any, Any, T], *, uvloop: bool = True) -> T:
-    """asyncio.run(main), on uvloop (MOCK_INTERVIEW_UVLOOP, on by default) where it is installed: less CPU a turn."""
+    """asyncio.run(main), on uvloop (MOCK_INTERVIEW_UVLOOP, on by default) where it is installed."""
     factory: Callable[[], asyncio.AbstractEventLoop] | None = None
     if uvloop:
         try:
