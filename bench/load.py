@@ -9,6 +9,10 @@ Figures cover the time after a warm-up in which the interviews start:
 - overhead_p50/p95/p99_ms: a turn's wall time minus the model's own processing time (openai-processing-ms), so
   database work, the SDK, queueing and our code;
 - loop_lag_p99_ms: how late a 10 ms timer fires on the event loop;
+- cpu_ms_per_turn: the process's CPU time (user + system, every thread: the event loop and the store's database
+  thread, which runs SQLite in-process and psycopg2's side of PostgreSQL) over the measured window, divided by the
+  turns in it; the fake model's process is not counted. It holds the grading call beside each turn and the few
+  interview starts, and holds up on a busy machine where turns_per_s does not;
 - peak_rss_mb: the process's peak resident memory.
 A saturation run (no think time) gives the most turns per second one process sustains.
 """
@@ -34,7 +38,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.common import percentile, start_fake_model
-from bots.bootstrap import build_runtime
+from bots.bootstrap import build_runtime, event_loop_name, run_event_loop
 from core.domain.models import ConversationRef
 from core.ports import ChatModel, ChatResult
 from core.settings import Settings
@@ -89,6 +93,12 @@ async def _watch_loop(samples: Samples, stop: asyncio.Event) -> None:
         samples.lag.append((now, now - started - interval))
 
 
+def _cpu_s() -> float:
+    """This process's CPU seconds so far, user and system, over all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def _candidate(service: Any, n: int, samples: Samples, args: argparse.Namespace, stop: asyncio.Event) -> None:
     rng = random.Random(n)
     conv = ConversationRef("bench", "", f"c{n}", None, f"u{n}")
@@ -122,26 +132,29 @@ async def _scenario(args: argparse.Namespace) -> dict[str, Any]:
     )
     service = build_runtime(settings, rng=random.Random(1), observe_chat=TimedChat).service
     samples, stop = Samples(), asyncio.Event()
-    began = time.perf_counter()
     watcher = asyncio.create_task(_watch_loop(samples, stop))
     tasks = [asyncio.create_task(_candidate(service, n, samples, args, stop)) for n in range(args.one)]
-    await asyncio.sleep(args.duration)
+    await asyncio.sleep(args.warmup)
+    cpu_started, window_started = _cpu_s(), time.perf_counter()
+    await asyncio.sleep(args.duration - args.warmup)
+    cpu_s, window_ended = _cpu_s() - cpu_started, time.perf_counter()
     stop.set()
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, watcher, return_exceptions=True)
     await service.close()
-    since = began + args.warmup
-    overhead = [o * 1000 for at, o in samples.turns if at >= since]
-    lag = [lag * 1000 for at, lag in samples.lag if at >= since]
+    overhead = [o * 1000 for at, o in samples.turns if window_started <= at <= window_ended]
+    lag = [lag * 1000 for at, lag in samples.lag if window_started <= at <= window_ended]
     return {
         "interviews": args.one,
+        "loop": event_loop_name(),
         "turns": len(overhead),
-        "turns_per_s": round(len(overhead) / (args.duration - args.warmup), 1),
+        "turns_per_s": round(len(overhead) / (window_ended - window_started), 1),
         "overhead_p50_ms": round(percentile(overhead, 50), 2),
         "overhead_p95_ms": round(percentile(overhead, 95), 2),
         "overhead_p99_ms": round(percentile(overhead, 99), 2),
         "loop_lag_p99_ms": round(percentile(lag, 99), 2),
+        "cpu_ms_per_turn": round(cpu_s * 1000 / len(overhead), 2) if overhead else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "failed": samples.failed,
     }
@@ -203,7 +216,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:
         args.think = tuple(args.think)
-        print(json.dumps(asyncio.run(_scenario(args))))
+        # Each scenario runs on the loop the bots run on: uvloop unless MOCK_INTERVIEW_UVLOOP=0.
+        print(json.dumps(run_event_loop(_scenario(args), uvloop=Settings().uvloop)))
         return
     fake, args.fake_url = start_fake_model(tuple(args.latency))
     rows = []
@@ -223,9 +237,21 @@ def main() -> None:
     if args.json:
         headline = next((r for r in rows if r["interviews"] == 1000 and not r.get("saturation")), rows[0])
         best = max((r["turns_per_s"] for r in rows if r["backend"] == "sqlite"), default=None)
-        summary = {k: headline[k] for k in ("turns_per_s", "overhead_p50_ms", "overhead_p99_ms", "loop_lag_p99_ms")}
+        keys = ("turns_per_s", "overhead_p50_ms", "overhead_p99_ms", "loop_lag_p99_ms", "cpu_ms_per_turn")
+        summary = {k: headline[k] for k in keys}
         summary["peak_rss_mb"] = max(r["peak_rss_mb"] for r in rows)
-        print(json.dumps({**summary, "saturation_turns_per_s_sqlite": best, "scenarios": rows}))
+        saturated = [r for r in rows if r.get("saturation") and r["backend"] == "sqlite"]
+        cpu = saturated[0]["cpu_ms_per_turn"] if saturated else None
+        print(
+            json.dumps(
+                {
+                    **summary,
+                    "saturation_turns_per_s_sqlite": best,
+                    "saturation_cpu_ms_per_turn_sqlite": cpu,
+                    "scenarios": rows,
+                }
+            )
+        )
 
 
 def _print_progress(row: dict[str, Any], quiet: bool) -> None:
@@ -236,7 +262,8 @@ def _print_progress(row: dict[str, Any], quiet: bool) -> None:
     print(
         f"{row['backend']:<10} {row['interviews']:>5} interviews ({label}): {row['turns_per_s']:>7} turns/s, "
         f"overhead p50 {row['overhead_p50_ms']} ms p95 {row['overhead_p95_ms']} ms p99 {row['overhead_p99_ms']} ms, "
-        f"loop lag p99 {row['loop_lag_p99_ms']} ms, peak RSS {row['peak_rss_mb']} MB, failed {row['failed']}",
+        f"loop lag p99 {row['loop_lag_p99_ms']} ms, CPU {row['cpu_ms_per_turn']} ms/turn, "
+        f"peak RSS {row['peak_rss_mb']} MB, failed {row['failed']}",
         flush=True,
     )
 

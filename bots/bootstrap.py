@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from pydantic import SecretStr
 from sqlalchemy import Engine
@@ -26,6 +28,7 @@ from db.migrate import upgrade_database
 from db.store import SqlInterviewStore
 
 BUILTIN_COACH = "offline coach"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -140,3 +143,22 @@ def build_runtime(
         closers=[client.close for client in (chat, transcriber) if client is not None],
     )
     return Runtime(settings=settings, engine=engine, store=store, service=service)
+
+
+def run_event_loop(main: Coroutine[Any, Any, T], *, uvloop: bool = True) -> T:
+    """asyncio.run(main), on uvloop (MOCK_INTERVIEW_UVLOOP, on by default) where it is installed."""
+    factory: Callable[[], asyncio.AbstractEventLoop] | None = None
+    if uvloop:
+        try:
+            import uvloop as _uvloop  # a dependency everywhere but Windows, which it does not support
+        except ImportError:
+            pass
+        else:
+            factory = _uvloop.new_event_loop
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(main)
+
+
+def event_loop_name() -> str:
+    """The running event loop's kind, uvloop or asyncio: benchmarks report which they measured."""
+    return "uvloop" if type(asyncio.get_running_loop()).__module__.startswith("uvloop") else "asyncio"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import getpass
 import os
@@ -16,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bots.bootstrap import build_runtime
+from bots.bootstrap import build_runtime, run_event_loop
 from bots.logs import setup_logging
 from bots.terminal.documents import tailor_request
 from bots.terminal.group_demo import add_group_demo_parser, run_group_demo
@@ -271,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "progress": run_progress,
             "delete-my-data": _delete_my_data,
         }[args.command]
-        return asyncio.run(runner(settings, args))
+        return run_event_loop(runner(settings, args), uvloop=settings.uvloop)
     except RolePackError as exc:
         print(f"Broken role pack: {exc}", file=sys.stderr)
         return 2

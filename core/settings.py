@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     max_audio_seconds: float = Field(default=300.0, gt=0, validation_alias="MOCK_INTERVIEW_MAX_AUDIO_SECONDS")
     ffmpeg: str = Field(default="ffmpeg", validation_alias="MOCK_INTERVIEW_FFMPEG")
 
+    # The event loop the commands run on: uvloop where it is installed (not on Windows), else asyncio's own.
+    uvloop: bool = Field(default=True, validation_alias="MOCK_INTERVIEW_UVLOOP")
+
     # Slack: Socket Mode needs the app token; HTTP mode the signing secret; several workspaces the OAuth pair.
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")

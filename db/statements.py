@@ -35,6 +35,7 @@ OPEN_INTERVIEW = select(INTERVIEWS).where(
     IS_OPEN,
 )
 PLATFORM_OF = select(INTERVIEWS.c.platform).where(INTERVIEWS.c.id == bindparam("p_interview_id"))
+INSERT_USAGE = insert(USAGE)  # built once, like the others: a turn records two model calls' usage
 TURNS_OF = select(TURNS).where(TURNS.c.interview_id == bindparam("p_interview_id")).order_by(TURNS.c.seq)
 UPDATE_INTERVIEW = update(INTERVIEWS).where(INTERVIEWS.c.id == bindparam("p_interview_id"))
 UPDATE_OPEN_TURN = update(TURNS).where(
@@ -113,7 +114,7 @@ def write_header(conn: Connection, interview: Interview) -> None:
 def add_usage(conn: Connection, interview_id: str, usage: Usage) -> None:
     """Record one model call's usage."""
     conn.execute(
-        insert(USAGE),
+        INSERT_USAGE,
         {
             "interview_id": interview_id,
             "purpose": usage.purpose,

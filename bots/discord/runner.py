@@ -14,7 +14,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bots.bootstrap import build_runtime
+from bots.bootstrap import build_runtime, run_event_loop
 from bots.discord.client import create_bot
 from bots.discord.shards import ShardSettingsError, shard_plan
 from core.interview.service import InterviewService
@@ -116,4 +116,4 @@ def run_discord(settings: Settings) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    return asyncio.run(_main(settings))
+    return run_event_loop(_main(settings), uvloop=settings.uvloop)

@@ -11,7 +11,7 @@ import sys
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bots.bootstrap import build_runtime
+from bots.bootstrap import build_runtime, run_event_loop
 from bots.slack.app import EVENTS_PATH, build_slack_app, uses_oauth, web_application
 from bots.slack.startup import token_problem
 from core.settings import Settings
@@ -53,7 +53,7 @@ def run_slack(settings: Settings, *, http: bool = False, port: int = 3000, host:
         print(problem, file=sys.stderr)
         return 2
     with contextlib.suppress(KeyboardInterrupt):
-        return asyncio.run(_main(settings, http=http, port=port, host=host))
+        return run_event_loop(_main(settings, http=http, port=port, host=host), uvloop=settings.uvloop)
     return 0
 
 

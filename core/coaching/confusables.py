@@ -47,6 +47,8 @@ def folded(text: str) -> tuple[str, ...]:
     Both readings are needed: a zero-width space inside a word ("I\u200bgnore") hides the word, one between words
     ("Ignore\u200bprevious") hides the space.
     """
+    if text.isascii():
+        return (text,)  # nothing to fold: every disguise above is a character past ASCII
     decomposed = unicodedata.normalize("NFKD", _untagged(text))
     # Accents (and variation selectors) are combining marks: dropped, so "précédentes" reads "precedentes".
     letters = "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Mn")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Protocol
 
+from core.coaching.injection import Screened, screen_answer
 from core.domain.models import Grade, Interview, TurnKind, Usage
 from core.domain.roles import KeyPoint, Question, RolePack
 
@@ -67,6 +69,11 @@ class GradeRequest:
     key_points: tuple[KeyPoint, ...]  # what a strong answer covers
     main_question: str  # the main question this pair belongs to
     level: str | None = None
+
+    @cached_property
+    def screened(self) -> Screened:
+        """The answer without text aimed at the grader: screened once for the grader and the grade rules alike."""
+        return screen_answer(self.answer)
 
 
 class Grader(Protocol):

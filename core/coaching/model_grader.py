@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from core.coaching.criteria import Criterion, combine, counted_level, parse_level, parse_number
 from core.coaching.flow import GradeRequest
-from core.coaching.injection import INJECTION_NOTE, screen_answer, screen_suspects
+from core.coaching.injection import INJECTION_NOTE, screen_suspects
 from core.coaching.offline import grade_offline
 from core.coaching.prompts import render
 from core.coaching.rules import clamp_score
@@ -50,8 +51,12 @@ GRADE_SCHEMA: dict[str, Any] = {
 }
 
 
+_NON_WORDS = re.compile(r"\W+")
+
+
+@lru_cache(maxsize=32)  # reply_score squashes the same answer for each criterion's quotes, back to back
 def _squash(text: str) -> str:
-    return re.sub(r"\W+", " ", text.lower()).strip()
+    return _NON_WORDS.sub(" ", text.lower()).strip()
 
 
 def grounded_evidence(quotes: object, answer: str) -> tuple[str, ...]:
@@ -91,12 +96,17 @@ def reply_score(data: dict[str, Any], answer: str) -> tuple[int | None, tuple[st
 
 def grade_from_data(data: dict[str, Any], answer: str) -> Grade:
     """A Grade from the model's JSON (score 1 when it holds none: ModelGrader grades those another way)."""
+    return _graded(data, answer)[0]
+
+
+def _graded(data: dict[str, Any], answer: str) -> tuple[Grade, bool]:
+    """grade_from_data's Grade, and whether the reply held a score at all."""
     score, evidence = reply_score(data, answer)
     injected = data.get("injection_detected") is True
     feedback = _shown(data.get("feedback"))
     if injected and INJECTION_NOTE not in feedback:
         feedback = f"{feedback} {INJECTION_NOTE}".strip()
-    return Grade(
+    grade = Grade(
         score=score if score is not None else 1,
         feedback=feedback,
         strength=_shown(data.get("strength")),
@@ -105,6 +115,7 @@ def grade_from_data(data: dict[str, Any], answer: str) -> Grade:
         flags=("injection",) if injected else (),
         grader="model",
     )
+    return grade, score is not None
 
 
 def _shown(value: object) -> str:
@@ -125,7 +136,7 @@ class ModelGrader:
         interviewer, and the lower score stands: injected text can never lift a grade.
         """
         first, usage = await self._grade_once(request, request.answer)
-        screened = screen_answer(request.answer)
+        screened = request.screened
         if "injection" in first.flags and not screened.found:
             # The model saw something no pattern knows: leave out every sentence that speaks of grading.
             screened = screen_suspects(request.answer)
@@ -174,8 +185,8 @@ class ModelGrader:
             schema=GRADE_SCHEMA,
             temperature=GRADING_TEMPERATURE,
         )
-        grade = grade_from_data(result.data, answer)
-        if reply_score(result.data, answer)[0] is None:
+        grade, scored = _graded(result.data, answer)
+        if not scored:
             # Nothing in the reply says what the answer is worth: the built-in coach scores it, and says so.
             builtin = grade_offline(replace(request, answer=answer))
             flags = tuple(dict.fromkeys((*builtin.flags, *grade.flags)))

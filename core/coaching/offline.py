@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from core.coaching.flow import Action, GradeRequest, Instruction, Move, MoveContext
-from core.coaching.injection import INJECTION_NOTE, screen_answer
+from core.coaching.injection import INJECTION_NOTE
 from core.coaching.keypoints import measure_coverage, on_topic_words, topic_words, vocabulary
 from core.domain.models import Grade, Interview, TurnKind, Usage
 from core.domain.roles import KeyPoint
@@ -42,7 +42,7 @@ class OfflineGrader:
 
 def grade_offline(request: GradeRequest) -> Grade:
     """The deterministic offline grade of one answer; text aimed at the grader is cut out and earns nothing."""
-    screened = screen_answer(request.answer)
+    screened = request.screened
     grade = _grade_text(request, screened.text)
     if not screened.found:
         return grade

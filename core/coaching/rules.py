@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import SupportsFloat, SupportsIndex
 
-from core.coaching.injection import screen_answer
+from core.coaching.injection import Screened, screen_answer
 from core.domain.models import Grade, TurnKind
 from core.domain.text import is_stuck_answer, word_count
 
@@ -26,10 +26,14 @@ def clamp_score(value: object) -> int:
     return max(1, min(10, score))
 
 
-def apply_grade_rules(grade: Grade, *, answer: str, kind: TurnKind) -> Grade:
-    """The grade with the product's caps applied, and a line of feedback saying why a cap applied."""
+def apply_grade_rules(grade: Grade, *, answer: str, kind: TurnKind, screened: Screened | None = None) -> Grade:
+    """The grade with the product's caps applied, and a line of feedback saying why a cap applied.
+
+    screened: the answer already screened (GradeRequest.screened), which spares screening it again.
+    """
     score = clamp_score(grade.score)
-    answer = screen_answer(answer).text  # the caps judge what was said to the interviewer, not to the grader
+    # The caps judge what was said to the interviewer, not to the grader.
+    answer = (screened or screen_answer(answer)).text
     notes: list[str] = []
     if is_stuck_answer(answer):
         score = STUCK_SCORE

@@ -119,7 +119,9 @@ class Finisher:
             # The model failed on this answer again; the offline grade is honest and immediate.
             await self._record(interview.id, getattr(exc, "usage", None))
             grade, usage = await self._fallback.grade(request)
-        grade = coach.credit(apply_grade_rules(grade, answer=request.answer, kind=request.kind))
+        grade = coach.credit(
+            apply_grade_rules(grade, answer=request.answer, kind=request.kind, screened=request.screened)
+        )
         await self._store.save_grade(interview.id, turn.seq, grade, usage=usage)
         turn.grade = grade
 

@@ -94,7 +94,9 @@ class TurnSteps:
             log.warning("grading interview %s seq %s failed: %s", interview.id, turn.seq, type(exc).__name__)
             await self.record_usage(interview.id, exc.usage)
             return None  # left ungraded: graded again before the summary
-        grade = coach.credit(apply_grade_rules(grade, answer=request.answer, kind=request.kind))
+        grade = coach.credit(
+            apply_grade_rules(grade, answer=request.answer, kind=request.kind, screened=request.screened)
+        )
         await self._store.save_grade(interview.id, turn.seq, grade, usage=usage)
         return grade
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
+import httpx2
 import openai
-from openai.types.chat import ChatCompletion
-from openai.types.chat.completion_create_params import ResponseFormat
 
 from core.domain.models import Usage
 from core.ports import ChatResult, ModelOutputInvalid
+from core.providers.completions import Reply, post_completion, read_reply, request_body
 from core.providers.errors import endpoint, unavailable
 from core.providers.formats import LADDER, Mode, lower, next_rung, refuses_format, with_schema_hint
 from core.providers.jsonparse import missing_keys, parse_json_object
@@ -52,17 +51,6 @@ class Probe:
     mode: Mode
     model: str
     latency_ms: int
-
-
-class _RawReply(Protocol):
-    """What we read of the SDK's raw response: the headers, and the body parsed (a ChatCompletion, or plain text)."""
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        """The response headers."""
-
-    def parse(self) -> object:
-        """The body as the SDK decodes it."""
 
 
 class OpenAIChatModel:
@@ -131,10 +119,9 @@ class OpenAIChatModel:
         tokens = [0, 0, 0]  # prompt, cached, completion, summed over every reply we paid for
         mode, nudged = self._mode, False
         server_ms = 0  # the provider's own processing time over the replies, where it reports it
-        completion: object
         while True:
             try:
-                raw = await with_retries(
+                response = await with_retries(
                     self._create,
                     mode,
                     messages,
@@ -147,7 +134,6 @@ class OpenAIChatModel:
                     backoff=self._backoff,
                     purpose=purpose,
                 )
-                server_ms += _processing_ms(raw.headers)
             except openai.APIStatusError as exc:
                 below = next_rung(mode)
                 confirmed = self._mode_confirmed and mode == self._mode
@@ -163,14 +149,10 @@ class OpenAIChatModel:
                 raise unavailable(
                     exc, purpose, where=self._where, usage=self._paid(purpose, tokens, started, server_ms)
                 ) from None
-            # Only the decoding of a reply: any other ValueError (the HTTP client refusing the request) is no reply
-            # that could not be understood, and must not quietly hand the turn to the built-in coach.
-            try:
-                completion = raw.parse()
-            except ValueError:
-                completion = None  # a 200 whose body is not JSON: the SDK fails to decode it
-            self._remember(mode, completion)
-            data = _extract(completion, schema, tokens)
+            reply = read_reply(response)  # never raises: a body it cannot read is a reply not understood
+            server_ms += reply.processing_ms
+            self._remember(mode, reply)
+            data = _extract(reply, schema, tokens)
             usage = self._usage(purpose, tokens, started, server_ms)
             if data is not None:
                 return ChatResult(data=data, usage=usage)
@@ -208,11 +190,9 @@ class OpenAIChatModel:
         nudged: bool,
         temperature: float | None,
         max_tokens: int,
-    ) -> _RawReply:
-        request: list[Any] = list(messages)  # the SDK's message TypedDicts are stricter than dict[str, str]
-        # openai.omit leaves a parameter out of the request, as if it had not been passed.
-        response_format: ResponseFormat | openai.Omit = openai.omit
-        extra: dict[str, Any] = {}
+    ) -> httpx2.Response:
+        request = list(messages)
+        response_format: dict[str, Any] | None = None  # None leaves it out of the request
         if mode == "json_schema":
             response_format = {
                 "type": "json_schema",
@@ -222,25 +202,20 @@ class OpenAIChatModel:
             request = with_schema_hint(request, schema_name, schema)
             if mode == "json_object":
                 response_format = {"type": "json_object"}
-            elif mode == "json_object+schema":  # not in the SDK's types: sent as an extra body field
-                extra["response_format"] = {"type": "json_object", "schema": schema}
+            elif mode == "json_object+schema":  # not in the SDK's types; we encode the body, so it goes as is
+                response_format = {"type": "json_object", "schema": schema}
         if nudged:
             request.append({"role": "user", "content": _NUDGE.format(name=schema_name)})
         # A client made with temperature=None leaves it out (models that accept only their default) whatever is asked.
-        sent = (
-            openai.omit if self._temperature is None else temperature if temperature is not None else self._temperature
-        )
-        cap: int | openai.Omit = openai.omit if mode == "json_schema" else max_tokens
-        # The raw response, for the provider's processing-time header; parsed by the caller.
-        create = self._client.chat.completions.with_raw_response.create
-        return await create(
+        sent = None if self._temperature is None else temperature if temperature is not None else self._temperature
+        body = request_body(
             model=self.model,
             messages=request,
             response_format=response_format,
             temperature=sent,
-            max_tokens=cap,
-            extra_body=extra or None,
+            max_tokens=None if mode == "json_schema" else max_tokens,
         )
+        return await post_completion(self._client, body)
 
     def _step_down(self, below: Mode) -> Mode:
         """Remember at once that the server refused the rung above `below`; the rung to try next."""
@@ -249,11 +224,11 @@ class OpenAIChatModel:
             self._mode, self._mode_confirmed = below, False
         return self._mode
 
-    def _remember(self, mode: Mode, completion: object) -> None:
+    def _remember(self, mode: Mode, reply: Reply) -> None:
         if mode == self._mode:
             self._mode_confirmed = True
-        name = getattr(completion, "model", None) if isinstance(completion, ChatCompletion) else None
-        if isinstance(name, str) and name.strip():
+        name = reply.model
+        if name is not None and name.strip():
             self._reported = name.strip()[:200]  # a server's own label, shown in `check`; bounded
 
 
@@ -263,27 +238,13 @@ def pooled_http_client() -> openai.DefaultAioHttpClient:
     return openai.DefaultAioHttpClient()
 
 
-def _processing_ms(headers: Mapping[str, str]) -> int:
-    """OpenAI's `openai-processing-ms` header (0 when absent or not a number)."""
-    try:
-        return int(float(headers.get("openai-processing-ms", 0)))
-    except (TypeError, ValueError):
-        return 0
-
-
-def _extract(completion: object, schema: dict[str, Any], tokens: list[int]) -> dict[str, Any] | None:
+def _extract(reply: Reply, schema: dict[str, Any], tokens: list[int]) -> dict[str, Any] | None:
     """The reply's JSON object if it parses and has the required keys; adds the reply's usage to tokens."""
-    if not isinstance(completion, ChatCompletion):
-        return None  # the SDK hands back plain text when the body is not JSON
-    usage = completion.usage
-    if usage is not None:
-        details = usage.prompt_tokens_details
-        tokens[0] += usage.prompt_tokens or 0
-        tokens[1] += (details.cached_tokens or 0) if details is not None else 0
-        tokens[2] += usage.completion_tokens or 0
-    message = completion.choices[0].message if completion.choices else None
-    content = getattr(message, "content", None)
-    if not isinstance(content, str) or not content.strip():
+    tokens[0] += reply.prompt_tokens
+    tokens[1] += reply.cached_tokens
+    tokens[2] += reply.completion_tokens
+    content = reply.content
+    if content is None or not content.strip():
         return None
     data = parse_json_object(content)
     if data is None or missing_keys(data, schema):
