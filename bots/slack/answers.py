@@ -16,10 +16,13 @@ from bots.slack.daily import change_daily
 from bots.slack.files import DownloadFailed, FileDownloader, TooLarge
 from bots.slack.groups import StudyGroups
 from bots.slack.inbound import (
+    KEPT_MESSAGE,
+    KEPT_NEW,
     PLATFORM,
     AudioClip,
     ButtonPress,
     DirectMessage,
+    MessageEvent,
     ThreadMessage,
     audio_clip,
     classify_message,
@@ -53,9 +56,15 @@ class ThreadAnswers:
         """One `message` event (already acknowledged, and kept in the inbox when it is a thread message)."""
         event = body.get("event") or {}
         team = body.get("team_id") or event.get("team") or context.get("team_id") or ""
-        message = classify_message(event, team_id=team, bot_user_id=context.get("bot_user_id"))
+        kept = context.get(KEPT_MESSAGE)
+        if isinstance(kept, ThreadMessage) and kept.team_id == team:  # classified by the inbox middleware already
+            message: MessageEvent = kept
+        else:
+            message = classify_message(event, team_id=team, bot_user_id=context.get("bot_user_id"))
         if not isinstance(message, ThreadMessage):
             return
+        # The inbox took this delivery as the first of its event: it cannot have been handled before.
+        new = message is kept and context.get(KEPT_NEW) is True
         conv = thread_conv(message)
         origin = Origin(team, message.channel_id, message.ts, message.user_id, message.thread_ts)
         sender = SlackReplies(one_client(client), self.service, origin=origin)
@@ -70,7 +79,7 @@ class ThreadAnswers:
                     return
             elif await self.groups.in_group_thread(message, conv, sender):
                 return
-            await self._answer(message, conv, client=client, token=token, sender=sender)
+            await self._answer(message, conv, client=client, token=token, sender=sender, new=new)
         except Exception:
             log.exception("answer failed")
             await self.service.note(conv, texts.FAILED, event_id=None, sender=sender, problem=True)
@@ -113,7 +122,14 @@ class ThreadAnswers:
         return False
 
     async def _answer(
-        self, message: ThreadMessage, conv: ConversationRef, *, client: AsyncWebClient, token: str, sender: SlackReplies
+        self,
+        message: ThreadMessage,
+        conv: ConversationRef,
+        *,
+        client: AsyncWebClient,
+        token: str,
+        sender: SlackReplies,
+        new: bool = False,
     ) -> None:
         key = message.message_key
         if message.audio is not None:
@@ -129,7 +145,9 @@ class ThreadAnswers:
             )
             return
         unreadable = message.has_other_files and not message.text.strip()
-        await self.service.answer(conv, message.text, event_id=key, sender=sender, unreadable_file=unreadable)
+        await self.service.answer(
+            conv, message.text, event_id=key, sender=sender, unreadable_file=unreadable, new_event=new
+        )
 
     def _fetcher(self, clip: AudioClip, *, client: AsyncWebClient, token: str) -> FetchAudio:
         """How to download a clip, once the core has decided the answer can be taken."""

@@ -23,6 +23,10 @@ AUDIO_FILETYPES = ("m4a", "mp4", "webm", "mp3", "ogg", "wav", "aac")
 ACTION_PREFIX = "mi:"
 ERASE_PREFIX = "mi-erase:"  # the delete-my-data confirmation's buttons; apart from ACTION_PREFIX, which name interviews
 DELETE_MY_DATA = "delete-my-data"
+# Where the inbox middleware leaves, in bolt's context, the thread message it kept and whether this delivery is the
+# first the inbox saw: the listener reads both instead of classifying the event, and asking the database, again.
+KEPT_MESSAGE = "mi_kept_message"
+KEPT_NEW = "mi_kept_new"
 
 _QUESTION_KEYS = ("questions", "question", "q", "n")
 _LEVEL_KEYS = ("level",)

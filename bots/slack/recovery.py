@@ -19,7 +19,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bots.periodic import sweeper
-from bots.slack.inbound import PLATFORM, ThreadMessage, classify_message
+from bots.slack.inbound import KEPT_MESSAGE, KEPT_NEW, PLATFORM, ThreadMessage, classify_message
 from bots.slack.replies import ClientFor, SlackReplies
 from core.interview.service import InterviewService
 
@@ -46,7 +46,8 @@ def add_inbox(app: AsyncApp, service: InterviewService) -> None:
         message = kept_answer(req.body, bot_user_id=req.context.bot_user_id)
         if message is not None:
             # If this fails the request fails, and Slack delivers the event again: better than losing it.
-            await service.keep_event(PLATFORM, message.message_key, user_id=message.user_id, body=req.body)
+            new = await service.keep_event(PLATFORM, message.message_key, user_id=message.user_id, body=req.body)
+            req.context[KEPT_MESSAGE], req.context[KEPT_NEW] = message, new
         return await next()
 
 

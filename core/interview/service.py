@@ -114,13 +114,16 @@ class InterviewService(StartMethods, GroupMethods):
         event_id: str | None = None,
         sender: ReplySender | None = None,
         unreadable_file: bool = False,
+        new_event: bool = False,
     ) -> list[Reply]:
         """Take a typed answer (or a command word); an event handled already gets no reply. unreadable_file: the
-        message carried a file that is not a recording, which cannot be taken as an answer."""
+        message carried a file that is not a recording, which cannot be taken as an answer. new_event: the platform's
+        inbox has just kept the event for the first time, so it cannot have been handled (no need to ask the store
+        before showing progress; the unit of work still decides)."""
         text = clean_text(text)
         if command := parse_command(text):
             return await self.command(conv, command, event_id=event_id, sender=sender)
-        if await self._handled(conv.platform, event_id, sender):
+        if not new_event and await self._handled(conv.platform, event_id, sender):
             return []
         async with self._working(sender), self._lock(conv):
             replies = await self._answers.typed(conv, text, event_id=event_id, unreadable_file=unreadable_file)
