@@ -11,10 +11,14 @@ from core.domain.models import utcnow
 from core.ports import DuplicateEvent
 from db.executor import in_db_thread
 from db.statements import EVENTS, INSERT_EVENT_OF_INTERVIEW, PLATFORM_OF
-from db.tables import InboxRow, ProcessedEventRow, StartLockRow, table_of
+from db.tables import InboxRow, StartLockRow, table_of
 
 START_LOCKS = table_of(StartLockRow)
 INBOX = table_of(InboxRow)
+# Built once (db/statements.py says why): asked before showing progress on every redelivered event.
+EVENT_SEEN = select(EVENTS.c.event_id).where(
+    EVENTS.c.platform == bindparam("p_platform"), EVENTS.c.event_id == bindparam("p_event_id")
+)
 EVENT_KEY = "pk_processed_events"
 _EVENT_COLUMNS = "processed_events.platform, processed_events.event_id"
 
@@ -104,11 +108,8 @@ class EventMethods:
     @in_db_thread
     def event_seen(self, platform: str, event_id: str) -> bool:
         """Whether a platform event id was recorded already."""
-        query = select(ProcessedEventRow.event_id).where(
-            ProcessedEventRow.platform == platform, ProcessedEventRow.event_id == event_id
-        )
         with self.engine.begin() as conn:
-            return conn.execute(query).first() is not None
+            return conn.execute(EVENT_SEEN, {"p_platform": platform, "p_event_id": event_id}).first() is not None
 
     @in_db_thread
     def claim_start(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.domain.group_state import session_from_state, session_state
@@ -22,6 +22,13 @@ from db.tables import GroupMemberRow, GroupSessionRow, table_of
 
 GROUPS = table_of(GroupSessionRow)
 GROUP_MEMBERS = table_of(GroupMemberRow)
+# Built once, as the turn's statements are (db/statements.py): every thread message on Slack asks it.
+GROUP_IN_THREAD = select(GROUPS).where(
+    GROUPS.c.platform == bindparam("p_platform"),
+    GROUPS.c.workspace_id == bindparam("p_workspace_id"),
+    GROUPS.c.channel_id == bindparam("p_channel_id"),
+    GROUPS.c.thread_key == bindparam("p_thread_key"),
+)
 
 
 class _Lost(Exception):
@@ -103,14 +110,14 @@ class GroupMethods:
     @in_db_thread
     def group_in_thread(self, place: ConversationRef) -> StoredGroup | None:
         """The session of place's thread, or None."""
-        query = select(GROUPS).where(
-            GROUPS.c.platform == place.platform,
-            GROUPS.c.workspace_id == place.workspace_id,
-            GROUPS.c.channel_id == place.channel_id,
-            GROUPS.c.thread_key == (place.thread_id or ""),
-        )
+        params = {
+            "p_platform": place.platform,
+            "p_workspace_id": place.workspace_id,
+            "p_channel_id": place.channel_id,
+            "p_thread_key": place.thread_id or "",
+        }
         with self.engine.begin() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(GROUP_IN_THREAD, params).first()
         return _stored(row) if row else None
 
     @in_db_thread
