@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from core.domain.models import InterviewStatus, TurnKind
-from core.domain.replies import ReplyKind
+from core.domain.replies import Reply, ReplyKind
 from core.interview.service import InterviewService
+from core.ports import OutboxItem
 from tests.support import conv_for, make_service, planned, store_of, strong_answer
 
 
@@ -250,3 +251,37 @@ async def test_escape_sequences_and_control_characters_are_not_answers(service: 
     await service.answer(conv, "Duplicate \x1b[31mkeys\x1b[0m fan out\x00 rows.")
     interview = await store_of(service).get_open_interview(conv)
     assert interview is not None and interview.turns[1].answer == "Duplicate keys fan out rows."
+
+
+class _Recorder:
+    """A ReplySender that notes what it is asked to do."""
+
+    def __init__(self) -> None:
+        self.sent: list[OutboxItem] = []
+        self.progress: list[bool] = []
+
+    async def send(self, item: OutboxItem) -> str | None:
+        self.sent.append(item)
+        return f"ts{len(self.sent)}"
+
+    async def tell(self, note: Reply) -> None:
+        pass
+
+    async def working(self, on: bool) -> None:
+        self.progress.append(on)
+
+
+async def test_a_new_event_skips_the_handled_check_but_is_still_answered_once(service: InterviewService) -> None:
+    conv = conv_for(_user(), platform="slack")
+    await service.start(conv, role="ds", questions=2)
+    first, again, told_new = _Recorder(), _Recorder(), _Recorder()
+    assert await service.answer(conv, "An answer about joins and duplicate keys.", event_id="Ev9", sender=first)
+    assert first.progress == [True, False] and first.sent
+    assert await service.answer(conv, "An answer about joins and duplicate keys.", event_id="Ev9", sender=again) == []
+    assert again.progress == [] and not again.sent  # a copy: asked the store, and shows nothing
+    # Told (wrongly) that a copy is new: progress shows, but the unit of work still answers it once.
+    text = "An answer about joins and duplicate keys."
+    assert await service.answer(conv, text, event_id="Ev9", sender=told_new, new_event=True) == []
+    assert told_new.progress == [True, False] and not told_new.sent
+    interview = await store_of(service).get_open_interview(conv)
+    assert interview is not None and sum(1 for t in interview.turns if t.answer) == 1
