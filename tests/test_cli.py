@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import chdir, redirect_stderr, redirect_stdout
 from pathlib import Path
 from unittest import mock
 
@@ -37,12 +37,13 @@ def run_cli(args: list[str], env: dict[str, str], stdin: str = "", timeout: floa
     return subprocess.run(CLI + args, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
 
 
-def call_cli(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:
+def call_cli(args: list[str], env: dict[str, str], stdin: str = "", *, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """What run_cli gives, from bots.cli.main in this process: env as the whole environment, stdin piped in (not a
     terminal), standard output and error captured, and the exit status (argparse's SystemExit included)."""
     out, err = io.StringIO(), io.StringIO()
     environ = {"COLUMNS": "80", **env}  # a child's output is a pipe: 80 columns, whatever terminal pytest is in
     with (
+        chdir(cwd),
         mock.patch.dict(os.environ, environ, clear=True),
         mock.patch.object(sys, "stdin", io.StringIO(stdin)),
         redirect_stdout(out),
