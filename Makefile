@@ -36,12 +36,12 @@ system-tools:
 	    echo "ffmpeg is not installed: install it (apt-get install ffmpeg, brew install ffmpeg) for the voice tests."; \
 	  fi; }
 
-## Lint, type-check (strict on core/), then the whole test suite.
+## Lint, type-check (strict on core/), then the whole test suite, one pytest worker per core (PYTEST_ARGS="-n 0": one process).
 test: $(STAMP) $(LOCAL_VOICE) system-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 ## The benchmarks (about 25 minutes; PostgreSQL at 127.0.0.1:5432 for the load and scale-out figures): figures, not pass/fail.
 ## bench/RESULTS.md holds the last run's numbers. Each also runs alone: python -m bench.<name> [--json].

@@ -168,6 +168,7 @@ async def _practice(settings: Settings, args: argparse.Namespace) -> int:
             tailor=tailor,
             reader=LineReader(sys.stdin, interactive=interactive, out=sys.stdout),
             style=style,
+            out=sys.stdout,  # the current one (run_practice's default is the one at import)
             # A model turn takes seconds: show that something is happening.
             on_wait=(lambda: print(style.dim("…"), flush=True)) if interactive and settings.uses_model else None,
         )

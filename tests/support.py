@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import weakref
@@ -13,7 +14,7 @@ import pytest
 from bots.bootstrap import Runtime, build_runtime
 from core.domain.models import ConversationRef, Interview
 from core.domain.replies import Reply
-from core.domain.roles import Question, RolePack
+from core.domain.roles import Question, RoleCatalog, RolePack, load_catalog
 from core.interview.service import InterviewService
 from core.ports import OutboxItem
 from core.settings import Settings
@@ -40,8 +41,17 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
 _RUNTIMES: weakref.WeakKeyDictionary[InterviewService, Runtime] = weakref.WeakKeyDictionary()
 
 
+@functools.cache
+def bundled_catalog() -> RoleCatalog:
+    """The bundled role packs, read and validated once per test run (about 0.1 s a time): a test service built with
+    no roles folder of its own shares them. The packs are frozen, and tests/test_roles.py checks the loading itself."""
+    return load_catalog()
+
+
 def runtime_for(settings: Settings, *, seed: int = 7, **kwargs: Any) -> Runtime:
     """build_runtime with a seeded question plan, remembered for store_of()."""
+    if settings.roles_dir is None:
+        kwargs.setdefault("catalog", bundled_catalog())
     runtime = build_runtime(settings, rng=random.Random(seed), **kwargs)
     _RUNTIMES[runtime.service] = runtime
     return runtime

@@ -6,7 +6,6 @@ import io
 import os
 import re
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from PIL import Image
 
 from core.interview.charts import DPI, SIZE_IN
 from tests.support import conv_for, make_service, store_of
+from tests.test_cli import call_cli
 
 ANSWER = "I would check the data grain and the join keys first, because a one to many join duplicates rows. " * 2
 
@@ -71,23 +71,20 @@ async def test_the_progress_chart_draws_every_finished_interview(database_url: s
 
 
 def test_png_output_needs_a_file_and_is_written_there(tmp_path: Path) -> None:
+    # mock-interview in this process (test_cli and test_progress run report and progress as real processes).
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path)}
     env.pop("OPENAI_API_KEY", None)
-    root = Path(__file__).resolve().parents[1]
 
-    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run(
-            [sys.executable, "-m", "bots.cli", *args], input=stdin.encode(), capture_output=True, env=env, cwd=root,
-            timeout=90, check=False,
-        )  # fmt: skip
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return call_cli(list(args), env, stdin)
 
     assert (
         run("practice", "--role", "law", "--questions", "1", "--user", "ada", stdin=f"{ANSWER}\nend\n").returncode == 0
     )
-    listing = run("history", "--user", "ada").stdout.decode().splitlines()
+    listing = run("history", "--user", "ada").stdout.splitlines()
     interview_id = listing[1].split()[0]
     refused = run("report", interview_id, "--format", "png")
-    assert refused.returncode == 2 and b"--output" in refused.stderr and refused.stdout == b""
+    assert refused.returncode == 2 and "--output" in refused.stderr and refused.stdout == ""
     card, chart = tmp_path / "card.png", tmp_path / "progress.png"
     assert run("report", interview_id, "--format", "png", "--output", str(card)).returncode == 0
     assert run("progress", "--user", "ada", "--format", "png", "--output", str(chart)).returncode == 0

@@ -15,6 +15,7 @@ from db.migrate import upgrade_database
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_server import APP_TOKEN, BOT_TOKEN, FakeSlack
+from tests.test_cli import call_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SPOKEN = "I would use cross validation to choose the model."
@@ -51,7 +52,14 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         yield World(openai, slack, discord, env)
 
 
-async def check(env: dict[str, str]) -> tuple[int, str]:
+async def check(env: dict[str, str], *, real_process: bool = False) -> tuple[int, str]:
+    """`mock-interview check` with env as its whole environment and HOME as its folder; its status and output.
+
+    In a thread of this process unless real_process (about a second less: the child imports every client library);
+    the fakes keep serving on the test's event loop meanwhile."""
+    if not real_process:
+        done = await asyncio.wait_for(asyncio.to_thread(call_cli, ["check"], env, cwd=Path(env["HOME"])), timeout=50)
+        return done.returncode, done.stdout + done.stderr
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -72,7 +80,7 @@ def line_of(report: str, part: str) -> str:
 
 
 async def test_everything_configured_works_and_says_what_it_found(world: World) -> None:
-    code, report = await check(world.env)
+    code, report = await check(world.env, real_process=True)
     assert code == 0, report
     assert line_of(report, "Database").startswith("  [ok]") and "migrations current" in report
     chat = line_of(report, "Chat model")

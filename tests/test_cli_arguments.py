@@ -1,22 +1,22 @@
-"""`mock-interview` arguments out of bounds are refused by the parser in one line, before anything is opened."""
+"""`mock-interview` arguments out of bounds are refused by the parser in one line, before anything is opened.
+
+The CLI's entry point runs in this process: parsing is all these tests reach (test_cli starts real processes)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.test_cli import ROOT, call_cli
 
 
 def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MOCK_INTERVIEW_"))}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'args.db'}", PYTHONPATH=str(ROOT), NO_COLOR="1")
-    command = [sys.executable, "-m", "bots.cli", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    return call_cli(args, env)
 
 
 @pytest.mark.parametrize("limit", ["0", "-3", "1" + "0" * 40, "ten"])

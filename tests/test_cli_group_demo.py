@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_cli import GOOD, env, run_cli  # noqa: F401  (fixtures)
+from tests.test_cli import GOOD, call_cli, env, run_cli  # noqa: F401  (fixtures)
 
 
 def _said(stdout: str) -> str:
@@ -20,13 +20,13 @@ def test_a_group_demo_reads_answers_from_files_and_ends_with_the_group_scorecard
     first.write_text(f"{GOOD}\n{GOOD}\n")
     second.write_text("\nI would look at the data first.\n")  # no answer to question 1
     args = ["group-demo", "ds", "--members", "3", "--questions", "2", "--answers", str(first), str(second)]
-    done = run_cli(args, env)
+    done = run_cli(args, env)  # a real process
     said = _said(done.stdout)
     assert done.returncode == 0, done.stderr
     assert "@member-2 does not answer." in said and "@member-2: no answer (1/10)" in said
     assert "Group scorecard: 2 questions" in said and "Best answers" in said
     assert "3 personal scorecards stored" in said
-    history = run_cli(["history", "--user", "member-2"], env)
+    history = call_cli(["history", "--user", "member-2"], env)
     assert history.returncode == 0 and "completed" in history.stdout
 
 
@@ -34,7 +34,7 @@ def test_a_group_demo_with_a_bad_role_or_size_says_so(
     tmp_path: Path,
     env: dict[str, str],  # noqa: F811
 ) -> None:
-    unknown = run_cli(["group-demo", "astronaut"], env)
+    unknown = call_cli(["group-demo", "astronaut"], env)
     assert unknown.returncode == 2 and "I don't know the role" in unknown.stderr
-    alone = run_cli(["group-demo", "ds", "--members", "1"], env)
+    alone = call_cli(["group-demo", "ds", "--members", "1"], env)
     assert alone.returncode == 2 and "between 2 and 10" in alone.stderr

@@ -1,12 +1,13 @@
 """`mock-interview practice --jd FILE --resume FILE`, run as a person runs it: the real CLI in a child process, real
-PDF and Word files, the built-in coach, or the model behind the loopback fake."""
+PDF and Word files, the built-in coach, or the model behind the loopback fake. The refusals call the same entry
+point in this process."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tests.tailoring_support import make_docx, make_pdf
-from tests.test_cli import GOOD, env, fake_server_url, run_cli  # noqa: F401  (fixtures)
+from tests.test_cli import GOOD, call_cli, env, fake_server_url, run_cli  # noqa: F401  (fixtures)
 from tests.test_tailored_interviews import POSTING, RESUME
 
 
@@ -38,12 +39,12 @@ def test_a_posting_the_cli_cannot_use_says_why_and_exits_2(
 ) -> None:
     fake_pdf = tmp_path / "posting.pdf"
     fake_pdf.write_text("Senior data scientist wanted.")
-    done = run_cli(["practice", "--jd", str(fake_pdf), "--user", "cli-tailor-bad"], env)
+    done = call_cli(["practice", "--jd", str(fake_pdf), "--user", "cli-tailor-bad"], env)
     assert done.returncode == 2
     assert "posting.pdf is not a PDF" in _said(done.stdout)
-    missing = run_cli(["practice", "--jd", str(tmp_path / "nope.md"), "--user", "cli-tailor-bad"], env)
+    missing = call_cli(["practice", "--jd", str(tmp_path / "nope.md"), "--user", "cli-tailor-bad"], env)
     assert missing.returncode == 2 and "There is no file at" in missing.stderr
-    alone = run_cli(["practice", "--resume", str(fake_pdf), "--user", "cli-tailor-bad"], env)
+    alone = call_cli(["practice", "--resume", str(fake_pdf), "--user", "cli-tailor-bad"], env)
     assert alone.returncode == 2 and "is not a PDF" in _said(alone.stdout)
 
 
@@ -56,7 +57,7 @@ def test_with_a_model_the_practice_asks_a_question_written_for_the_posting(
     posting.write_text(POSTING)
     model = {**env, "OPENAI_API_KEY": "sk-test-key-for-fake", "OPENAI_BASE_URL": fake_server_url}
     args = ["practice", "--jd", str(posting), "--role", "data-science", "--questions", "2", "--user", "cli-tailor-ai"]
-    done = run_cli(args, model, stdin=f"{GOOD}\n{GOOD}\n{GOOD}\nend\n")
+    done = call_cli(args, model, stdin=f"{GOOD}\n{GOOD}\n{GOOD}\nend\n")
     said = _said(done.stdout)
     assert done.returncode == 0, done.stderr
     assert "In your last role, how did you handle" in said

@@ -18,7 +18,7 @@ from core.ports import AudioRejected, ModelUnavailable, Transcriber
 from core.providers.local_speech import LocalTranscriber, local_transcriber, packaged_model
 from core.voice.pipeline import is_noise
 from tests.support import make_service
-from tests.test_cli import env, run_cli  # noqa: F401  (fixtures)
+from tests.test_cli import call_cli, env  # noqa: F401  (fixtures)
 from tests.voice_support import AUDIO, new_conv
 
 PROMPT = (
@@ -156,7 +156,7 @@ async def test_with_no_key_the_service_transcribes_voice_answers_here(tmp_path: 
 def test_terminal_practice_with_no_key_takes_a_recorded_answer(env: dict[str, str]) -> None:  # noqa: F811
     assert not any(key.startswith("OPENAI_") for key in env)
     recording = AUDIO / "voice-message.ogg"
-    done = run_cli(["practice", "--role", "ds", "--questions", "1", "--user", "voice"], env, f"@{recording}\nend\n", 60)
+    done = call_cli(["practice", "--role", "ds", "--questions", "1", "--user", "voice"], env, f"@{recording}\nend\n")
     assert done.returncode == 0, done.stderr[-2000:]
     said = " ".join(done.stdout.split())
     # The question (and so the prompt) is drawn at random: the words any prompt spells alike.

@@ -10,7 +10,7 @@ import pytest
 
 from core.coaching.model_grader import grade_from_data
 from core.domain.text import clean_text
-from tests.test_cli import GOOD, env, run_cli  # noqa: F401  (fixtures)
+from tests.test_cli import GOOD, call_cli, env  # noqa: F401  (fixtures)
 
 ZWSP, ZWNJ, ZWJ, WJ, BOM, SHY = "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"
 LRM, RLM, ALM = "\u200e", "\u200f", "\u061c"
@@ -66,14 +66,14 @@ def test_at_the_terminal_an_invisible_answer_asks_for_a_hint_and_overrides_never
 ) -> None:
     tricked = f"{GOOD} {RLO}01/01 evresed I{PDF} {LRI}ok{PDI}"
     answers = f"{ZWSP}{ZWJ}{BOM}{SHY}{RLM}\n{tricked}\nend\n"
-    done = run_cli(["practice", "--role", "ds", "--questions", "2", "--user", "rtl"], env, answers)
+    done = call_cli(["practice", "--role", "ds", "--questions", "2", "--user", "rtl"], env, answers)
     assert done.returncode == 0, done.stderr
     assert "Hint" in done.stdout  # the invisible answer was an empty line: a hint, nothing stored
     for control in (RLO, PDF, LRI, PDI):
         assert control not in done.stdout.split("Scorecard", 1)[1]
-    history = run_cli(["history", "--user", "rtl"], env)
+    history = call_cli(["history", "--user", "rtl"], env)
     document = json.loads(
-        run_cli(["report", history.stdout.splitlines()[1].split()[0], "--format", "json"], env).stdout
+        call_cli(["report", history.stdout.splitlines()[1].split()[0], "--format", "json"], env).stdout
     )
     stored = [t["answer"] for t in document["turns"] if t["answer"] is not None]
     assert stored == [f"{GOOD} 01/01 evresed I ok"]  # one answer, and no control character in it
