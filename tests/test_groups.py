@@ -184,6 +184,31 @@ async def test_a_voice_note_by_dm_answers_the_open_question_once_and_is_shown_ba
             await service.close()
 
 
+async def test_an_answer_over_the_length_limit_is_refused_once_and_the_question_stays_open(tmp_path: Path) -> None:
+    long_spoken = SPOKEN + " " + GOOD  # a transcript over the limit, as a long voice note gives
+    async with FakeOpenAI(transcript_text=long_spoken) as fake:
+        service = voice_service(tmp_path, fake, MOCK_INTERVIEW_MAX_ANSWER_CHARS=150)
+        place = _thread()
+        dm = ConversationRef(
+            platform=place.platform, workspace_id="T1", channel_id="D-ben", thread_id=None, user_id="ben"
+        )
+        try:
+            await _lobby_of_three(service, place, questions=1)
+            await service.group_start(place, event_id="start")
+            typed = await service.group_answer(_as(place, "cy"), GOOD, round_number=1, event_id="long")
+            assert [r.private for r in typed] == [True] and "the limit is 150" in typed[0].text
+            assert await service.group_answer(_as(place, "cy"), GOOD, round_number=1, event_id="long") == []
+            spoken = await service.group_voice(dm, (AUDIO / "voice-message.ogg").read_bytes(), filename="v.ogg")
+            assert spoken is not None and [r.private for r in spoken] == [True]
+            assert f"{len(long_spoken):,} characters" in spoken[0].text
+            stored = await store_of(service).group_in_thread(place)
+            assert stored is not None and stored.session.rounds[0].answers == {}  # nothing taken
+            taken = await service.group_answer(_as(place, "cy"), GOOD[:140], round_number=1, event_id="short")
+            assert "Your answer is in" in taken[0].text
+        finally:
+            await service.close()
+
+
 async def test_a_session_a_stopped_worker_finished_is_settled_by_the_sweeper(database_url: str) -> None:
     service = make_service(database_url)
     place = _thread()

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from core.domain.models import ConversationRef, utcnow
 from core.domain.replies import Reply
-from core.interview.group_voice import GroupVoice
-from core.interview.groups import Groups, refused
+from core.interview.group_voice import GroupVoice, length_problem, told_once
+from core.interview.groups import Groups
 from core.interview.parts import Parts
 from core.ports import FetchAudio, ReplySender
 from core.ports.groups import Addressed
@@ -79,6 +79,8 @@ class GroupMethods:
     ) -> list[Reply]:  # fmt: skip
         """place's user answers the open question privately; the last expected answer reveals them all.
         round_number: the question the answer was written for (a form opened under it), refused once another is."""
+        if (too_long := length_problem(self._parts, text)) is not None:  # the form's own cap may be higher
+            return await self._deliver(await told_once(self._parts, place, too_long, event_id), sender)
         if (stale := await self._moved_on(place, round_number, event_id, _CLOSED)) is not None:
             return await self._deliver(stale, sender)
         answered = await self._groups.answer(place, place.user_id, text, source=source, event_id=event_id)
@@ -116,8 +118,7 @@ class GroupMethods:
         stored = await self._parts.store.group_in_thread(place)
         if stored is None or len(stored.session.rounds) == round_number:
             return None  # the change itself refuses what the session's state does not allow
-        claimed = event_id is None or await self._parts.store.claim_event(place.platform, event_id)
-        return [(place, refused(words))] if claimed else []
+        return await told_once(self._parts, place, words, event_id)
 
     async def group_voice(
         self, member: ConversationRef, audio: bytes | FetchAudio, *, filename: str, duration_s: float | None = None,

@@ -58,6 +58,8 @@ class GroupVoice:
         text = clean_text(transcript.text).strip()
         if is_noise(transcript, prompt=prompt) or not text:
             return await self._told(member, messages.VOICE_NOISE, event_id)
+        if (too_long := length_problem(parts, text)) is not None:
+            return await self._told(member, too_long, event_id)
         seconds = prepared.seconds or transcript.duration_s
         heard = private_note(
             messages.heard(text, seconds, describe(analyse(text, seconds or 0.0))), ReplyCode.GROUP_NOTE
@@ -69,5 +71,16 @@ class GroupVoice:
 
     async def _told(self, member: ConversationRef, text: str, event_id: str | None) -> list[Addressed]:
         """A private note for the member, once per event."""
-        claimed = event_id is None or await self._parts.store.claim_event(member.platform, event_id)
-        return [(member, refused(text))] if claimed else []
+        return await told_once(self._parts, member, text, event_id)
+
+
+async def told_once(parts: Parts, member: ConversationRef, text: str, event_id: str | None) -> list[Addressed]:
+    """A private refusal for the member, said once per event (a redelivery claims nothing and says nothing)."""
+    claimed = event_id is None or await parts.store.claim_event(member.platform, event_id)
+    return [(member, refused(text))] if claimed else []
+
+
+def length_problem(parts: Parts, text: str) -> str | None:
+    """Why an answer is too long to take (MOCK_INTERVIEW_MAX_ANSWER_CHARS, as for a solo answer), or None."""
+    limit = parts.settings.max_answer_chars
+    return messages.too_long(len(text), limit) if len(text) > limit else None
