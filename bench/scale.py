@@ -14,10 +14,10 @@ Both must be 0. scaling = two workers' turns/s over one's.
 
 What limits scaling here: the machine has two cores, and the two workers share them with PostgreSQL, the fake model
 and this process (the candidates and the fake Slack); cpu_cores gives each one's share of the measured window
-("machine" is everyone's work, other jobs' too), cpu_ms_per_turn what a turn costs in each. Two workers can only go
-faster than one if one worker left part of the two cores idle: with a worker's turn costing about 16 ms of CPU and
-the rest (PostgreSQL, the fakes, the candidates) about 8 ms, two quiet cores hold about 80 turns/s and one worker
-about 60, so scaling stays near 1.3 at most here whatever the code does; it needs workers on cores of their own.
+("machine" is everyone's work, other jobs' too), cpu_ms_per_turn what a turn costs in each ("workers": all of them).
+Two workers can only go faster than one where one worker left part of the two cores idle. Measured quiet: one
+worker used 0.83 cores, two 1.21 with the machine at 1.98 of 2, so a third worker would add nothing here; scaling
+itself needs workers on cores of their own, with PostgreSQL, the fakes and the candidates elsewhere.
 """
 
 from __future__ import annotations
@@ -131,9 +131,12 @@ async def run(workers: int, *, retries: bool, args: argparse.Namespace, model: A
     finally:
         await asyncio.to_thread(drop)
     turns = figures["turns_per_s"]
-    # Each process's CPU milliseconds per turn: what a turn costs the two cores, wherever it is spent.
+    # Each process's CPU milliseconds per turn (of all turns, whichever worker served them): what a turn costs the
+    # two cores, wherever it is spent; "workers" adds the workers up, the figure to compare between runs.
     per_turn = {name: round(cores * 1000 / turns, 1) for name, cores in figures["cpu_cores"].items() if turns}
     per_turn.pop("machine", None)
+    if turns:
+        per_turn["workers"] = round(sum(ms for name, ms in per_turn.items() if name.startswith("worker ")), 1)
     return {"workers": workers, "retries": retries, "interviews": args.interviews, **figures, **counted} | {
         "cpu_ms_per_turn": per_turn
     }
