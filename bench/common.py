@@ -11,11 +11,18 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from db.engine import normalize_database_url
+
+POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"  # the server the load and scale-out figures use
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -112,3 +119,19 @@ def machine_busy_seconds() -> float:
     ticks = [int(v) for v in first[1:]]
     idle = ticks[3] + ticks[4]  # idle and iowait
     return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def throwaway_postgres(server_url: str) -> tuple[str, Any]:
+    """A new empty database on the server, and a function that drops it."""
+    name = f"mi_bench_{uuid.uuid4().hex[:12]}"
+    server_url = normalize_database_url(server_url)
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop

@@ -34,15 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
-from bench.common import percentile, start_fake_model
+from bench.common import POSTGRES_URL, percentile, start_fake_model, throwaway_postgres
 from bots.bootstrap import build_runtime, event_loop_name, run_event_loop
 from core.domain.models import ConversationRef
 from core.ports import ChatModel, ChatResult
 from core.settings import Settings
-from db.engine import normalize_database_url
 
 ROLES = ("data-science", "software-engineering", "product-management", "law")
 ANSWER = (
@@ -50,7 +46,6 @@ ANSWER = (
     "in my last role a feature leaked the label, so we removed it and used time-based validation; the honest model "
     "still beat the baseline. I would weigh the trade-offs with the people who act on it and monitor after launch."
 )
-POSTGRES_URL = "postgresql://root@127.0.0.1:5432/test"
 MODEL_SECONDS: contextvars.ContextVar[float] = contextvars.ContextVar("model_seconds", default=0.0)
 
 
@@ -160,22 +155,6 @@ async def _scenario(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _throwaway_postgres(server_url: str) -> tuple[str, Any]:
-    """A new empty database on the server, and a function that drops it."""
-    name = f"mi_bench_{uuid.uuid4().hex[:12]}"
-    server_url = normalize_database_url(server_url)
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
-
-
 def _run_one(args: argparse.Namespace, *, interviews: int, backend: str, think: tuple[float, float]) -> dict[str, Any]:
     """Run one scenario in a fresh process and return its figures."""
     with tempfile.TemporaryDirectory() as folder:
@@ -183,7 +162,7 @@ def _run_one(args: argparse.Namespace, *, interviews: int, backend: str, think: 
         if backend == "sqlite":
             url = f"sqlite:///{Path(folder) / 'load.db'}"
         else:
-            url, drop = _throwaway_postgres(args.postgres_url)
+            url, drop = throwaway_postgres(args.postgres_url)
         command = [
             *(sys.executable, "-m", "bench.load", "--one", str(interviews), "--database-url", url),
             *("--fake-url", args.fake_url, "--duration", str(args.duration), "--warmup", str(args.warmup)),

@@ -30,8 +30,15 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from bench.common import client_session, free_port, start_fake_model, stop, wait_healthy
-from bench.load import POSTGRES_URL, _throwaway_postgres
+from bench.common import (
+    POSTGRES_URL,
+    client_session,
+    free_port,
+    start_fake_model,
+    stop,
+    throwaway_postgres,
+    wait_healthy,
+)
 from bench.slack import LATENCY, Candidate, TimedSlack, Workers, app_env, drive, spawn_app
 from bots.slack.replies import REPLY_METADATA
 
@@ -94,7 +101,7 @@ def tally(fake: TimedSlack, people: Sequence[Candidate]) -> dict[str, int]:
 
 async def run(workers: int, *, retries: bool, args: argparse.Namespace, model: Any, model_url: str) -> dict[str, Any]:
     """One saturated run on a fresh database: its figures, CPU per process, lost and doubled."""
-    database, drop = await asyncio.to_thread(_throwaway_postgres, args.postgres_url)
+    database, drop = await asyncio.to_thread(throwaway_postgres, args.postgres_url)
     try:
         fake = TimedSlack()
         async with fake, client_session() as http:
