@@ -33,7 +33,6 @@ _OPTIONS: Any = {
 class Reply:
     """What we read of a chat completion. Servers leave out any field, or send the wrong type: each is optional."""
 
-    decoded: bool  # whether the body was a JSON object at all
     content: str | None = None
     model: str | None = None
     prompt_tokens: int = 0
@@ -71,18 +70,17 @@ async def post_completion(client: openai.AsyncOpenAI, body: bytes) -> httpx2.Res
 
 
 def read_reply(response: httpx2.Response) -> Reply:
-    """The fields we use of a 200's body; a body that is not a JSON object gives Reply(decoded=False)."""
+    """The fields we use of a 200's body; a body that is not a JSON object gives a Reply with none of them."""
     processing_ms = _processing_ms(response.headers)
     data = _decoded(response.content)
     if not isinstance(data, dict):
-        return Reply(decoded=False, processing_ms=processing_ms)
+        return Reply(processing_ms=processing_ms)
     usage = _mapping(data.get("usage"))
     choices = data.get("choices")
     first = _mapping(choices[0]) if isinstance(choices, list) and choices else {}
     content = _mapping(first.get("message")).get("content")
     model = data.get("model")
     return Reply(
-        decoded=True,
         content=content if isinstance(content, str) else None,
         model=model if isinstance(model, str) else None,
         prompt_tokens=_count(usage.get("prompt_tokens")),
