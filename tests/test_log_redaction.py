@@ -80,9 +80,10 @@ async def test_an_oauth_install_at_debug_logs_no_code_token_or_client_secret(tmp
                 state = parse_qs(urlparse(html.unescape(found.group(1))).query)["state"][0]
                 redirect = f"{root}/slack/oauth_redirect?code={CODE}&state={state}"
                 async with http.get(redirect, headers={"Cookie": cookie}) as response:
-                    assert response.status == 200, await response.text()
+                    finished = response.status, await response.text()
         finally:
             out, err = await stop(process)
+    assert finished[0] == 200, f"{finished[1]}\n--- the app's log:\n{err}"  # the log says why a state was refused
     assert [c.params.get("code") for c in fake.calls_to("oauth.v2.access")] == [CODE]  # the install really ran
     assert "oauth.v2.access" in err and "DEBUG slack_sdk" in err  # and the SDK logged the exchange at DEBUG
     assert _leaks(out + err) == []
