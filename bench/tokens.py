@@ -56,15 +56,13 @@ ANSWER = (
 
 def _follow_up_every_main_question(fake: FakeOpenAI) -> None:
     """Make the fake interviewer follow up once on every main question, as a real one often does."""
-    last_was_main = [False]
 
     def respond(body: dict[str, Any]) -> str:
         data = json.loads(fake.default_responder(body))
         turn = str(body["messages"][-1].get("content", ""))
-        if "action" in data and "follow_up (allowed)" in turn:
-            last_was_main[0] = not last_was_main[0]
-            if last_was_main[0]:
-                data = {"action": "follow_up", "message": FOLLOW_UP, "note": data.get("note", "")}
+        last_exchange = turn[turn.rfind("Interviewer (") :]
+        if "action" in data and "follow_up (allowed)" in turn and last_exchange.startswith("Interviewer (question)"):
+            data = {"action": "follow_up", "message": FOLLOW_UP, "note": data.get("note", "")}
         return json.dumps(data)
 
     fake.responder = respond

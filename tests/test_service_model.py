@@ -59,7 +59,11 @@ async def test_a_model_interview_generates_questions_grades_every_answer_and_rec
     conv = conv_for(f"u-{uuid.uuid4().hex[:6]}")
     try:
         started = await service.start(conv, role="data-science", questions=3)
-        assert started[1].kind is ReplyKind.QUESTION and "Fake question" in started[1].text
+        interview = await store_of(service).get_open_interview(conv)
+        assert interview is not None
+        first = planned(service.catalog.get("data-science"), interview, 0).text
+        assert started[1].kind is ReplyKind.QUESTION and first in started[1].text
+        assert fake.requests == []  # the intro welcomes; the plan's first question needs no call
         follow = await service.answer(conv, "Duplicate keys, probably.")  # short: the fake follows up
         assert follow[0].kind is ReplyKind.FOLLOW_UP
         replies = []
@@ -80,8 +84,9 @@ async def test_a_model_interview_generates_questions_grades_every_answer_and_rec
             TurnKind.QUESTION,
         ]
         usage = await store_of(service).usage_totals(interview.id)
-        # 1 opening + 4 moves + 4 grades + 1 summary; the last move is the plan's end, decided by the model too.
-        assert usage.calls == len(fake.requests) == 10
+        # 3 moves + 4 grades + 1 summary: a move after each main answer (the last is the plan's end, decided by the
+        # model too, as a follow-up was still allowed), none after the follow-up's answer.
+        assert usage.calls == len(fake.requests) == 8
         assert usage.prompt_tokens > 0 and usage.completion_tokens > 0
         # The interviewer's prompts stay under the 1,024 tokens a provider needs before it caches anything (a
         # prefix padded to that size costs more than it saves); the grader's pass it, and its fixed prefix is cached.
@@ -103,7 +108,7 @@ async def test_the_interviewer_prefix_is_byte_stable_and_history_is_not_resent(
         for answer in answers:
             await service.answer(conv, answer)
         moves = _chat_requests(fake, "interviewer_move")
-        assert len(moves) == 7
+        assert len(moves) == 6  # one after each answer
         systems = {m["messages"][0]["content"] for m in moves}
         assert len(systems) == 1  # byte-identical prefix on every turn
         last_turn_prompt = moves[-1]["messages"][-1]["content"]
@@ -237,13 +242,14 @@ async def test_a_server_without_json_schema_still_runs_the_interview(tmp_path: P
         service = model_service(tmp_path, fake)
         conv = conv_for(f"u-{uuid.uuid4().hex[:6]}")
         try:
-            started = await service.start(conv, role="ds", questions=1)
-            assert "Fake question" in started[1].text
+            await service.start(conv, role="ds", questions=1)
             replies = await service.answer(conv, LONG_ANSWER)
             assert replies[-1].kind is ReplyKind.SCORECARD and replies[-1].scorecard is not None
             assert replies[-1].scorecard.items[0].score is not None
             formats = [(r["body"].get("response_format") or {}).get("type") for r in fake.requests]
-            assert formats[0] == "json_schema" and set(formats[1:]) == {"json_object"}
+            # The move and the grade run at once, so each may be refused once; then the refusal is remembered.
+            assert formats[0] == "json_schema" and 1 <= formats.count("json_schema") <= 2
+            assert "json_schema" not in formats[3:] and formats[-1] == "json_object"
         finally:
             await service.close()
 
@@ -273,24 +279,4 @@ async def test_a_slow_model_is_cut_off_at_the_turn_deadline_and_the_scorecard_st
         assert stored.turns[0].grade.grader == "offline"  # graded offline rather than keep the candidate waiting
     finally:
         fake.latency = (0.0, 0.0)
-        await service.close()
-
-
-async def test_a_next_question_that_is_not_the_planned_one_is_replaced_by_it(tmp_path: Path, fake: FakeOpenAI) -> None:
-    service = model_service(tmp_path, fake)
-    conv = conv_for(f"u-{uuid.uuid4().hex[:6]}")
-    # What SmolLM2-135M wrote for the opening move: the right action, no question at all.
-    fake.enqueue_content('{"action": "next_question", "message": "Your question has been answered.", "note": ""}')
-    try:
-        started = await service.start(conv, role="data-science", questions=2)
-        interview = await store_of(service).get_open_interview(conv)
-        assert interview is not None
-        pack = service.catalog.get("data-science")
-        first = planned(pack, interview, 0).text
-        assert started[-1].kind is ReplyKind.QUESTION and first in started[-1].text
-        assert "answered" not in started[-1].text and interview.turns[0].question == first
-        # A model that wraps the planned question in words of its own is kept as it wrote it.
-        moved = await service.answer(conv, LONG_ANSWER * 2)
-        assert "Fake question" in moved[-1].text and planned(pack, interview, 1).text in moved[-1].text
-    finally:
         await service.close()

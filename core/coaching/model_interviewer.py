@@ -12,7 +12,7 @@ from typing import Any
 
 from core.coaching.flow import Action, Instruction, Move, MoveContext
 from core.coaching.prompts import render
-from core.domain.models import Interview, Turn, Usage
+from core.domain.models import Interview, Turn, TurnKind, Usage
 from core.domain.roles import RolePack
 from core.domain.text import excerpt, shorten
 from core.ports import ChatModel, ModelOutputInvalid
@@ -36,16 +36,11 @@ MOVE_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 
-_INSTRUCTIONS = {
-    Instruction.OPEN: (
-        "Open the interview: welcome the candidate in one short sentence, then ask the next main question. "
-        "Action: next_question."
-    ),
-    Instruction.HINT: (
-        "give a hint for the last question the candidate was asked (they are stuck), then restate that question. "
-        "Action: hint."
-    ),
-}
+# The opening question is the plan's, as written (core/interview/starting.py): the model is never asked to open.
+_HINT_INSTRUCTION = (
+    "give a hint for the last question the candidate was asked (they are stuck), then restate that question. "
+    "Action: hint."
+)
 
 
 @lru_cache(maxsize=64)
@@ -101,7 +96,7 @@ def turn_prompt(ctx: MoveContext, *, max_pairs: int) -> str:
         ending = "next_question" if ctx.next_question else "end (no main questions remain)"
         instruction = f"React to the candidate's last answer: follow_up ({follow}) or {ending}."
     else:
-        instruction = _INSTRUCTIONS[ctx.instruction]
+        instruction = _HINT_INSTRUCTION
     return render(
         "interviewer_turn",
         level=ctx.interview.level or "not stated (assume mid-level)",
@@ -110,8 +105,7 @@ def turn_prompt(ctx: MoveContext, *, max_pairs: int) -> str:
         pairs_used=len(turns),
         max_pairs=max_pairs,
         topics=_earlier_topics(ctx, last_index),
-        thread="\n".join(filter(None, [compact_record(ctx.interview, older), *map(_exchange, recent)]))
-        or "(the interview has not started yet)",
+        thread="\n".join(filter(None, [compact_record(ctx.interview, older), *map(_exchange, recent)])),
         next_question=" ".join(ctx.next_question.text.split()) if ctx.next_question else "none: the plan is complete",
         instruction=instruction,
     )
@@ -137,8 +131,6 @@ def coerce_move(data: dict[str, Any], ctx: MoveContext) -> Move:
         raise ModelOutputInvalid("The AI interviewer gave an unusable reply.") from exc
     if ctx.instruction is Instruction.HINT:
         action = Action.HINT
-    elif ctx.instruction is Instruction.OPEN:
-        action = Action.NEXT_QUESTION
     elif (action is Action.FOLLOW_UP and not ctx.allow_follow_up) or action is Action.HINT:
         action, message = Action.NEXT_QUESTION, ""  # the model's text targeted a move we don't allow now
     if action is Action.NEXT_QUESTION and ctx.next_question is None:
@@ -150,6 +142,11 @@ def coerce_move(data: dict[str, Any], ctx: MoveContext) -> Move:
     if action is not Action.END and not message:
         raise ModelOutputInvalid("The AI interviewer gave an empty reply.")
     return Move(action, message, note)
+
+
+def _answered_a_follow_up(interview: Interview) -> bool:
+    last = interview.last_turn
+    return last is not None and last.kind is TurnKind.FOLLOW_UP and last.answer is not None
 
 
 class ModelInterviewer:
@@ -165,6 +162,13 @@ class ModelInterviewer:
             # coerce_move would end it whatever the model said, and the note it would write is read by no later
             # turn: a daily question or a second try ends without paying for a call.
             return Move(Action.END, ""), None
+        if ctx.instruction is Instruction.AFTER_ANSWER and _answered_a_follow_up(ctx.interview):
+            # One follow-up per main question, then the plan's next question as written, without a call: the
+            # call would only add a sentence acknowledging the answer, and skipping it takes about a fifth off an
+            # interview's bill (bench/tokens.py). The offline coach, which costs nothing, may ask two.
+            if ctx.next_question is None:
+                return Move(Action.END, ""), None
+            return Move(Action.NEXT_QUESTION, ctx.next_question.text), None
         messages = [
             {"role": "system", "content": system_prompt(ctx.pack)},
             {"role": "user", "content": turn_prompt(ctx, max_pairs=self._max_pairs)},

@@ -35,11 +35,9 @@ def _items(interview: Interview) -> str:
             continue
         score = t.grade.score if t.grade else "ungraded"
         feedback = shorten(t.grade.feedback, 160) if t.grade else ""
-        # Excerpts only: the grades already carry the judgement, and the summary stays short for long interviews.
-        lines.append(
-            f"{t.seq}. [{t.kind.value}] {shorten(t.question, 100)}\n"
-            f"   <candidate_answer>{shorten(t.answer, 160)}</candidate_answer> score {score}: {feedback}"
-        )
+        # No answer text: the grader read each answer whole and its feedback says what the answer showed, so the
+        # summary works from that, and a 25-pair interview's summary call costs a third of what excerpts made it.
+        lines.append(f"{t.seq}. [{t.kind.value}] {shorten(t.question, 100)}\n   score {score}: {feedback}")
     return "\n".join(lines)
 
 

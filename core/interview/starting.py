@@ -23,11 +23,11 @@ from core.interview.plan import make_plan, move_context
 from core.interview.retry import CannotRetry, cannot_try_again, retry_target
 from core.interview.review import due_questions, review_schedule
 from core.interview.turns import asking
-from core.ports import ActiveInterviewExists, DuplicateEvent, ModelUnavailable
+from core.ports import ActiveInterviewExists, DuplicateEvent
 from core.tailoring.tailored import own_questions
 
-# A start holds its gate for its model call (bounded by the turn deadline) and posting its first messages; a gate
-# held longer belongs to a worker that stopped, and the next start takes it over.
+# A start holds its gate while it works (any model call in it is bounded by the turn deadline) and posts its first
+# messages; a gate held longer belongs to a worker that stopped, and the next start takes it over.
 _POSTING_MARGIN_S = 30.0
 
 
@@ -239,17 +239,12 @@ class Starts:
         """Choose the first question (unless given) and store the interview with it, its intro and the claim; the
         caller checked that nothing is open in its conversation and that the limits allow it."""
         parts = self._parts
-        coach, notice = await parts.coach_for(interview)  # a spent budget: the built-in coach asks
-        ctx = move_context(pack, interview, Instruction.OPEN, max_pairs=parts.settings.max_pairs)
-        usage = None
-        if first is not None:
-            move = first
-        else:
-            try:
-                move, usage = await parts.steps.decide(ctx, coach=coach)
-            except ModelUnavailable:
-                # Nothing was answered yet, so the pack's own first question is a faithful fallback.
-                move, usage = decide_offline(ctx), None
+        _, notice = await parts.coach_for(interview)  # a spent budget: the notice says the built-in coach asks
+        # The plan's first question as written, with no model call: the intro already welcomes the candidate, and a
+        # call would only delay the first question by its round trip.
+        move = first or decide_offline(
+            move_context(pack, interview, Instruction.OPEN, max_pairs=parts.settings.max_pairs)
+        )
         opening = Turn(seq=1, kind=TurnKind.QUESTION, question=move.message, question_index=0)
         interview.turns.append(opening)
         intro = info(messages.intro(pack, interview), interview_id=interview.id, code=ReplyCode.STARTED)
@@ -264,7 +259,6 @@ class Starts:
         except ActiveInterviewExists:  # another worker started one in this conversation a moment ago
             other = await parts.store.get_open_interview(interview.conv)
             return await parts.reply_once(interview.conv, self.already_running(other) if other else [], event_id)
-        await parts.steps.record_usage(interview.id, usage)
         return [*notice, *replies]
 
     def already_running(self, interview: Interview) -> list[Reply]:
