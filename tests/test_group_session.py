@@ -151,3 +151,13 @@ def test_a_skip_or_next_shown_under_a_round_gone_by_is_refused() -> None:
     with pytest.raises(GroupRefusal, match="Only the host"):
         session.control("ben", 2)
     session.control("ana", 0)  # no round given: whichever is current
+
+
+def test_an_answer_written_for_a_round_gone_by_is_refused_on_the_state_it_would_change() -> None:
+    session = _session("ben", planned=3)
+    session.start("ana", T0)
+    session.skip("ana")
+    session.next_round(T0)  # the host skipped question 1 while ben was writing to it
+    with pytest.raises(GroupRefusal, match="has closed"):
+        session.answer("ben", "My answer to question 1.", T0, at=1)
+    assert session.answer("ben", "My answer to question 2.", T0, at=2).answers["ben"].text.endswith("2.")

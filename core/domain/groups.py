@@ -43,6 +43,9 @@ class Phase(StrEnum):
         return self not in (Phase.FINISHED, Phase.ENDED)
 
 
+QUESTION_CLOSED = "That question has closed, so this answer was not taken: answer the latest question instead."
+
+
 class GroupRefusal(Exception):
     """Why a join, answer, rating or control was refused, in words for the person who asked."""
 
@@ -179,8 +182,11 @@ class GroupSession:
         self.phase = Phase.ANSWERING
         return opened
 
-    def answer(self, user: str, text: str, now: datetime, *, source: str = "typed") -> Round:
-        """Take user's answer to the open round (hidden until the reveal); the round it answers."""
+    def answer(self, user: str, text: str, now: datetime, *, source: str = "typed", at: int = 0) -> Round:
+        """Take user's answer to the open round (hidden until the reveal); the round it answers. at: the round (from
+        1) it was written for, as a form opened under a question says; refused once another has opened."""
+        if at and len(self.rounds) != at:
+            raise GroupRefusal(QUESTION_CLOSED)
         if not self.is_member(user):
             raise GroupRefusal("You are not in this study group, so your answer is not graded; join the next one.")
         current = self.current

@@ -13,8 +13,6 @@ from core.interview.parts import Parts
 from core.ports import FetchAudio, ReplySender
 from core.ports.groups import Addressed
 
-_CLOSED = "That question has closed, so this answer was not taken: answer the latest question instead."
-
 
 class GroupMethods:
     """Study groups (InterviewService extends it; the sending is the service's)."""
@@ -81,9 +79,9 @@ class GroupMethods:
         round_number: the question the answer was written for (a form opened under it), refused once another is."""
         if (too_long := length_problem(self._parts, text)) is not None:  # the form's own cap may be higher
             return await self._deliver(await told_once(self._parts, place, too_long, event_id), sender)
-        if (stale := await self._moved_on(place, round_number, event_id, _CLOSED)) is not None:
-            return await self._deliver(stale, sender)
-        answered = await self._groups.answer(place, place.user_id, text, source=source, event_id=event_id)
+        answered = await self._groups.answer(
+            place, place.user_id, text, source=source, event_id=event_id, at=round_number or 0
+        )
         return await self._deliver(answered, sender)
 
     async def group_rate(
@@ -106,19 +104,6 @@ class GroupMethods:
             return await self._deliver(await self._groups.end(place, place.user_id, event_id=event_id), sender)
         act = {"skip": self._groups.skip, "next": self._groups.next}[action]
         return await self._deliver(await act(place, place.user_id, event_id=event_id, at=round_number or 0), sender)
-
-    async def _moved_on(
-        self, place: ConversationRef, round_number: int | None, event_id: str | None, words: str
-    ) -> list[Addressed] | None:
-        """A refusal (said once per event) when round_number is no longer the session's latest question; None when
-        it is, or when none was given. A button or form is for the question it came with: a Skip under question 1,
-        or an answer written to it, must not act on question 2."""
-        if round_number is None:
-            return None
-        stored = await self._parts.store.group_in_thread(place)
-        if stored is None or len(stored.session.rounds) == round_number:
-            return None  # the change itself refuses what the session's state does not allow
-        return await told_once(self._parts, place, words, event_id)
 
     async def group_voice(
         self, member: ConversationRef, audio: bytes | FetchAudio, *, filename: str, duration_s: float | None = None,

@@ -120,14 +120,14 @@ class Groups:
         return await self._change(place, change, event_id=event_id)
 
     async def answer(
-        self, place: ConversationRef, user: str, text: str, *, source: str = "typed", event_id: str | None
+        self, place: ConversationRef, user: str, text: str, *, source: str = "typed", event_id: str | None, at: int = 0
     ) -> list[Addressed]:
-        """user's answer to the open question (hidden); the last one expected closes the round."""
+        """user's answer to the open question, or to round at only while it is open; the last one closes the round."""
         if not text.strip():
             return [(place, refused("Your answer was empty: write it in the box, or send a voice note by DM."))]
 
         async def change(session: GroupSession, now: datetime) -> list[Addressed]:
-            played = session.answer(user, text, now, source=source)
+            played = session.answer(user, text, now, source=source, at=at)  # checked on what compare-and-set saves
             if played.everyone_answered:
                 return await self._reveal(place, session, now)
             return []
