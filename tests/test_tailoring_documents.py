@@ -150,3 +150,12 @@ def test_a_file_name_is_shown_short_and_without_its_path_or_control_characters()
     assert len(shown) <= 60 and shown.endswith("…")
     refusal = _refusal(b"", "x" * 5000 + ".pdf")
     assert len(refusal.message) < 200
+
+
+def test_a_file_read_again_is_not_parsed_again() -> None:
+    # A start reads its file to check it, then again to begin: the second read is the first one's result.
+    data = make_pdf([POSTING])
+    assert read_document(data, "posting.pdf") is read_document(data, "posting.pdf")
+    scanned = make_scanned_pdf()
+    first, second = _refusal(scanned, "scan.pdf"), _refusal(scanned, "scan.pdf")  # a problem is remembered too
+    assert first is second and str(first) == str(_refusal(make_scanned_pdf(), "scan.pdf"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.domain.text import clean_text
 from core.tailoring import problems
@@ -31,12 +32,29 @@ def read_document(data: bytes, filename: str) -> Document:
     """The text of a document given as bytes and its file name; DocumentProblem with a friendly message otherwise.
 
     Parsing a PDF or a Word file is CPU-bound and synchronous (up to a second or so for 20 pages): an async caller
-    runs this in a worker thread (asyncio.to_thread), never on the event loop."""
+    runs this in a worker thread (asyncio.to_thread), never on the event loop. The last few files read are
+    remembered, since a start reads its file to check it and again to begin (core/interview/start_methods.py)."""
     name = display_name(filename)
     if not data:
         raise problems.empty(name)
     if len(data) > problems.MAX_BYTES:
         raise problems.too_large(name, len(data))
+    read = _read_once(data, filename)
+    if isinstance(read, problems.DocumentProblem):
+        raise read.with_traceback(None)
+    return read
+
+
+@lru_cache(maxsize=4)  # at most 4 files of MAX_BYTES held: 20 MB
+def _read_once(data: bytes, filename: str) -> Document | problems.DocumentProblem:
+    try:
+        return _read(data, filename)
+    except problems.DocumentProblem as exc:
+        return exc
+
+
+def _read(data: bytes, filename: str) -> Document:
+    name = display_name(filename)
     actual = sniff(data)
     claimed = claimed_kind(filename)
     if claimed is not None and not _same_kind(claimed, actual):
