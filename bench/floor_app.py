@@ -23,6 +23,9 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bots.bootstrap import run_event_loop
+from core.settings import Settings
+
 FIRST_QUESTION = "Tell me about a model you shipped: how did you know it worked?"
 SYSTEM = "You are a job interviewer. Ask the next interview question, given the candidate's answer."
 
@@ -105,7 +108,8 @@ def main() -> None:
     """Run the floor app on --port."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, required=True)
-    asyncio.run(serve(parser.parse_args().port))
+    # On the loop ours runs on (uvloop unless MOCK_INTERVIEW_UVLOOP=0), so the ratio compares the apps, not loops.
+    run_event_loop(serve(parser.parse_args().port), uvloop=Settings().uvloop)
 
 
 if __name__ == "__main__":
