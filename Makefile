@@ -48,6 +48,7 @@ test: $(STAMP) $(LOCAL_VOICE) system-tools
 bench: $(STAMP) $(LOCAL_VOICE)
 	$(BIN)/python -m bench.tokens
 	$(BIN)/python -m bench.scorecard
+	$(BIN)/python -m bench.model_call
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.slack
 	$(BIN)/python -m bench.scale
