@@ -133,3 +133,10 @@ def test_a_polished_answer_without_substance_scores_at_most_3() -> None:
     empty = [g for g in grades if not g.covered]
     assert len(empty) >= len(grades) - 2  # the vague answer really says nothing these questions look for
     assert {g.score for g in empty} == {3}  # depth, example and structure alone would have given 4
+
+
+def test_a_model_grade_field_with_no_words_is_left_empty_not_shown() -> None:
+    # What SmolLM2-135M on llama.cpp wrote as feedback (docs/real-servers.md): it parses, but says nothing.
+    grade = grade_from_data({"score": 4, "feedback": "{", "strength": "...", "improvement": "Name one metric."}, "")
+    assert (grade.score, grade.feedback, grade.strength, grade.improvement) == (4, "", "", "Name one metric.")
+    assert grade_from_data({"score": 4, "feedback": "出色", "strength": "7/10"}, "").feedback == "出色"

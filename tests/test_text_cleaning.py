@@ -9,7 +9,7 @@ import json
 import pytest
 
 from core.coaching.model_grader import grade_from_data
-from core.domain.text import clean_text
+from core.domain.text import clean_text, model_text
 from tests.test_cli import GOOD, call_cli, env  # noqa: F401  (fixtures)
 
 ZWSP, ZWNJ, ZWJ, WJ, BOM, SHY = "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"
@@ -84,3 +84,12 @@ def test_the_models_feedback_never_carries_bidi_controls_to_the_scorecard() -> N
     grade = grade_from_data({"score": 6, "feedback": quoted, "strength": "\u2066clear\u2069", "improvement": None}, "")
     assert grade.feedback == "You wrote gnp.exe about the join."
     assert grade.strength == "clear" and grade.improvement == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("{", ""), ("][", ""), ("...", ""), (None, ""), ("  Clear. ", "Clear."), ("出色", "出色"), ("7/10", "7/10")],
+)
+def test_a_model_text_field_with_no_letter_or_digit_is_left_empty(value: object, shown: str) -> None:
+    # SmolLM2-135M on llama.cpp wrote summaries and feedback like these (docs/real-servers.md): they say nothing.
+    assert model_text(value) == shown

@@ -18,7 +18,7 @@ from core.coaching.offline import grade_offline
 from core.coaching.prompts import render
 from core.coaching.rules import clamp_score
 from core.domain.models import Grade, TurnKind, Usage
-from core.domain.text import shorten, without_bidi_controls
+from core.domain.text import model_text, shorten
 from core.ports import ChatModel
 
 _QUOTES: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
@@ -103,24 +103,19 @@ def _graded(data: dict[str, Any], answer: str) -> tuple[Grade, bool]:
     """grade_from_data's Grade, and whether the reply held a score at all."""
     score, evidence = reply_score(data, answer)
     injected = data.get("injection_detected") is True
-    feedback = _shown(data.get("feedback"))
+    feedback = model_text(data.get("feedback"))
     if injected and INJECTION_NOTE not in feedback:
         feedback = f"{feedback} {INJECTION_NOTE}".strip()
     grade = Grade(
         score=score if score is not None else 1,
         feedback=feedback,
-        strength=_shown(data.get("strength")),
-        improvement=_shown(data.get("improvement")),
+        strength=model_text(data.get("strength")),
+        improvement=model_text(data.get("improvement")),
         evidence=evidence,
         flags=("injection",) if injected else (),
         grader="model",
     )
     return grade, score is not None
-
-
-def _shown(value: object) -> str:
-    """A text field of the model's reply as the scorecard shows it: quoting an answer never brings bidi controls."""
-    return without_bidi_controls(str(value or "")).strip()
 
 
 class ModelGrader:

@@ -7,7 +7,7 @@ from typing import Any
 from core.coaching.prompts import render
 from core.coaching.scorecard import SummaryText, answered_main_questions
 from core.domain.models import Interview, Usage
-from core.domain.text import shorten
+from core.domain.text import model_text, shorten
 from core.ports import ChatModel
 
 # The summary is cut at 1,200 characters (about 300 tokens), with a few strengths and next steps beside it.
@@ -44,7 +44,7 @@ def _items(interview: Interview) -> str:
 def _strings(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(shorten(str(v), 160) for v in value if str(v).strip())[:3]
+    return tuple(shorten(text, 160) for text in map(model_text, value) if text)[:3]
 
 
 class ModelSummarizer:
@@ -74,7 +74,7 @@ class ModelSummarizer:
             schema=SUMMARY_SCHEMA,
             max_tokens=SUMMARY_MAX_TOKENS,
         )
-        text = shorten(str(result.data.get("summary", "")), 1200)
+        text = shorten(model_text(result.data.get("summary")), 1200)
         if not text:
             text = "Interview complete."
         return (

@@ -56,6 +56,13 @@ def without_bidi_controls(text: str) -> str:
     return re.sub(f"[{_BIDI_CONTROLS}]", "", text)
 
 
+def model_text(value: object) -> str:
+    """A text field of a model's reply as it may be shown: without bidi controls, and empty when it holds no letter or
+    digit (a small model's lone "{" or "][" parses as a string but says nothing)."""
+    text = without_bidi_controls(str(value or "")).strip()
+    return text if any(c.isalnum() for c in text) else ""
+
+
 def words(text: str) -> list[str]:
     """The words of text, lowercased."""
     return [w.lower() for w in _WORD.findall(text.replace("’", "'"))]
