@@ -40,6 +40,12 @@ async def test_after_a_follow_up_the_plan_question_comes_without_a_call(tmp_path
         assert [t.kind for t in interview.turns] == [TurnKind.QUESTION, TurnKind.FOLLOW_UP, TurnKind.QUESTION]
         await service.answer(conv, LONG_ANSWER)  # a main answer: the model chooses again
         assert _moves(fake) == 2
+        follow = await service.answer(conv, "Simpson's paradox?")  # question 3 of 3, followed up
+        assert follow[-1].kind is ReplyKind.FOLLOW_UP and _moves(fake) == 3
+        hinted = await service.command(conv, "hint")  # a hint after the follow-up is the model's to write
+        assert hinted[-1].kind is ReplyKind.HINT and _moves(fake) == 4
+        ended = await service.answer(conv, "Weights changed.")  # then no second follow-up: the plan is done
+        assert ended[-1].kind is ReplyKind.SCORECARD and _moves(fake) == 4
     finally:
         await service.close()
 

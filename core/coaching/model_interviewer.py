@@ -144,9 +144,12 @@ def coerce_move(data: dict[str, Any], ctx: MoveContext) -> Move:
     return Move(action, message, note)
 
 
-def _answered_a_follow_up(interview: Interview) -> bool:
+def _followed_up(interview: Interview) -> bool:
+    """Whether the current main question has had its follow-up (a hint may have come after it)."""
     last = interview.last_turn
-    return last is not None and last.kind is TurnKind.FOLLOW_UP and last.answer is not None
+    return last is not None and any(
+        t.kind is TurnKind.FOLLOW_UP and t.question_index == last.question_index for t in interview.turns
+    )
 
 
 class ModelInterviewer:
@@ -162,7 +165,7 @@ class ModelInterviewer:
             # coerce_move would end it whatever the model said, and the note it would write is read by no later
             # turn: a daily question or a second try ends without paying for a call.
             return Move(Action.END, ""), None
-        if ctx.instruction is Instruction.AFTER_ANSWER and _answered_a_follow_up(ctx.interview):
+        if ctx.instruction is Instruction.AFTER_ANSWER and _followed_up(ctx.interview):
             # One follow-up per main question, then the plan's next question as written, without a call: the
             # call would only add a sentence acknowledging the answer, and skipping it takes about a fifth off an
             # interview's bill (bench/tokens.py). The offline coach, which costs nothing, may ask two.
