@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import SupportsFloat, SupportsIndex
+from typing import TYPE_CHECKING, SupportsFloat, SupportsIndex
 
 from core.coaching.injection import Screened, screen_answer
 from core.domain.models import Grade, TurnKind
 from core.domain.text import is_stuck_answer, word_count
+
+if TYPE_CHECKING:
+    from core.coaching.flow import GradeRequest
 
 SHORT_ANSWER_WORDS = 15  # fewer words than this is a one-liner: it cannot score above SHORT_ANSWER_CAP
 SHORT_ANSWER_CAP = 3
@@ -45,3 +48,8 @@ def apply_grade_rules(grade: Grade, *, answer: str, kind: TurnKind, screened: Sc
         notes.append(f"Answers given after a hint score at most {HINTED_ANSWER_CAP}.")
     feedback = " ".join([grade.feedback.strip(), *notes]).strip()
     return replace(grade, score=score, feedback=feedback)
+
+
+def apply_request_rules(grade: Grade, request: GradeRequest) -> Grade:
+    """apply_grade_rules for the answer of request, screened once already (GradeRequest.screened)."""
+    return apply_grade_rules(grade, answer=request.answer, kind=request.kind, screened=request.screened)

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.coaching.coach import Coach
 from core.coaching.flow import Grader
-from core.coaching.rules import apply_grade_rules
+from core.coaching.rules import apply_request_rules
 from core.coaching.scorecard import SummaryText, build_scorecard, offline_summary, overall_score
 from core.domain.models import Grade, Interview, InterviewStatus, Turn, Usage, utcnow
 from core.domain.replies import Reply, ReplyCode, ReplyKind, info, keyed
@@ -119,9 +119,7 @@ class Finisher:
             # The model failed on this answer again; the offline grade is honest and immediate.
             await self._record(interview.id, getattr(exc, "usage", None))
             grade, usage = await self._fallback.grade(request)
-        grade = coach.credit(
-            apply_grade_rules(grade, answer=request.answer, kind=request.kind, screened=request.screened)
-        )
+        grade = coach.credit(apply_request_rules(grade, request))
         await self._store.save_grade(interview.id, turn.seq, grade, usage=usage)
         turn.grade = grade
 

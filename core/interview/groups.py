@@ -16,11 +16,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from core.coaching.coach import Coach
-from core.coaching.rules import apply_grade_rules
+from core.coaching.rules import apply_request_rules
 from core.domain import group_messages as say
 from core.domain import messages
 from core.domain.groups import MINUTES, QUESTIONS, GroupRefusal, GroupSession, Phase, Round
-from core.domain.models import ConversationRef, TurnKind, utcnow
+from core.domain.models import ConversationRef, utcnow
 from core.domain.replies import Reply, ReplyCode, info, keyed, private_note
 from core.domain.roles import RolePack, UnknownRole
 from core.interview.group_cards import GroupCards
@@ -287,7 +287,7 @@ class Groups:
             log.warning("group %s: a grade failed (%s); the built-in coach grades it", session.id, type(exc).__name__)
             grade, answer.usage = await self._parts.coaches.builtin.grader.grade(request)
             coach = self._parts.coaches.builtin
-        answer.grade = coach.credit(apply_grade_rules(grade, answer=answer.text, kind=TurnKind.QUESTION))
+        answer.grade = coach.credit(apply_request_rules(grade, request))
 
     async def _finished(self, place: ConversationRef, session: GroupSession) -> list[Addressed]:
         if session.phase is Phase.ENDED:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from core.coaching.coach import Coach
 from core.coaching.flow import Action, Instruction, Move, MoveContext
 from core.coaching.offline import decide_offline
-from core.coaching.rules import apply_grade_rules
+from core.coaching.rules import apply_request_rules
 from core.domain import messages
 from core.domain.commands import Command
 from core.domain.models import AnswerSource, Grade, Interview, InterviewStatus, Turn, TurnKind, Usage, utcnow
@@ -94,9 +94,7 @@ class TurnSteps:
             log.warning("grading interview %s seq %s failed: %s", interview.id, turn.seq, type(exc).__name__)
             await self.record_usage(interview.id, exc.usage)
             return None  # left ungraded: graded again before the summary
-        grade = coach.credit(
-            apply_grade_rules(grade, answer=request.answer, kind=request.kind, screened=request.screened)
-        )
+        grade = coach.credit(apply_request_rules(grade, request))
         await self._store.save_grade(interview.id, turn.seq, grade, usage=usage)
         return grade
 
